@@ -1,0 +1,763 @@
+/*
+ * cfg.c: the config.  The built-in default (common/default.yaml, compiled
+ * in) with the user's file put over it: a top-level section the user gives
+ * replaces the default's whole, columns: entries merge.  The effective
+ * tree is checked against the schema of every section, every expression
+ * compiled, before a tool reads any data; errors name file:line:column.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csm.h"
+
+enum ftype {
+	F_MAP = 1,	/* sub: struct field[] */
+	F_LIST,		/* a list of maps, sub: struct field[] */
+	F_NAME,		/* a non-empty string */
+	F_STR,		/* any string */
+	F_NUM,		/* a number; 25% is 0.25 */
+	F_INT,		/* a whole number from 0 to 9 */
+	F_EXPR,		/* an expression */
+	F_TMPL,		/* text with {expression|format} parts */
+	F_ENUM,		/* sub: NULL-terminated list of words */
+	F_NAMES,	/* a list of names */
+	F_PAIRS,	/* a list of [x, score] pairs, x increasing */
+	F_NUMDICT,	/* a map of names to numbers */
+	F_STRDICT,	/* a map of names to strings */
+	F_BANDS		/* a list of {name, min}, min decreasing */
+};
+
+#define REQ 1		/* the key must be there */
+#define NONNEG 2	/* a number that is not negative */
+#define NONEMPTY 4	/* a list with at least one item */
+#define POS 8		/* a number above zero */
+
+struct field {
+	const char *key;
+	int type;
+	const void *sub;
+	int flags;
+	const char *what;	/* how messages name an item of a list */
+};
+
+static const char *const missing_words[] = {"renormalize", "zero", "fail",
+	NULL};
+static const char *const badval_words[] = {"fail", "missing", NULL};
+static const char *const format_words[] = {"number", "percent", "money",
+	"days", NULL};
+static const char *const better_words[] = {"higher", "lower", NULL};
+
+static const struct field component[] = {
+	{"name", F_NAME, NULL, REQ, NULL},
+	{"weight", F_NUM, NULL, REQ | NONNEG, NULL},
+	{"value", F_EXPR, NULL, REQ, NULL},
+	{"points", F_PAIRS, NULL, 0, NULL},
+	{"steps", F_PAIRS, NULL, 0, NULL},
+	{"map", F_NUMDICT, NULL, 0, NULL},
+	{"default", F_NUM, NULL, 0, NULL},
+	{"label", F_STR, NULL, 0, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+static const struct field score[] = {
+	{"missing", F_ENUM, missing_words, 0, NULL},
+	{"precision", F_INT, NULL, 0, NULL},
+	{"bands", F_BANDS, NULL, REQ | NONEMPTY, "band"},
+	{"components", F_LIST, component, REQ | NONEMPTY, "component"},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+static const struct field signal[] = {
+	{"name", F_NAME, NULL, REQ, NULL},
+	{"when", F_EXPR, NULL, REQ, NULL},
+	{"points", F_NUM, NULL, REQ | NONNEG, NULL},
+	{"reason", F_TMPL, NULL, 0, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+static const struct field pattern[] = {
+	{"name", F_NAME, NULL, REQ, NULL},
+	{"all", F_NAMES, NULL, REQ | NONEMPTY, NULL},
+	{"tier", F_NAME, NULL, REQ, NULL},
+	{"reason", F_TMPL, NULL, 0, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+static const struct field risk[] = {
+	{"tiers", F_BANDS, NULL, REQ | NONEMPTY, "tier"},
+	{"signals", F_LIST, signal, REQ | NONEMPTY, "signal"},
+	{"patterns", F_LIST, pattern, 0, "pattern"},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+static const struct field nrr[] = {
+	{"fx", F_NUMDICT, NULL, POS, NULL},
+	{"base_currency", F_NAME, NULL, 0, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+static const struct field metric[] = {
+	{"name", F_NAME, NULL, REQ, NULL},
+	{"label", F_STR, NULL, 0, NULL},
+	{"value", F_EXPR, NULL, REQ, NULL},
+	{"format", F_ENUM, format_words, 0, NULL},
+	{"better", F_ENUM, better_words, 0, NULL},
+	{"target", F_EXPR, NULL, 0, NULL},
+	{"focus", F_TMPL, NULL, 0, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+static const struct field value_item[] = {
+	{"label", F_NAME, NULL, REQ, NULL},
+	{"value", F_EXPR, NULL, REQ, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+static const struct field qbr_value[] = {
+	{"items", F_LIST, value_item, REQ | NONEMPTY, "value item"},
+	{"cost", F_EXPR, NULL, 0, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+static const struct field qbr[] = {
+	{"metrics", F_LIST, metric, REQ | NONEMPTY, "metric"},
+	{"value", F_MAP, qbr_value, 0, NULL},
+	{"highlight_change", F_NUM, NULL, NONNEG, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+static const struct field top[] = {
+	{"columns", F_STRDICT, NULL, 0, NULL},
+	{"date_format", F_NAME, NULL, 0, NULL},
+	{"bad_values", F_ENUM, badval_words, 0, NULL},
+	{"score", F_MAP, score, 0, NULL},
+	{"risk", F_MAP, risk, 0, NULL},
+	{"nrr", F_MAP, nrr, 0, NULL},
+	{"qbr", F_MAP, qbr, 0, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+void
+csm_cfg_die(const struct csm_node *nd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: %s:%ld:%ld: ", csm_progname(), nd->file,
+	    nd->line, nd->col);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EX_CONFIG);
+}
+
+static const char *
+kind_name(int kind)
+{
+	return kind == CSM_N_MAP ? "a map" : kind == CSM_N_SEQ ? "a list" :
+	    "a scalar";
+}
+
+static void
+want_kind(const struct csm_node *nd, int kind, const char *key)
+{
+	if (nd->kind != kind)
+		csm_cfg_die(nd, "'%s' must be %s, not %s", key,
+		    kind_name(kind), kind_name(nd->kind));
+}
+
+double
+csm_cfg_num(const struct csm_node *nd)
+{
+	double d;
+
+	if (nd->kind != CSM_N_SCALAR ||
+	    csm_parse_num(nd->str, nd->len, &d) != CSM_OK)
+		csm_cfg_die(nd, "'%s' is not a number",
+		    nd->kind == CSM_N_SCALAR ? nd->str : kind_name(nd->kind));
+	return d;
+}
+
+static void
+check_num(const struct csm_node *nd, const char *key, int flags)
+{
+	double d;
+
+	if (nd->kind != CSM_N_SCALAR ||
+	    csm_parse_num(nd->str, nd->len, &d) != CSM_OK)
+		csm_cfg_die(nd, "'%s' must be a number, not %s%s%s", key,
+		    nd->kind == CSM_N_SCALAR ? "'" : "",
+		    nd->kind == CSM_N_SCALAR ? nd->str : kind_name(nd->kind),
+		    nd->kind == CSM_N_SCALAR ? "'" : "");
+	if ((flags & NONNEG) && d < 0)
+		csm_cfg_die(nd, "'%s' must not be negative, not %s", key,
+		    nd->str);
+	if ((flags & POS) && d <= 0)
+		csm_cfg_die(nd, "'%s' must be above zero, not %s", key,
+		    nd->str);
+}
+
+/* The column inside a scalar's text where the expression's col points. */
+static void
+expr_die(const struct csm_node *nd, const struct csm_experr *err, size_t off)
+{
+	struct csm_node at = *nd;
+
+	at.col = nd->col + (nd->quoted ? 1 : 0) + (long)off +
+	    (long)(err->col ? err->col - 1 : 0);
+	csm_cfg_die(&at, "%s, in expression '%s'", err->msg, nd->str);
+}
+
+struct csm_expr *
+csm_cfg_expr(const struct csm_node *nd)
+{
+	struct csm_experr err;
+	struct csm_expr *e;
+
+	e = csm_expr_compile(nd->str, nd->len, &err);
+	if (e == NULL)
+		expr_die(nd, &err, 0);
+	return e;
+}
+
+void
+csm_cfg_bind(struct csm_expr *e, const struct csm_node *nd,
+    const struct csm_cols *c)
+{
+	struct csm_experr err;
+	struct csm_buf b;
+	size_t i;
+
+	if (csm_expr_bind(e, c, &err) == 0)
+		return;
+	csm_buf_init(&b);
+	for (i = 0; i < c->n; i++) {
+		if (i > 0)
+			csm_buf_adds(&b, ", ");
+		csm_buf_add(&b, c->name[i], c->len[i]);
+	}
+	fflush(stdout);
+	fprintf(stderr, "%s: %s:%ld:%ld: %s, in expression '%s'; the columns "
+	    "of %s are: %s\n", csm_progname(), nd->file, nd->line,
+	    nd->col + (nd->quoted ? 1 : 0) +
+	    (long)(err.col ? err.col - 1 : 0), err.msg, nd->str, c->file,
+	    b.s ? b.s : "(none)");
+	csm_buf_release(&b);
+	exit(EX_DATAERR);
+}
+
+static const char *const tmpl_formats[] = {"pct", "money", "days", "int",
+	"num", NULL};
+
+/* Checks the {expression|format} parts of a template. */
+static void
+check_tmpl(const struct csm_node *nd)
+{
+	const char *s = nd->str, *open, *close, *bar;
+	struct csm_experr err;
+	struct csm_expr *e;
+	size_t i, n;
+
+	while ((open = strchr(s, '{')) != NULL) {
+		close = strchr(open, '}');
+		if (close == NULL) {
+			err.col = (size_t)(open - nd->str) + 1;
+			snprintf(err.msg, sizeof(err.msg), "'{' is not closed");
+			expr_die(nd, &err, 0);
+		}
+		n = (size_t)(close - open - 1);
+		bar = memchr(open + 1, '|', n);
+		if (bar != NULL) {
+			size_t fl = (size_t)(close - bar - 1);
+
+			for (i = 0; tmpl_formats[i] != NULL; i++)
+				if (strlen(tmpl_formats[i]) == fl &&
+				    memcmp(tmpl_formats[i], bar + 1, fl) == 0)
+					break;
+			if (tmpl_formats[i] == NULL) {
+				err.col = (size_t)(bar - nd->str) + 2;
+				snprintf(err.msg, sizeof(err.msg), "unknown "
+				    "format '%.*s', use pct, money, days, int "
+				    "or num", (int)fl, bar + 1);
+				expr_die(nd, &err, 0);
+			}
+			n = (size_t)(bar - open - 1);
+		}
+		e = csm_expr_compile(open + 1, n, &err);
+		if (e == NULL)
+			expr_die(nd, &err, (size_t)(open - nd->str) + 1);
+		csm_expr_free(e);
+		s = close + 1;
+	}
+}
+
+static void check_map(const struct csm_node *nd, const struct field *schema,
+    const char *what);
+
+static void
+check_pairs(const struct csm_node *nd, const char *key)
+{
+	double prev = 0, x;
+	size_t i;
+
+	want_kind(nd, CSM_N_SEQ, key);
+	if (nd->n == 0)
+		csm_cfg_die(nd, "'%s' must list at least one [x, score] pair",
+		    key);
+	for (i = 0; i < nd->n; i++) {
+		const struct csm_node *p = nd->kid[i];
+
+		if (p->kind != CSM_N_SEQ || p->n != 2)
+			csm_cfg_die(p, "'%s' items must be [x, score] pairs",
+			    key);
+		check_num(p->kid[0], key, 0);
+		check_num(p->kid[1], key, 0);
+		x = csm_cfg_num(p->kid[0]);
+		if (i > 0 && x <= prev)
+			csm_cfg_die(p->kid[0], "'%s': x must increase from "
+			    "pair to pair, but %s follows %g", key,
+			    p->kid[0]->str, prev);
+		prev = x;
+	}
+}
+
+static void
+check_bands(const struct csm_node *nd, const char *key, const char *what)
+{
+	double prev = 0, min;
+	size_t i, j;
+
+	want_kind(nd, CSM_N_SEQ, key);
+	for (i = 0; i < nd->n; i++) {
+		const struct csm_node *b = nd->kid[i];
+		static const struct field band[] = {
+			{"name", F_NAME, NULL, REQ, NULL},
+			{"min", F_NUM, NULL, REQ, NULL},
+			{NULL, 0, NULL, 0, NULL}
+		};
+
+		check_map(b, band, what);
+		min = csm_cfg_num(csm_node_get(b, "min"));
+		if (i > 0 && min >= prev)
+			csm_cfg_die(csm_node_get(b, "min"), "%ss are listed "
+			    "highest first, but min %g follows %g", what, min,
+			    prev);
+		prev = min;
+		for (j = 0; j < i; j++)
+			if (strcmp(csm_node_get(nd->kid[j], "name")->str,
+			    csm_node_get(b, "name")->str) == 0)
+				csm_cfg_die(csm_node_get(b, "name"),
+				    "duplicate %s name '%s'", what,
+				    csm_node_get(b, "name")->str);
+	}
+}
+
+static void
+check_dict(const struct csm_node *nd, const char *key, int type, int flags)
+{
+	size_t i;
+
+	want_kind(nd, CSM_N_MAP, key);
+	for (i = 1; i < nd->n; i += 2) {
+		if (type == F_NUMDICT)
+			check_num(nd->kid[i], nd->kid[i - 1]->str, flags);
+		else if (nd->kid[i]->kind != CSM_N_SCALAR ||
+		    nd->kid[i]->len == 0)
+			csm_cfg_die(nd->kid[i], "'%s' must be a header name",
+			    nd->kid[i - 1]->str);
+	}
+}
+
+static void
+check_value(const struct csm_node *nd, const struct field *f)
+{
+	const char *const *w;
+	struct csm_expr *e;
+	size_t i;
+	double d;
+
+	switch (f->type) {
+	case F_MAP:
+		check_map(nd, f->sub, f->key);
+		break;
+	case F_LIST:
+		want_kind(nd, CSM_N_SEQ, f->key);
+		if ((f->flags & NONEMPTY) && nd->n == 0)
+			csm_cfg_die(nd, "'%s' must not be empty", f->key);
+		for (i = 0; i < nd->n; i++)
+			check_map(nd->kid[i], f->sub, f->what);
+		break;
+	case F_NAME:
+	case F_STR:
+		want_kind(nd, CSM_N_SCALAR, f->key);
+		if (f->type == F_NAME && nd->len == 0)
+			csm_cfg_die(nd, "'%s' must not be empty", f->key);
+		break;
+	case F_NUM:
+		check_num(nd, f->key, f->flags);
+		break;
+	case F_INT:
+		check_num(nd, f->key, NONNEG);
+		d = csm_cfg_num(nd);
+		if (d != (int)d || d > 9)
+			csm_cfg_die(nd, "'%s' must be a whole number from 0 "
+			    "to 9, not %s", f->key, nd->str);
+		break;
+	case F_EXPR:
+		want_kind(nd, CSM_N_SCALAR, f->key);
+		e = csm_cfg_expr(nd);
+		csm_expr_free(e);
+		break;
+	case F_TMPL:
+		want_kind(nd, CSM_N_SCALAR, f->key);
+		check_tmpl(nd);
+		break;
+	case F_ENUM:
+		want_kind(nd, CSM_N_SCALAR, f->key);
+		for (w = f->sub; *w != NULL; w++)
+			if (strcmp(*w, nd->str) == 0)
+				return;
+		{
+			struct csm_buf b;
+
+			csm_buf_init(&b);
+			for (w = f->sub; *w != NULL; w++)
+				csm_buf_printf(&b, "%s%s", w == f->sub ? "" :
+				    w[1] == NULL ? " or " : ", ", *w);
+			csm_cfg_die(nd, "'%s' must be %s, not '%s'", f->key,
+			    b.s, nd->str);
+		}
+	case F_NAMES:
+		want_kind(nd, CSM_N_SEQ, f->key);
+		if ((f->flags & NONEMPTY) && nd->n == 0)
+			csm_cfg_die(nd, "'%s' must not be empty", f->key);
+		for (i = 0; i < nd->n; i++)
+			if (nd->kid[i]->kind != CSM_N_SCALAR ||
+			    nd->kid[i]->len == 0)
+				csm_cfg_die(nd->kid[i], "'%s' must list names",
+				    f->key);
+		break;
+	case F_PAIRS:
+		check_pairs(nd, f->key);
+		break;
+	case F_NUMDICT:
+	case F_STRDICT:
+		check_dict(nd, f->key, f->type, f->flags);
+		break;
+	case F_BANDS:
+		check_bands(nd, f->key, f->what);
+		if ((f->flags & NONEMPTY) && nd->n == 0)
+			csm_cfg_die(nd, "'%s' must not be empty", f->key);
+		break;
+	}
+}
+
+static void
+unknown_key(const struct csm_node *key, const struct field *schema,
+    const char *what)
+{
+	const struct field *f, *best = NULL;
+	size_t d, bestd = (size_t)-1;
+
+	for (f = schema; f->key != NULL; f++) {
+		d = csm_editdist(key->str, f->key);
+		if (d < bestd) {
+			bestd = d;
+			best = f;
+		}
+	}
+	if (best != NULL && (bestd <= 2 || bestd <= strlen(key->str) / 3))
+		csm_cfg_die(key, "unknown key '%s' in %s, did you mean '%s'?",
+		    key->str, what, best->key);
+	csm_cfg_die(key, "unknown key '%s' in %s", key->str, what);
+}
+
+static void
+check_map(const struct csm_node *nd, const struct field *schema,
+    const char *what)
+{
+	const struct field *f;
+	size_t i;
+
+	if (nd->kind != CSM_N_MAP)
+		csm_cfg_die(nd, "%s must be a map, not %s", what,
+		    kind_name(nd->kind));
+	for (i = 0; i < nd->n; i += 2) {
+		for (f = schema; f->key != NULL; f++)
+			if (strcmp(f->key, nd->kid[i]->str) == 0)
+				break;
+		if (f->key == NULL)
+			unknown_key(nd->kid[i], schema, what);
+		check_value(nd->kid[i + 1], f);
+	}
+	for (f = schema; f->key != NULL; f++)
+		if ((f->flags & REQ) && csm_node_get(nd, f->key) == NULL)
+			csm_cfg_die(nd, "%s has no '%s'", what, f->key);
+}
+
+/* Names in a list of maps must be unique; returns the index or -1. */
+static long
+find_name(const struct csm_node *list, const char *name, size_t upto)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && i < upto && i < list->n; i++)
+		if (strcmp(csm_node_get(list->kid[i], "name")->str, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void
+check_unique(const struct csm_node *list, const char *what)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && i < list->n; i++) {
+		const struct csm_node *nm = csm_node_get(list->kid[i], "name");
+
+		if (find_name(list, nm->str, i) >= 0)
+			csm_cfg_die(nm, "duplicate %s name '%s'", what,
+			    nm->str);
+	}
+}
+
+/* The rules the schema cannot say: one mapping per component, and so on. */
+static void
+check_score(const struct csm_node *sc)
+{
+	const struct csm_node *comps = csm_node_get(sc, "components");
+	double sum = 0;
+	size_t i;
+
+	check_unique(comps, "component");
+	for (i = 0; i < comps->n; i++) {
+		const struct csm_node *c = comps->kid[i];
+		int kinds = (csm_node_get(c, "points") != NULL) +
+		    (csm_node_get(c, "steps") != NULL) +
+		    (csm_node_get(c, "map") != NULL);
+
+		if (kinds > 1)
+			csm_cfg_die(c, "component '%s' has more than one of "
+			    "points, steps and map",
+			    csm_node_get(c, "name")->str);
+		if (csm_node_get(c, "default") != NULL &&
+		    csm_node_get(c, "map") == NULL)
+			csm_cfg_die(csm_node_get(c, "default"), "'default' "
+			    "goes with 'map'");
+		sum += csm_cfg_num(csm_node_get(c, "weight"));
+	}
+	if (sum <= 0)
+		csm_cfg_die(comps, "the component weights add up to 0");
+}
+
+static void
+check_risk(const struct csm_node *rk)
+{
+	const struct csm_node *sig = csm_node_get(rk, "signals");
+	const struct csm_node *pat = csm_node_get(rk, "patterns");
+	const struct csm_node *tiers = csm_node_get(rk, "tiers");
+	size_t i, j;
+
+	check_unique(sig, "signal");
+	check_unique(pat, "pattern");
+	for (i = 0; pat != NULL && i < pat->n; i++) {
+		const struct csm_node *all = csm_node_get(pat->kid[i], "all");
+		const struct csm_node *tier = csm_node_get(pat->kid[i], "tier");
+
+		if (find_name(sig, csm_node_get(pat->kid[i], "name")->str,
+		    sig->n) >= 0)
+			csm_cfg_die(csm_node_get(pat->kid[i], "name"),
+			    "pattern '%s' has the name of a signal",
+			    csm_node_get(pat->kid[i], "name")->str);
+		for (j = 0; j < all->n; j++)
+			if (find_name(sig, all->kid[j]->str, sig->n) < 0)
+				csm_cfg_die(all->kid[j], "pattern '%s' names "
+				    "'%s', which is not a signal",
+				    csm_node_get(pat->kid[i], "name")->str,
+				    all->kid[j]->str);
+		if (find_name(tiers, tier->str, tiers->n) < 0)
+			csm_cfg_die(tier, "'%s' is not a tier", tier->str);
+	}
+}
+
+static void
+check_config(const struct csm_node *root)
+{
+	const struct csm_node *s;
+
+	check_map(root, top, "the config");
+	if ((s = csm_node_get(root, "score")) != NULL)
+		check_score(s);
+	if ((s = csm_node_get(root, "risk")) != NULL)
+		check_risk(s);
+	if ((s = csm_node_get(root, "qbr")) != NULL)
+		check_unique(csm_node_get(s, "metrics"), "metric");
+}
+
+static struct csm_node *
+parse(const char *text, size_t n, const char *file)
+{
+	char msg[256];
+	long line = 0, col = 0;
+	struct csm_node *root, at;
+
+	root = csm_yaml_parse(text, n, file, msg, sizeof(msg), &line, &col);
+	if (root == NULL) {
+		if (line <= 0)
+			csm_die(EX_CONFIG, "%s: %s", file, msg);
+		memset(&at, 0, sizeof(at));
+		at.file = file;
+		at.line = line;
+		at.col = col;
+		csm_cfg_die(&at, "%s", msg);
+	}
+	if (root->kind != CSM_N_MAP)
+		csm_cfg_die(root, "a config must be a map of sections "
+		    "(columns, score, risk, nrr, qbr), not %s",
+		    kind_name(root->kind));
+	return root;
+}
+
+static char *
+read_config(const char *path, size_t *n)
+{
+	struct csm_buf b;
+	char chunk[8192];
+	ssize_t r;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		csm_die(EX_NOINPUT, "cannot open config '%s':", path);
+	csm_buf_init(&b);
+	for (;;) {
+		r = read(fd, chunk, sizeof(chunk));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			csm_die(EX_NOINPUT, "cannot read config '%s':", path);
+		if (r == 0)
+			break;
+		csm_buf_add(&b, chunk, (size_t)r);
+		if (b.len > CSM_CFG_MAX_BYTES)
+			csm_die(EX_CONFIG, "%s: config is larger than 1 MiB",
+			    path);
+	}
+	close(fd);
+	*n = b.len;
+	return csm_buf_detach(&b);
+}
+
+static struct csm_node *
+copy_node(const struct csm_node *nd)
+{
+	struct csm_node *c = csm_xmalloc(sizeof(*c));
+	size_t i;
+
+	*c = *nd;
+	c->str = nd->str ? csm_xstrndup(nd->str, nd->len) : NULL;
+	c->kid = nd->n ? csm_xcalloc(nd->n, sizeof(*c->kid)) : NULL;
+	for (i = 0; i < nd->n; i++)
+		c->kid[i] = copy_node(nd->kid[i]);
+	return c;
+}
+
+static void
+map_put(struct csm_node *map, const struct csm_node *key,
+    const struct csm_node *val)
+{
+	size_t i;
+
+	for (i = 0; i < map->n; i += 2)
+		if (strcmp(map->kid[i]->str, key->str) == 0) {
+			csm_node_free(map->kid[i + 1]);
+			map->kid[i + 1] = copy_node(val);
+			return;
+		}
+	map->kid = csm_xreallocarray(map->kid, map->n + 2, sizeof(*map->kid));
+	map->kid[map->n++] = copy_node(key);
+	map->kid[map->n++] = copy_node(val);
+}
+
+/* The default with the user's sections over it; columns: entries merge. */
+static struct csm_node *
+merge(const struct csm_node *dflt, const struct csm_node *user)
+{
+	struct csm_node *root = copy_node(dflt);
+	size_t i, j;
+
+	for (i = 0; user != NULL && i < user->n; i += 2) {
+		const struct csm_node *k = user->kid[i], *v = user->kid[i + 1];
+		struct csm_node *mine = (struct csm_node *)csm_node_get(root,
+		    k->str);
+
+		if (strcmp(k->str, "columns") == 0 && mine != NULL &&
+		    mine->kind == CSM_N_MAP && v->kind == CSM_N_MAP) {
+			for (j = 0; j < v->n; j += 2)
+				map_put(mine, v->kid[j], v->kid[j + 1]);
+		} else
+			map_put(root, k, v);
+	}
+	return root;
+}
+
+void
+csm_cfg_load(struct csm_cfg *cfg, const char *path)
+{
+	const struct csm_node *nd;
+	char *text;
+	size_t n;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (path == NULL && getenv("CSM_CONFIG") != NULL &&
+	    *getenv("CSM_CONFIG") != '\0')
+		path = getenv("CSM_CONFIG");
+	cfg->dflt = parse(csm_default_config, strlen(csm_default_config),
+	    "<default>");
+	cfg->file = "<default>";
+	if (path != NULL) {
+		cfg->file = path;
+		text = read_config(path, &n);
+		cfg->user = parse(text, n, path);
+		free(text);
+		check_map(cfg->user, top, "the config");
+	}
+	cfg->root = merge(cfg->dflt, cfg->user);
+	check_config(cfg->root);
+	cfg->columns = csm_node_get(cfg->root, "columns");
+	nd = csm_node_get(cfg->root, "date_format");
+	cfg->date_format = nd ? nd->str : NULL;
+	nd = csm_node_get(cfg->root, "bad_values");
+	cfg->badval = nd && strcmp(nd->str, "missing") == 0 ?
+	    CSM_BAD_MISSING : CSM_BAD_FAIL;
+}
+
+void
+csm_cfg_release(struct csm_cfg *cfg)
+{
+	csm_node_free(cfg->root);
+	csm_node_free(cfg->user);
+	csm_node_free(cfg->dflt);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+const struct csm_node *
+csm_cfg_section(const struct csm_cfg *cfg, const char *name)
+{
+	return csm_node_get(cfg->root, name);
+}
+
+void
+csm_cfg_dump(const struct csm_cfg *cfg, struct csm_out *o)
+{
+	csm_out_printf(o, "# csm-tools %s effective config (built-in default"
+	    "%s%s)\n", CSM_VERSION, cfg->user ? " with " : "",
+	    cfg->user ? cfg->file : "");
+	csm_node_dump(cfg->root, o);
+}

@@ -1,0 +1,91 @@
+/*
+ * cli.c: the options every tool shares (-c, -d, -t, --as-of,
+ * --dump-config, --ragged, -h, -V), so that each tool's getopt loop
+ * handles only its own.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csm.h"
+
+void
+csm_cli_init(struct csm_cli *cli)
+{
+	memset(cli, 0, sizeof(*cli));
+	cli->tbl.delim = 0;
+	cli->tbl.ragged = CSM_RAGGED_ERROR;
+	cli->today = csm_date_today();
+}
+
+void
+csm_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	csm_vmsg(NULL, 0, fmt, ap);
+	va_end(ap);
+	fputs(usage, stderr);
+	exit(EX_USAGE);
+}
+
+static int
+delimiter(const char *arg)
+{
+	if (strcmp(arg, "\\t") == 0 || strcmp(arg, "tab") == 0)
+		return '\t';
+	if (strlen(arg) != 1 || arg[0] == '"' || arg[0] == '\n' ||
+	    arg[0] == '\r')
+		csm_die(EX_USAGE, "-d: delimiter must be one character other "
+		    "than a quote or a line end, or 'tab', not '%s'", arg);
+	return (unsigned char)arg[0];
+}
+
+int
+csm_cli_opt(struct csm_cli *cli, int ch, const char *arg)
+{
+	long days;
+
+	switch (ch) {
+	case 'c':
+		cli->config = arg;
+		return 1;
+	case 'd':
+		cli->tbl.delim = delimiter(arg);
+		return 1;
+	case 't':
+		cli->tbl.delim = '\t';
+		return 1;
+	case CSM_OPT_ASOF:
+		if (strlen(arg) != 10 ||
+		    csm_parse_date(arg, strlen(arg), NULL, &days) != CSM_OK)
+			csm_die(EX_USAGE, "--as-of: '%s' is not a date "
+			    "(YYYY-MM-DD)", arg);
+		cli->today = days;
+		return 1;
+	case CSM_OPT_DUMP:
+		cli->dump_config = 1;
+		return 1;
+	case CSM_OPT_RAGGED:
+		if (strcmp(arg, "error") == 0)
+			cli->tbl.ragged = CSM_RAGGED_ERROR;
+		else if (strcmp(arg, "pad") == 0)
+			cli->tbl.ragged = CSM_RAGGED_PAD;
+		else if (strcmp(arg, "skip") == 0)
+			cli->tbl.ragged = CSM_RAGGED_SKIP;
+		else
+			csm_die(EX_USAGE, "--ragged: '%s' is not one of error, "
+			    "pad, skip", arg);
+		return 1;
+	case 'h':
+		cli->help = 1;
+		return 1;
+	case 'V':
+		cli->version = 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
