@@ -23,9 +23,9 @@ LDFLAGS  =
 LDLIBS   = -lcsv -lyaml -lm
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-PROGS    = csm-score
-LIBOBJS  = err xalloc buf val tbl out cols expr yaml cfg defcfg cli
-UNITS    = t-val t-yaml
+PROGS    = $(patsubst cmd/%.c,%,$(wildcard cmd/csm-*.c))
+LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text
+UNITS    = t-val t-yaml t-expr
 
 LIB      = $(BUILD)/libcsm.a
 BINS     = $(PROGS:%=$(BUILD)/%)

@@ -150,7 +150,8 @@ load_score(struct score *sc, const struct csm_cfg *cfg)
 		c->name = csm_node_get(cn, "name")->str;
 		c->weight = csm_cfg_num(csm_node_get(cn, "weight"));
 		c->value_node = csm_node_get(cn, "value");
-		c->value = csm_cfg_expr(c->value_node);
+		c->value = csm_cfg_expr_as(c->value_node,
+		    csm_node_get(cn, "map") ? CSM_T_MISSING : CSM_T_NUM);
 		c->mapping = PLAIN;
 		if ((nd = csm_node_get(cn, "points")) != NULL) {
 			c->mapping = POINTS;

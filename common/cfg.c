@@ -22,7 +22,9 @@ enum ftype {
 	F_STR,		/* any string */
 	F_NUM,		/* a number; 25% is 0.25 */
 	F_INT,		/* a whole number from 0 to 9 */
-	F_EXPR,		/* an expression */
+	F_EXPR,		/* an expression of any type */
+	F_NUMEXPR,	/* an expression giving a number */
+	F_BOOLEXPR,	/* an expression giving a condition */
 	F_TMPL,		/* text with {expression|format} parts */
 	F_ENUM,		/* sub: NULL-terminated list of words */
 	F_NAMES,	/* a list of names */
@@ -74,7 +76,7 @@ static const struct field score[] = {
 
 static const struct field signal[] = {
 	{"name", F_NAME, NULL, REQ, NULL},
-	{"when", F_EXPR, NULL, REQ, NULL},
+	{"when", F_BOOLEXPR, NULL, REQ, NULL},
 	{"points", F_NUM, NULL, REQ | NONNEG, NULL},
 	{"reason", F_TMPL, NULL, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
@@ -104,23 +106,23 @@ static const struct field nrr[] = {
 static const struct field metric[] = {
 	{"name", F_NAME, NULL, REQ, NULL},
 	{"label", F_STR, NULL, 0, NULL},
-	{"value", F_EXPR, NULL, REQ, NULL},
+	{"value", F_NUMEXPR, NULL, REQ, NULL},
 	{"format", F_ENUM, format_words, 0, NULL},
 	{"better", F_ENUM, better_words, 0, NULL},
-	{"target", F_EXPR, NULL, 0, NULL},
+	{"target", F_NUMEXPR, NULL, 0, NULL},
 	{"focus", F_TMPL, NULL, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
 static const struct field value_item[] = {
 	{"label", F_NAME, NULL, REQ, NULL},
-	{"value", F_EXPR, NULL, REQ, NULL},
+	{"value", F_NUMEXPR, NULL, REQ, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
 static const struct field qbr_value[] = {
 	{"items", F_LIST, value_item, REQ | NONEMPTY, "value item"},
-	{"cost", F_EXPR, NULL, 0, NULL},
+	{"cost", F_NUMEXPR, NULL, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
@@ -215,7 +217,7 @@ expr_die(const struct csm_node *nd, const struct csm_experr *err, size_t off)
 }
 
 struct csm_expr *
-csm_cfg_expr(const struct csm_node *nd)
+csm_cfg_expr_as(const struct csm_node *nd, int type)
 {
 	struct csm_experr err;
 	struct csm_expr *e;
@@ -223,7 +225,30 @@ csm_cfg_expr(const struct csm_node *nd)
 	e = csm_expr_compile(nd->str, nd->len, &err);
 	if (e == NULL)
 		expr_die(nd, &err, 0);
+	if (type != CSM_T_MISSING && csm_expr_want(e, type, &err) != 0)
+		expr_die(nd, &err, 0);
 	return e;
+}
+
+struct csm_expr *
+csm_cfg_expr(const struct csm_node *nd)
+{
+	return csm_cfg_expr_as(nd, CSM_T_MISSING);
+}
+
+struct unknown {
+	const struct csm_cols *cols;
+	const char *name;	/* the first column the header lacks */
+};
+
+static void
+find_unknown(void *ctx, const char *name)
+{
+	struct unknown *u = ctx;
+
+	if (u->name == NULL && csm_cols_find(u->cols, name) < 0 &&
+	    !csm_col_optional(name))
+		u->name = name;
 }
 
 void
@@ -231,25 +256,30 @@ csm_cfg_bind(struct csm_expr *e, const struct csm_node *nd,
     const struct csm_cols *c)
 {
 	struct csm_experr err;
+	struct unknown u = {c, NULL};
 	struct csm_buf b;
+	const char *near;
 	size_t i;
 
 	if (csm_expr_bind(e, c, &err) == 0)
 		return;
+	csm_expr_columns(e, find_unknown, &u);
 	csm_buf_init(&b);
+	if (u.name != NULL) {
+		csm_buf_printf(&b, "no column '%s'", u.name);
+		if ((near = csm_cols_suggest(c, u.name)) != NULL)
+			csm_buf_printf(&b, ", did you mean '%s'?", near);
+	} else
+		csm_buf_adds(&b, err.msg);
+	csm_buf_printf(&b, " (needed by '%s' at %s:%ld:%ld); the columns "
+	    "are: ", nd->str, nd->file, nd->line, nd->col +
+	    (nd->quoted ? 1 : 0) + (long)(err.col ? err.col - 1 : 0));
 	for (i = 0; i < c->n; i++) {
 		if (i > 0)
 			csm_buf_adds(&b, ", ");
 		csm_buf_add(&b, c->name[i], c->len[i]);
 	}
-	fflush(stdout);
-	fprintf(stderr, "%s: %s:%ld:%ld: %s, in expression '%s'; the columns "
-	    "of %s are: %s\n", csm_progname(), nd->file, nd->line,
-	    nd->col + (nd->quoted ? 1 : 0) +
-	    (long)(err.col ? err.col - 1 : 0), err.msg, nd->str, c->file,
-	    b.s ? b.s : "(none)");
-	csm_buf_release(&b);
-	exit(EX_DATAERR);
+	csm_die_at(EX_DATAERR, c->file, 0, "%s", b.s);
 }
 
 static const char *const tmpl_formats[] = {"pct", "money", "days", "int",
@@ -410,8 +440,11 @@ check_value(const struct csm_node *nd, const struct field *f)
 			    "to 9, not %s", f->key, nd->str);
 		break;
 	case F_EXPR:
+	case F_NUMEXPR:
+	case F_BOOLEXPR:
 		want_kind(nd, CSM_N_SCALAR, f->key);
-		e = csm_cfg_expr(nd);
+		e = csm_cfg_expr_as(nd, f->type == F_NUMEXPR ? CSM_T_NUM :
+		    f->type == F_BOOLEXPR ? CSM_T_BOOL : CSM_T_MISSING);
 		csm_expr_free(e);
 		break;
 	case F_TMPL:
@@ -546,6 +579,9 @@ check_score(const struct csm_node *sc)
 			csm_cfg_die(c, "component '%s' has more than one of "
 			    "points, steps and map",
 			    csm_node_get(c, "name")->str);
+		if (csm_node_get(c, "map") == NULL)
+			csm_expr_free(csm_cfg_expr_as(csm_node_get(c, "value"),
+			    CSM_T_NUM));
 		if (csm_node_get(c, "default") != NULL &&
 		    csm_node_get(c, "map") == NULL)
 			csm_cfg_die(csm_node_get(c, "default"), "'default' "

@@ -24,6 +24,7 @@ csm_col_norm(const char *s, size_t n, struct csm_buf *b)
 
 	csm_buf_reset(b);
 	csm_buf_grow(b, n);
+	b->s[0] = '\0';
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -35,8 +36,6 @@ csm_col_norm(const char *s, size_t n, struct csm_buf *b)
 		} else
 			gap = 1;
 	}
-	if (b->s == NULL)
-		csm_buf_add(b, "", 0);
 	return b->s;
 }
 

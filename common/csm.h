@@ -5,6 +5,7 @@
  *   err.c     messages and exits         csm_warn, csm_die, csm_die_at
  *   xalloc.c  allocation that dies       csm_xmalloc, csm_xstrdup, ...
  *   buf.c     growable strings           struct csm_buf
+ *   map.c     string-keyed hash map      struct csm_map
  *   val.c     reading values             numbers, money, booleans, dates, periods
  *   tbl.c     reading CSV/TSV            struct csm_tbl (libcsv underneath)
  *   out.c     writing CSV/TSV/text       struct csm_out
@@ -12,6 +13,7 @@
  *   expr.c    the expression language    struct csm_expr
  *   yaml.c    YAML to a checked tree     struct csm_node (libyaml underneath)
  *   cfg.c     the config                 struct csm_cfg, the schema, --dump-config
+ *   text.c    report text                templates, Markdown/HTML escaping
  *   cli.c     shared options             struct csm_cli
  *
  * Ownership: a function that returns a pointer says in its comment who frees
@@ -85,6 +87,36 @@ void csm_buf_adds(struct csm_buf *b, const char *s);
 void csm_buf_printf(struct csm_buf *b, const char *fmt, ...) CSM_PRINTF(2, 3);
 /* Hands s to the caller (who frees it) and leaves b empty. */
 char *csm_buf_detach(struct csm_buf *b);
+
+/* ---- map.c: string-keyed hash map ------------------------------------ */
+
+/*
+ * Entries stay in insertion order in ent[0..n-1] (iterate over those);
+ * a hash index finds them.  Keys are copied and owned by the map; values
+ * are the caller's (csm_map_release can free them).
+ */
+struct csm_map_ent {
+	char *key;		/* NUL-terminated copy */
+	size_t klen;
+	void *val;
+};
+
+struct csm_map {
+	struct csm_map_ent *ent;
+	size_t n;
+	size_t cap;		/* of ent */
+	size_t *idx;		/* hash slots: entry index + 1, 0 when empty */
+	size_t nidx;		/* a power of two */
+};
+
+void csm_map_init(struct csm_map *m);
+/* Frees the keys and the tables, and each value with freeval if given. */
+void csm_map_release(struct csm_map *m, void (*freeval)(void *));
+/* The index of key's entry, added (with val NULL) when new; *isnew says
+ * which, when isnew is not NULL. */
+size_t csm_map_put(struct csm_map *m, const char *key, size_t n, int *isnew);
+/* The index of key's entry, or -1. */
+long csm_map_find(const struct csm_map *m, const char *key, size_t n);
 
 /* ---- val.c: reading values, as SPEC section 2 says -------------------- */
 
@@ -436,12 +468,46 @@ CSM_NORETURN void csm_cfg_die(const struct csm_node *nd, const char *fmt, ...)
 double csm_cfg_num(const struct csm_node *nd);
 /* Compiles a checked expression scalar; the caller frees the result. */
 struct csm_expr *csm_cfg_expr(const struct csm_node *nd);
+/* The same, for an expression whose value must be of type (CSM_T_NUM,
+ * CSM_T_BOOL or CSM_T_STR): a bare column then reads as that type. */
+struct csm_expr *csm_cfg_expr_as(const struct csm_node *nd, int type);
 /* Binds a compiled config expression to the header; an unknown column is
  * a data error (65) naming the config position and the header. */
 void csm_cfg_bind(struct csm_expr *e, const struct csm_node *nd,
     const struct csm_cols *c);
 /* Writes the effective config as YAML. */
 void csm_cfg_dump(const struct csm_cfg *cfg, struct csm_out *o);
+
+/* ---- text.c: templates and escaping for reports ----------------------- */
+
+/*
+ * A template: text with {expression} or {expression|format} parts, format
+ * one of pct (0.423 -> 42%), money (1234567.8 -> 1,234,568), days
+ * (1 day, 45 days), int (rounded), num (up to two decimals, the default).
+ * A missing value renders as "n/a".
+ */
+struct csm_tmpl;
+
+/* Compiles the template scalar nd (checked by the config loader already);
+ * the caller frees it with csm_tmpl_free. */
+struct csm_tmpl *csm_tmpl_compile(const struct csm_node *nd);
+/* Binds its expressions to a header, as csm_cfg_bind does. */
+void csm_tmpl_bind(struct csm_tmpl *t, const struct csm_cols *c);
+/* Appends the rendered text for ev's current record to out. */
+void csm_tmpl_render(const struct csm_tmpl *t, struct csm_eval *ev,
+    struct csm_buf *out);
+void csm_tmpl_free(struct csm_tmpl *t);
+/* Formats one value as a template format would (fmt NULL: num). */
+void csm_fmt_value(const struct csm_val *v, const char *fmt,
+    struct csm_buf *out);
+
+/*
+ * Writes n bytes of s escaped for a Markdown table cell (| \ ` * _ [ ] < >
+ * ~ escaped with a backslash, line ends as spaces) or for HTML text and
+ * attributes (& < > " ').
+ */
+void csm_out_md(struct csm_out *o, const char *s, size_t n);
+void csm_out_html(struct csm_out *o, const char *s, size_t n);
 
 /* ---- cli.c: options every tool shares --------------------------------- */
 

@@ -472,6 +472,7 @@ coerce(struct parser *p, uint32_t i, int want, const char *what)
 	const uint32_t *k = p->e->kids + n->kid;
 	uint32_t j;
 	long d;
+	int pass;
 
 	if (n->type == want || (want == Y_BOOL && n->type == Y_NUM))
 		return 0;
@@ -481,9 +482,16 @@ coerce(struct parser *p, uint32_t i, int want, const char *what)
 		return 0;
 	}
 	if (n->op == F_COALESCE || n->op == F_IF) {
-		for (j = n->op == F_IF ? 1 : 0; j < n->nkid; j++)
-			if (coerce(p, k[j], want, what) != 0)
-				return -1;
+		/*
+		 * Columns last: one already told to read as another type
+		 * has a sibling that fixed that type, and the error is
+		 * better reported there.
+		 */
+		for (pass = 0; pass < 2; pass++)
+			for (j = n->op == F_IF ? 1 : 0; j < n->nkid; j++)
+				if ((p->e->node[k[j]].op == O_COL) == pass &&
+				    coerce(p, k[j], want, what) != 0)
+					return -1;
 		n->type = (unsigned char)want;
 		return 0;
 	}
@@ -1485,7 +1493,7 @@ eval(const struct csm_expr *e, struct csm_eval *ev, uint32_t i,
 		y = 0;
 		if (n->nkid > 1 && !evnum(e, ev, k[1], &y))
 			return;
-		y = y < 0 ? 0 : y > 15 ? 15 : y;
+		y = y < 0 ? 0 : y > 15 ? 15 : y;	/* digits: 0 to 15 */
 		setnum(v, csm_round(x, (int)y));
 		return;
 	case F_CLAMP:

@@ -109,11 +109,18 @@ csm_out_printf(struct csm_out *o, const char *fmt, ...)
 	free(big);
 }
 
+/*
+ * Whether a field must be quoted: it holds the delimiter, a quote, CR or
+ * LF, or it is a record's first field and starts with a UTF-8 BOM, which
+ * would be dropped when the record is the first of a file (tbl.c does).
+ */
 static int
-needs_quotes(const char *s, size_t n, int delim)
+needs_quotes(const char *s, size_t n, int delim, int first)
 {
 	size_t i;
 
+	if (first && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		return 1;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -136,7 +143,7 @@ csm_out_field(struct csm_out *o, const char *s, size_t n)
 			csm_out_flush(o);
 		o->buf[o->len++] = (char)o->delim;
 	}
-	if (!needs_quotes(s, n, o->delim)) {
+	if (!needs_quotes(s, n, o->delim, o->nfield == 1)) {
 		csm_out_write(o, s, n);
 		return;
 	}

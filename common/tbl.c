@@ -159,9 +159,23 @@ close_file(struct csm_tbl_in *in)
 	in->fd = -1;
 }
 
+/* The first CR or LF in s[0..n), or NULL. */
+static const char *
+find_eol(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '\n' || s[i] == '\r')
+			return s + i;
+	return NULL;
+}
+
 /*
- * Before the header: drop a BOM and pick the delimiter from the first line
- * (a tab and no comma means TSV).
+ * Before the header: drop a BOM and pick the delimiter from the header
+ * line, the first line that is not blank (a tab and no comma means TSV).
+ * Lines end at LF, CRLF or a lone CR, as records do.  The header line is
+ * looked for in the first READSZ bytes only.
  */
 static int
 start_file(struct csm_tbl_in *in)
@@ -174,10 +188,17 @@ start_file(struct csm_tbl_in *in)
 	if (in->rlen >= 3 && memcmp(in->rbuf, "\xEF\xBB\xBF", 3) == 0)
 		in->rpos = 3;
 	if (delim == 0) {
-		while (!in->eof && in->rlen < READSZ &&
-		    memchr(in->rbuf + in->rpos, '\n', in->rlen - in->rpos) == NULL)
+		for (;;) {
+			for (i = in->rpos; i < in->rlen && (in->rbuf[i] == '\n' ||
+			    in->rbuf[i] == '\r'); i++)
+				;
+			if (find_eol(in->rbuf + i, in->rlen - i) != NULL ||
+			    in->eof || in->rlen == READSZ)
+				break;
 			fill(in);
-		for (i = in->rpos; i < in->rlen && in->rbuf[i] != '\n'; i++) {
+		}
+		for (; i < in->rlen && in->rbuf[i] != '\n' &&
+		    in->rbuf[i] != '\r'; i++) {
 			tab |= in->rbuf[i] == '\t';
 			comma |= in->rbuf[i] == ',';
 		}
@@ -300,7 +321,7 @@ read_header(struct csm_tbl *t)
 	if (in->nf != t->ncols || i < t->ncols)
 		csm_die_at(EX_DATAERR, in->name, in->recline,
 		    "header differs from the header of '%s'",
-		    in->files[0]);
+		    strcmp(in->files[0], "-") == 0 ? "<stdin>" : in->files[0]);
 }
 
 void

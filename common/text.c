@@ -1,0 +1,223 @@
+/*
+ * text.c: what reports need besides CSV: templates ("logins down
+ * {-pct_change(logins_30d, logins_prev_30d)|pct}") rendered per record,
+ * value formats, and escaping of data for Markdown and HTML so that an
+ * account named "a | b" or "<script>" cannot break a report.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csm.h"
+
+struct part {
+	char *text;		/* literal text before the expression */
+	size_t len;
+	struct csm_expr *e;	/* NULL for the trailing text */
+	const char *fmt;	/* a static format name, or NULL */
+};
+
+struct csm_tmpl {
+	struct part *part;
+	size_t n;
+	const struct csm_node *node;
+};
+
+static const char *const formats[] = {"pct", "money", "days", "int", "num",
+	NULL};
+
+struct csm_tmpl *
+csm_tmpl_compile(const struct csm_node *nd)
+{
+	struct csm_tmpl *t = csm_xcalloc(1, sizeof(*t));
+	const char *s = nd->str, *open, *close, *bar;
+	struct csm_experr err;
+	size_t i, n;
+
+	t->node = nd;
+	for (;;) {
+		t->part = csm_xreallocarray(t->part, t->n + 1,
+		    sizeof(*t->part));
+		memset(&t->part[t->n], 0, sizeof(t->part[t->n]));
+		open = strchr(s, '{');
+		close = open ? strchr(open, '}') : NULL;
+		if (open == NULL || close == NULL) {
+			t->part[t->n].text = csm_xstrdup(s);
+			t->part[t->n++].len = strlen(s);
+			return t;
+		}
+		t->part[t->n].text = csm_xstrndup(s, (size_t)(open - s));
+		t->part[t->n].len = (size_t)(open - s);
+		n = (size_t)(close - open - 1);
+		bar = memchr(open + 1, '|', n);
+		if (bar != NULL) {
+			for (i = 0; formats[i] != NULL; i++)
+				if (strlen(formats[i]) ==
+				    (size_t)(close - bar - 1) &&
+				    memcmp(formats[i], bar + 1,
+				    (size_t)(close - bar - 1)) == 0)
+					t->part[t->n].fmt = formats[i];
+			if (t->part[t->n].fmt == NULL)
+				csm_cfg_die(nd, "unknown format '%.*s'",
+				    (int)(close - bar - 1), bar + 1);
+			n = (size_t)(bar - open - 1);
+		}
+		t->part[t->n].e = csm_expr_compile(open + 1, n, &err);
+		if (t->part[t->n].e == NULL)
+			csm_cfg_die(nd, "%s, in template '%s'", err.msg,
+			    nd->str);
+		t->n++;
+		s = close + 1;
+	}
+}
+
+void
+csm_tmpl_bind(struct csm_tmpl *t, const struct csm_cols *c)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->part[i].e != NULL)
+			csm_cfg_bind(t->part[i].e, t->node, c);
+}
+
+void
+csm_fmt_value(const struct csm_val *v, const char *fmt, struct csm_buf *out)
+{
+	char tmp[64];
+	double d;
+	size_t n;
+
+	if (v->type == CSM_T_MISSING) {
+		csm_buf_adds(out, "n/a");
+		return;
+	}
+	if (v->type == CSM_T_STR && (fmt == NULL ||
+	    csm_val_num(v, &d) != CSM_OK)) {
+		csm_buf_add(out, v->str, v->len);
+		return;
+	}
+	if (v->type == CSM_T_BOOL) {
+		csm_buf_adds(out, v->num ? "true" : "false");
+		return;
+	}
+	if (csm_val_num(v, &d) != CSM_OK) {
+		csm_buf_adds(out, "n/a");
+		return;
+	}
+	if (fmt == NULL || strcmp(fmt, "num") == 0) {
+		csm_fmt_num(d, 2, tmp);
+		n = strlen(tmp);
+		while (n > 0 && tmp[n - 1] == '0')
+			n--;
+		if (n > 0 && tmp[n - 1] == '.')
+			n--;
+		csm_buf_add(out, tmp, n);
+	} else if (strcmp(fmt, "pct") == 0) {
+		csm_fmt_num(d * 100, 0, tmp);
+		csm_buf_printf(out, "%s%%", tmp);
+	} else if (strcmp(fmt, "money") == 0) {
+		double r = csm_round(d, 0);
+
+		if (fabs(r) < 9e16) {
+			csm_fmt_cents((int64_t)r * 100, 1, tmp);
+			tmp[strlen(tmp) - 3] = '\0';	/* drop ".00" */
+		} else
+			snprintf(tmp, sizeof(tmp), "%.0f", r);
+		csm_buf_adds(out, tmp);
+	} else if (strcmp(fmt, "days") == 0) {
+		csm_fmt_num(d, 0, tmp);
+		csm_buf_printf(out, "%s %s", tmp, strcmp(tmp, "1") == 0 ||
+		    strcmp(tmp, "-1") == 0 ? "day" : "days");
+	} else {
+		csm_fmt_num(d, 0, tmp);
+		csm_buf_adds(out, tmp);
+	}
+}
+
+void
+csm_tmpl_render(const struct csm_tmpl *t, struct csm_eval *ev,
+    struct csm_buf *out)
+{
+	struct csm_val v;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		csm_buf_add(out, t->part[i].text, t->part[i].len);
+		if (t->part[i].e == NULL)
+			continue;
+		csm_expr_eval(t->part[i].e, ev, &v);
+		csm_fmt_value(&v, t->part[i].fmt, out);
+	}
+}
+
+void
+csm_tmpl_free(struct csm_tmpl *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->part[i].text);
+		csm_expr_free(t->part[i].e);
+	}
+	free(t->part);
+	free(t);
+}
+
+void
+csm_out_md(struct csm_out *o, const char *s, size_t n)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!strchr("|\\`*_[]<>~\r\n", c) || c == '\0')
+			continue;
+		csm_out_write(o, s + start, i - start);
+		start = i + 1;
+		if (c == '\r' || c == '\n')
+			csm_out_write(o, " ", 1);
+		else {
+			csm_out_write(o, "\\", 1);
+			csm_out_write(o, &c, 1);
+		}
+	}
+	csm_out_write(o, s + start, n - start);
+}
+
+void
+csm_out_html(struct csm_out *o, const char *s, size_t n)
+{
+	size_t i, start = 0;
+	const char *ent;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '&':
+			ent = "&amp;";
+			break;
+		case '<':
+			ent = "&lt;";
+			break;
+		case '>':
+			ent = "&gt;";
+			break;
+		case '"':
+			ent = "&quot;";
+			break;
+		case '\'':
+			ent = "&#39;";
+			break;
+		default:
+			continue;
+		}
+		csm_out_write(o, s + start, i - start);
+		csm_out_puts(o, ent);
+		start = i + 1;
+	}
+	csm_out_write(o, s + start, n - start);
+}
