@@ -25,11 +25,11 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 
 PROGS    = $(patsubst cmd/%.c,%,$(wildcard cmd/csm-*.c))
 LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text
-UNITS    = t-val t-yaml t-expr
+UNITS    = t-val t-tbl t-out t-cols t-expr t-yaml
 
 LIB      = $(BUILD)/libcsm.a
 BINS     = $(PROGS:%=$(BUILD)/%)
-TESTBINS = $(UNITS:%=$(BUILD)/tests/%)
+TESTBINS = $(UNITS:%=$(BUILD)/tests/%) $(BUILD)/tests/csvconform
 HDRS     = common/csm.h
 
 all: $(BUILD)/.deps $(BINS)
@@ -77,11 +77,11 @@ valgrind: all $(TESTBINS)
 	CSM_VALGRIND=1 sh tests/run-cli.sh $(BUILD)
 
 demo: all
-	@echo "== csm-score < tests/data/accounts.csv | head"
-	@$(BUILD)/csm-score < tests/data/accounts.csv | head -n 8
-	@echo "== csm-score --explain, one account, as columns"
-	@$(BUILD)/csm-score --explain < tests/data/accounts.csv | head -n 2 | \
-	    awk -F, 'NR==1{for(i=1;i<=NF;i++)h[i]=$$i} NR==2{for(i=1;i<=NF;i++)printf "%-24s %s\n", h[i], $$i}'
+	@echo "== csm-score < tests/data/accounts.csv (first 10 accounts)"
+	@$(BUILD)/csm-score < tests/data/accounts.csv | head -n 11
+	@echo "== accounts per band"
+	@$(BUILD)/csm-score < tests/data/accounts.csv | \
+	    awk -F, 'NR > 1 { n[$$NF]++ } END { for (b in n) print "  " b ": " n[b] }' | sort
 
 bench: all
 	sh scripts/bench

@@ -156,6 +156,7 @@ csm_cfg_die(const struct csm_node *nd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	csm_exit(EX_CONFIG);
 	exit(EX_CONFIG);
 }
 
@@ -225,8 +226,10 @@ csm_cfg_expr_as(const struct csm_node *nd, int type)
 	e = csm_expr_compile(nd->str, nd->len, &err);
 	if (e == NULL)
 		expr_die(nd, &err, 0);
-	if (type != CSM_T_MISSING && csm_expr_want(e, type, &err) != 0)
+	if (type != CSM_T_MISSING && csm_expr_want(e, type, &err) != 0) {
+		csm_expr_free(e);
 		expr_die(nd, &err, 0);
+	}
 	return e;
 }
 
@@ -457,14 +460,17 @@ check_value(const struct csm_node *nd, const struct field *f)
 			if (strcmp(*w, nd->str) == 0)
 				return;
 		{
-			struct csm_buf b;
+			/* On the stack: nothing may be left allocated. */
+			char list[128];
+			size_t len = 0;
 
-			csm_buf_init(&b);
-			for (w = f->sub; *w != NULL; w++)
-				csm_buf_printf(&b, "%s%s", w == f->sub ? "" :
-				    w[1] == NULL ? " or " : ", ", *w);
+			list[0] = '\0';
+			for (w = f->sub; *w != NULL && len < sizeof(list); w++)
+				len += (size_t)snprintf(list + len,
+				    sizeof(list) - len, "%s%s", w == f->sub ?
+				    "" : w[1] == NULL ? " or " : ", ", *w);
 			csm_cfg_die(nd, "'%s' must be %s, not '%s'", f->key,
-			    b.s, nd->str);
+			    list, nd->str);
 		}
 	case F_NAMES:
 		want_kind(nd, CSM_N_SEQ, f->key);
@@ -636,14 +642,22 @@ check_config(const struct csm_node *root)
 		check_unique(csm_node_get(s, "metrics"), "metric");
 }
 
-static struct csm_node *
-parse(const char *text, size_t n, const char *file)
+/*
+ * Parses text into *rootp, which the caller's struct csm_cfg owns, so that
+ * csm_cfg_release frees the tree even when it is refused here; frees
+ * owned (text read from a file, or NULL) before anything can die.
+ */
+static void
+parse(struct csm_node **rootp, const char *text, size_t n, const char *file,
+    char *owned)
 {
 	char msg[256];
 	long line = 0, col = 0;
 	struct csm_node *root, at;
 
 	root = csm_yaml_parse(text, n, file, msg, sizeof(msg), &line, &col);
+	*rootp = root;
+	free(owned);
 	if (root == NULL) {
 		if (line <= 0)
 			csm_die(EX_CONFIG, "%s: %s", file, msg);
@@ -657,7 +671,6 @@ parse(const char *text, size_t n, const char *file)
 		csm_cfg_die(root, "a config must be a map of sections "
 		    "(columns, score, risk, nrr, qbr), not %s",
 		    kind_name(root->kind));
-	return root;
 }
 
 static char *
@@ -681,9 +694,12 @@ read_config(const char *path, size_t *n)
 		if (r == 0)
 			break;
 		csm_buf_add(&b, chunk, (size_t)r);
-		if (b.len > CSM_CFG_MAX_BYTES)
+		if (b.len > CSM_CFG_MAX_BYTES) {
+			csm_buf_release(&b);
+			close(fd);
 			csm_die(EX_CONFIG, "%s: config is larger than 1 MiB",
 			    path);
+		}
 	}
 	close(fd);
 	*n = b.len;
@@ -754,14 +770,13 @@ csm_cfg_load(struct csm_cfg *cfg, const char *path)
 	if (path == NULL && getenv("CSM_CONFIG") != NULL &&
 	    *getenv("CSM_CONFIG") != '\0')
 		path = getenv("CSM_CONFIG");
-	cfg->dflt = parse(csm_default_config, strlen(csm_default_config),
-	    "<default>");
+	parse(&cfg->dflt, csm_default_config, strlen(csm_default_config),
+	    "<default>", NULL);
 	cfg->file = "<default>";
 	if (path != NULL) {
 		cfg->file = path;
 		text = read_config(path, &n);
-		cfg->user = parse(text, n, path);
-		free(text);
+		parse(&cfg->user, text, n, path, text);
 		check_map(cfg->user, top, "the config");
 	}
 	cfg->root = merge(cfg->dflt, cfg->user);

@@ -55,6 +55,11 @@ void csm_warn_at(const char *file, long line, const char *fmt, ...)
 CSM_NORETURN void csm_die_at(int status, const char *file, long line,
     const char *fmt, ...) CSM_PRINTF(4, 5);
 void csm_vmsg(const char *file, long line, const char *fmt, va_list ap);
+/*
+ * How csm_die and the other fatal errors end the program: exit(3) unless
+ * a fuzz target or test sets a function that longjmps back instead.
+ */
+extern void (*csm_exit)(int status);
 
 /* ---- xalloc.c --------------------------------------------------------- */
 

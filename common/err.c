@@ -13,6 +13,8 @@
 
 static const char *progname = "csm";
 
+void (*csm_exit)(int) = exit;
+
 void
 csm_setprogname(const char *argv0)
 {
@@ -68,6 +70,7 @@ csm_die(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	csm_vmsg(NULL, 0, fmt, ap);
 	va_end(ap);
+	csm_exit(status);
 	exit(status);
 }
 
@@ -89,5 +92,6 @@ csm_die_at(int status, const char *file, long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	csm_vmsg(file, line, fmt, ap);
 	va_end(ap);
+	csm_exit(status);
 	exit(status);
 }

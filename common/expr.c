@@ -410,6 +410,10 @@ next(struct parser *p)
 		} else if (i == p->i + 1) {
 			perr(p, p->tpos, "empty column name");
 			p->tok = K_ERR;
+		} else if (memchr(s + p->i + 1, '\0', i - p->i - 1) != NULL) {
+			/* Names are C strings: one would end there. */
+			perr(p, p->tpos, "NUL byte in column name");
+			p->tok = K_ERR;
 		} else {
 			csm_buf_reset(&p->tstr);
 			csm_buf_add(&p->tstr, s + p->i + 1, i - p->i - 1);
@@ -661,7 +665,8 @@ mk(struct parser *p, int op, size_t at, const uint32_t *k, size_t nk)
 		e->node = csm_xreallocarray(e->node, e->capnode,
 		    sizeof(*e->node));
 	}
-	if (e->nkids + nk > e->capkids) {
+	/* kids is never NULL once a node exists: kids + kid must be valid. */
+	if (e->kids == NULL || e->nkids + nk > e->capkids) {
 		e->capkids = e->capkids ? e->capkids * 2 : 16;
 		if (e->capkids < e->nkids + nk)
 			e->capkids = e->nkids + nk;

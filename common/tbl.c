@@ -189,8 +189,8 @@ start_file(struct csm_tbl_in *in)
 		in->rpos = 3;
 	if (delim == 0) {
 		for (;;) {
-			for (i = in->rpos; i < in->rlen && (in->rbuf[i] == '\n' ||
-			    in->rbuf[i] == '\r'); i++)
+			for (i = in->rpos; i < in->rlen &&
+			    (in->rbuf[i] == '\n' || in->rbuf[i] == '\r'); i++)
 				;
 			if (find_eol(in->rbuf + i, in->rlen - i) != NULL ||
 			    in->eof || in->rlen == READSZ)

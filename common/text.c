@@ -109,7 +109,7 @@ csm_fmt_value(const struct csm_val *v, const char *fmt, struct csm_buf *out)
 	if (fmt == NULL || strcmp(fmt, "num") == 0) {
 		csm_fmt_num(d, 2, tmp);
 		n = strlen(tmp);
-		while (n > 0 && tmp[n - 1] == '0')
+		while (n > 0 && tmp[n - 1] == '0' && !strchr(tmp, 'e'))
 			n--;
 		if (n > 0 && tmp[n - 1] == '.')
 			n--;
@@ -124,7 +124,7 @@ csm_fmt_value(const struct csm_val *v, const char *fmt, struct csm_buf *out)
 			csm_fmt_cents((int64_t)r * 100, 1, tmp);
 			tmp[strlen(tmp) - 3] = '\0';	/* drop ".00" */
 		} else
-			snprintf(tmp, sizeof(tmp), "%.0f", r);
+			csm_fmt_num(r, 0, tmp);
 		csm_buf_adds(out, tmp);
 	} else if (strcmp(fmt, "days") == 0) {
 		csm_fmt_num(d, 0, tmp);

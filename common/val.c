@@ -116,7 +116,7 @@ scan_number(const char *s, size_t n, struct numtok *t)
 			commas++;
 			group = 0;
 		} else if (c == '.' && !dot) {
-			if (commas && group != 3)
+			if ((commas && group != 3) || t->len >= MAXNUM)
 				return CSM_BAD;
 			dot = 1;
 			commas = 0;
@@ -458,7 +458,9 @@ csm_fmt_num(double x, int ndigits, char *out)
 
 	if (r == 0)
 		r = 0;
-	snprintf(out, 64, "%.*f", ndigits, r);
+	/* Past about 10^60 the digits would not fit: exponent form. */
+	if (snprintf(out, 64, "%.*f", ndigits, r) >= 64)
+		snprintf(out, 64, "%.17g", r);
 }
 
 void

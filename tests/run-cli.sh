@@ -25,7 +25,7 @@ if [ "${CSM_VALGRIND:-}" = 1 ]; then
 		name=$(basename "$p")
 		cat > "$bindir/$name" <<EOS
 #!/bin/sh
-exec valgrind -q --error-exitcode=125 --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible "$p" "\$@"
+PATH=$build:\$PATH exec valgrind -q --error-exitcode=125 --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible $name "\$@"
 EOS
 		chmod +x "$bindir/$name"
 	done

@@ -1,0 +1,388 @@
+/*
+ * t-out.c: the writer (out.c): minimal RFC 4180 quoting for CSV and TSV,
+ * records of one empty field, output past the 64 KiB buffer, JSON strings,
+ * and how failed writes end: 74 with a message on a full disk, quietly by
+ * SIGPIPE on a closed pipe.  Every expected output is written out by hand.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csm.h"
+#include "t.h"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+/* A writer on a new temporary file; path receives its name. */
+static void
+open_tmp(struct csm_out *o, char *path, int delim)
+{
+	int fd;
+
+	memcpy(path, "/tmp/t-out.XXXXXX", sizeof("/tmp/t-out.XXXXXX"));
+	if ((fd = mkstemp(path)) < 0)
+		csm_die(70, "mkstemp:");
+	csm_out_init(o, fd, path, delim);
+}
+
+/* Closes o and returns what was written (caller frees); *n its length. */
+static char *
+close_read(struct csm_out *o, char *path, size_t *n)
+{
+	struct csm_buf b;
+	char chunk[8192];
+	ssize_t r;
+	int fd;
+
+	csm_out_close(o);
+	csm_buf_init(&b);
+	csm_buf_add(&b, "", 0);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		csm_die(70, "open '%s':", path);
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0)
+		csm_buf_add(&b, chunk, (size_t)r);
+	close(fd);
+	unlink(path);
+	*n = b.len;
+	return csm_buf_detach(&b);
+}
+
+static void
+field(struct csm_out *o, const char *s)
+{
+	csm_out_field(o, s, strlen(s));
+}
+
+/* Checks that got (n bytes) is exactly want. */
+#define T_EQ_MEM(got, n, want) do { \
+	size_t t_wn = strlen(want); \
+	if ((n) != t_wn || memcmp((got), (want), t_wn) != 0) \
+		T_FAIL("wrote \"%.*s\" (%zu bytes), want \"%s\"", \
+		    (int)((n) > 200 ? 200 : (n)), (got), (size_t)(n), (want)); \
+} while (0)
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void
+test_csv_quoting(void)
+{
+	struct csm_out o;
+	char path[32], *s;
+	size_t n;
+
+	open_tmp(&o, path, ',');
+	field(&o, "plain");
+	field(&o, "has,comma");
+	field(&o, "say \"hi\"");
+	field(&o, "cr\rx");
+	field(&o, "lf\nx");
+	field(&o, " spaced ");	/* spaces alone need no quotes */
+	field(&o, "");
+	field(&o, "tab\there");	/* a tab is no delimiter in CSV */
+	field(&o, "\"");
+	csm_out_endrec(&o);
+	field(&o, "x;y'z");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "plain,\"has,comma\",\"say \"\"hi\"\"\",\"cr\rx\","
+	    "\"lf\nx\", spaced ,,tab\there,\"\"\"\"\nx;y'z\n");
+	free(s);
+}
+
+static void
+test_tsv_quoting(void)
+{
+	struct csm_out o;
+	char path[32], *s;
+	size_t n;
+
+	open_tmp(&o, path, '\t');
+	field(&o, "a,b");	/* a comma is no delimiter in TSV */
+	field(&o, "t\tx");
+	field(&o, "q\"");
+	field(&o, "");
+	field(&o, "n\n");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "a,b\t\"t\tx\"\t\"q\"\"\"\t\t\"n\n\"\n");
+	free(s);
+}
+
+static void
+test_empty_record(void)
+{
+	struct csm_out o;
+	char path[32], *s;
+	size_t n;
+
+	/*
+	 * One empty field is written "" so that it does not read back as a
+	 * blank line (which is no record); two empty fields are just ",".
+	 */
+	open_tmp(&o, path, ',');
+	field(&o, "");
+	csm_out_endrec(&o);
+	field(&o, "");
+	field(&o, "");
+	csm_out_endrec(&o);
+	field(&o, "");
+	field(&o, "x");
+	csm_out_endrec(&o);
+	field(&o, "y");
+	csm_out_endrec(&o);
+	field(&o, "");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "\"\"\n,\n,x\ny\n\"\"\n");
+	free(s);
+
+	open_tmp(&o, path, '\t');
+	field(&o, "");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "\"\"\n");
+	free(s);
+}
+
+static void
+test_bom_first_field(void)
+{
+	struct csm_out o;
+	struct csm_tbl t;
+	struct csm_tbl_opts to = { ',', CSM_RAGGED_ERROR };
+	char path[32], *files[1], *s;
+	size_t n;
+
+	/*
+	 * A record's first field that starts with a BOM is quoted, since a
+	 * reader drops a BOM at the start of a file; elsewhere it is not.
+	 */
+	open_tmp(&o, path, ',');
+	field(&o, "\xEF\xBB\xBF" "id");
+	field(&o, "\xEF\xBB\xBF" "v");
+	csm_out_endrec(&o);
+	field(&o, "\xEF\xBB");	/* only part of one */
+	field(&o, "x");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "\"\xEF\xBB\xBF" "id\",\xEF\xBB\xBF" "v\n\xEF\xBB,x\n");
+
+	/* ... and so it reads back whole */
+	open_tmp(&o, path, ',');
+	csm_out_write(&o, s, n);
+	csm_out_close(&o);
+	free(s);
+	files[0] = path;
+	csm_tbl_open(&t, files, 1, &to);
+	T_EQ_INT(t.hdrlen[0], 5);
+	T_OK(memcmp(t.hdr[0], "\xEF\xBB\xBF" "id", 5) == 0);
+	csm_tbl_close(&t);
+	unlink(path);
+}
+
+static void
+test_large(void)
+{
+	/*
+	 * 300,000 bytes through fields, a 100,000-byte field of quotes
+	 * (each doubled, plus the two around it), and a printf longer than
+	 * its 256-byte stack buffer: the 64 KiB buffer is flushed many times
+	 * and nothing is lost or reordered.
+	 */
+	struct csm_out o;
+	struct csm_buf want, q;
+	char path[32], *s, cell[16];
+	size_t n, i;
+
+	csm_buf_init(&want);
+	csm_buf_init(&q);
+	open_tmp(&o, path, ',');
+	for (i = 0; i < 30000; i++) {
+		snprintf(cell, sizeof(cell), "%08zu", i);	/* 8 bytes */
+		field(&o, cell);
+		csm_buf_adds(&want, cell);
+		if (i % 10 == 9) {
+			csm_out_endrec(&o);
+			csm_buf_addc(&want, '\n');
+		} else
+			csm_buf_addc(&want, ',');
+	}
+	for (i = 0; i < 100000; i++)
+		csm_buf_addc(&q, '"');
+	csm_out_field(&o, q.s, q.len);
+	csm_out_endrec(&o);
+	csm_buf_addc(&want, '"');
+	for (i = 0; i < 200000; i++)
+		csm_buf_addc(&want, '"');
+	csm_buf_adds(&want, "\"\n");
+	csm_buf_reset(&q);
+	for (i = 0; i < 1000; i++)
+		csm_buf_addc(&q, 'a' + (int)(i % 26));
+	csm_out_printf(&o, "[%s]%d\n", q.s, 42);
+	csm_buf_printf(&want, "[%s]%d\n", q.s, 42);
+	s = close_read(&o, path, &n);
+	/*
+	 * 30000 cells of 8 bytes and a separator, the quoted field and its
+	 * newline, "[" 1000 letters "]42" and a newline.
+	 */
+	T_EQ_INT(n, 30000 * 9 + 200002 + 1 + 1005);
+	T_EQ_INT(want.len, n);
+	T_OK(n == want.len && memcmp(s, want.s, n) == 0);
+	free(s);
+	csm_buf_release(&want);
+	csm_buf_release(&q);
+}
+
+static void
+test_json_str(void)
+{
+	static const char in[] = "a\"b\\c/\n\r\t\x01\x1f\x7f\xC3\xA9\0z";
+	struct csm_out o;
+	char path[32], *s;
+	size_t n;
+
+	open_tmp(&o, path, ',');
+	csm_out_json_str(&o, in, sizeof(in) - 1);
+	csm_out_json_str(&o, "", 0);
+	s = close_read(&o, path, &n);
+	/* '/', DEL and UTF-8 pass as they are; control bytes as \u00XX */
+	T_EQ_MEM(s, n, "\"a\\\"b\\\\c/\\n\\r\\t\\u0001\\u001f\x7f\xC3\xA9"
+	    "\\u0000z\"\"\"");
+	free(s);
+}
+
+/* ---- how writes fail -------------------------------------------------- */
+
+struct child {
+	int status;
+	char err[1024];
+};
+
+/* Runs fn in a child with stderr captured; fills c. */
+static void
+run_child(void (*fn)(int), int arg, struct child *c)
+{
+	char name[] = "/tmp/t-out.XXXXXX";
+	int efd = mkstemp(name);
+	ssize_t r;
+	size_t n = 0;
+	pid_t pid;
+
+	if (efd < 0)
+		csm_die(70, "mkstemp:");
+	unlink(name);
+	fflush(NULL);
+	if ((pid = fork()) < 0)
+		csm_die(70, "fork:");
+	if (pid == 0) {
+		dup2(efd, 2);
+		fn(arg);
+		exit(0);
+	}
+	if (arg >= 0)
+		close(arg);
+	while (waitpid(pid, &c->status, 0) < 0 && errno == EINTR)
+		;
+	lseek(efd, 0, SEEK_SET);
+	while (n + 1 < sizeof(c->err) &&
+	    (r = read(efd, c->err + n, sizeof(c->err) - 1 - n)) > 0)
+		n += (size_t)r;
+	c->err[n] = '\0';
+	close(efd);
+}
+
+/* Writes 1 MiB of records to fd, then closes it. */
+static void
+write_lots(int fd)
+{
+	struct csm_out o;
+	int i;
+
+	csm_out_init(&o, fd, fd == 1 ? "<stdout>" : "/dev/full", ',');
+	for (i = 0; i < 65536; i++) {
+		field(&o, "0123456");
+		field(&o, "abcdefg");
+		csm_out_endrec(&o);
+	}
+	csm_out_close(&o);
+}
+
+static void
+full_child(int unused)
+{
+	int fd = open("/dev/full", O_WRONLY);
+
+	(void)unused;
+	if (fd < 0)
+		exit(99);
+	write_lots(fd);
+}
+
+static void
+test_dev_full(void)
+{
+	struct child c;
+
+	if (access("/dev/full", W_OK) != 0) {
+		printf("t-out: no /dev/full, full-disk test skipped\n");
+		return;
+	}
+	run_child(full_child, -1, &c);
+	T_OK(WIFEXITED(c.status));
+	T_EQ_INT(WEXITSTATUS(c.status), 74);
+	T_EQ_STR(c.err, "t-out: write error on '/dev/full': "
+	    "No space left on device\n");
+}
+
+/* The pipe's write end becomes stdout; SIGPIPE is ignored first. */
+static void
+pipe_child(int wfd)
+{
+	signal(SIGPIPE, SIG_IGN);
+	if (dup2(wfd, 1) < 0)
+		exit(99);
+	close(wfd);
+	write_lots(1);
+	exit(0);	/* must not get here */
+}
+
+static void
+test_closed_pipe(void)
+{
+	struct child c;
+	int p[2];
+
+	if (pipe(p) != 0)
+		csm_die(70, "pipe:");
+	close(p[0]);	/* no reader, ever */
+	run_child(pipe_child, p[1], &c);
+	T_OK(WIFSIGNALED(c.status));
+	if (WIFSIGNALED(c.status))
+		T_EQ_INT(WTERMSIG(c.status), SIGPIPE);
+	else
+		T_FAIL("child exited %d, want death by SIGPIPE",
+		    WEXITSTATUS(c.status));
+	T_EQ_STR(c.err, "");
+}
+
+int
+main(void)
+{
+	csm_setprogname("t-out");
+	T_RUN(test_csv_quoting);
+	T_RUN(test_tsv_quoting);
+	T_RUN(test_empty_record);
+	T_RUN(test_bom_first_field);
+	T_RUN(test_large);
+	T_RUN(test_json_str);
+	T_RUN(test_dev_full);
+	T_RUN(test_closed_pipe);
+	T_END();
+}

@@ -1,0 +1,881 @@
+/*
+ * t-tbl.c: reading CSV and TSV (tbl.c).  Every input is written to a
+ * temporary file and read back; errors, which exit, are checked in a
+ * forked child whose exit status, stdout and stderr are kept.  Expected
+ * values (fields, line numbers, messages) are worked out by hand from the
+ * inputs written here.
+ */
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csm.h"
+#include "t.h"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+/* Writes n bytes to a new temporary file; the caller unlinks and frees. */
+static char *
+tmpwrite(const char *data, size_t n)
+{
+	char name[] = "/tmp/t-tbl.XXXXXX";
+	int fd = mkstemp(name);
+	size_t done = 0;
+	ssize_t r;
+
+	if (fd < 0)
+		csm_die(70, "mkstemp:");
+	while (done < n) {
+		r = write(fd, data + done, n - done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			csm_die(70, "write '%s':", name);
+		done += (size_t)r;
+	}
+	if (close(fd) != 0)
+		csm_die(70, "close '%s':", name);
+	return csm_xstrdup(name);
+}
+
+static char *
+tmps(const char *s)
+{
+	return tmpwrite(s, strlen(s));
+}
+
+static void
+rmtmp(char *path)
+{
+	unlink(path);
+	free(path);
+}
+
+static struct csm_tbl_opts
+opts(int delim, int ragged)
+{
+	struct csm_tbl_opts o;
+
+	o.delim = delim;
+	o.ragged = ragged;
+	return o;
+}
+
+static void
+open1(struct csm_tbl *t, char *path, int delim, int ragged)
+{
+	struct csm_tbl_opts o = opts(delim, ragged);
+	char *files[1];
+
+	files[0] = path;
+	csm_tbl_open(t, files, 1, &o);
+}
+
+/* Whether field i of the current record is s (NUL-terminated text). */
+static int
+fis(const struct csm_tbl *t, size_t i, const char *s)
+{
+	size_t n = strlen(s);
+
+	return i < t->nf && t->flen[i] == n && memcmp(t->f[i], s, n) == 0 &&
+	    t->f[i][n] == '\0';
+}
+
+static int
+his(const struct csm_tbl *t, size_t i, const char *s)
+{
+	size_t n = strlen(s);
+
+	return i < t->ncols && t->hdrlen[i] == n &&
+	    memcmp(t->hdr[i], s, n) == 0;
+}
+
+/* What a child did: how it ended, and what it wrote. */
+struct child {
+	int status;
+	char out[4096];
+	char err[4096];
+};
+
+static void
+slurp_tmp(int fd, char *buf, size_t sz)
+{
+	ssize_t r;
+	size_t n = 0;
+
+	lseek(fd, 0, SEEK_SET);
+	while (n + 1 < sz && (r = read(fd, buf + n, sz - 1 - n)) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+	close(fd);
+}
+
+static int
+tmpfd(void)
+{
+	char name[] = "/tmp/t-tbl.XXXXXX";
+	int fd = mkstemp(name);
+
+	if (fd < 0)
+		csm_die(70, "mkstemp:");
+	unlink(name);
+	return fd;
+}
+
+/* Runs fn(arg) in a child, which then exits 0; fills c. */
+static void
+run_child(void (*fn)(void *), void *arg, struct child *c)
+{
+	int ofd = tmpfd(), efd = tmpfd();
+	pid_t pid;
+
+	fflush(NULL);
+	if ((pid = fork()) < 0)
+		csm_die(70, "fork:");
+	if (pid == 0) {
+		dup2(ofd, 1);
+		dup2(efd, 2);
+		fn(arg);
+		fflush(stdout);
+		exit(0);
+	}
+	while (waitpid(pid, &c->status, 0) < 0 && errno == EINTR)
+		;
+	slurp_tmp(ofd, c->out, sizeof(c->out));
+	slurp_tmp(efd, c->err, sizeof(c->err));
+}
+
+static int
+exit_code(const struct child *c)
+{
+	return WIFEXITED(c->status) ? WEXITSTATUS(c->status) : -1;
+}
+
+/* What a child reads: files, options. */
+struct rd {
+	char *files[2];
+	size_t n;
+	struct csm_tbl_opts o;
+};
+
+/* Reads the whole table, printing "line:nf:first field" for each record. */
+static void
+readall(void *arg)
+{
+	struct rd *r = arg;
+	struct csm_tbl t;
+
+	csm_tbl_open(&t, r->n ? r->files : NULL, r->n, &r->o);
+	while (csm_tbl_next(&t))
+		printf("%ld:%zu:%s\n", t.line, t.nf, t.f[0]);
+	csm_tbl_close(&t);
+}
+
+/* Reads path in a child with the given options. */
+static void
+read_child(char *path, int delim, int ragged, struct child *c)
+{
+	struct rd r;
+
+	r.files[0] = path;
+	r.n = 1;
+	r.o = opts(delim, ragged);
+	run_child(readall, &r, c);
+}
+
+/* Checks that the child exited code with exactly the message "t-tbl: msg". */
+#define T_DIED(c, code, msg) do { \
+	char t_m[1024]; \
+	snprintf(t_m, sizeof(t_m), "t-tbl: %s\n", (msg)); \
+	T_EQ_INT(exit_code(c), (code)); \
+	T_EQ_STR((c)->err, t_m); \
+} while (0)
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void
+test_header_fields(void)
+{
+	char *p = tmps("id,name\n1,alice\n2,bob\n");
+	struct csm_tbl t;
+
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(t.ncols, 2);
+	T_OK(his(&t, 0, "id"));
+	T_OK(his(&t, 1, "name"));
+	T_EQ_INT(t.delim, ',');
+	T_EQ_STR(t.file, p);
+	T_EQ_INT(t.line, 1);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_EQ_INT(t.nf, 2);
+	T_OK(fis(&t, 0, "1"));
+	T_OK(fis(&t, 1, "alice"));
+	T_EQ_STR(t.file, p);
+	T_EQ_INT(t.line, 2);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "2"));
+	T_OK(fis(&t, 1, "bob"));
+	T_EQ_INT(t.line, 3);
+	T_EQ_INT(csm_tbl_next(&t), 0);
+	T_EQ_INT(csm_tbl_next(&t), 0);	/* stays at the end */
+	csm_tbl_close(&t);
+	rmtmp(p);
+}
+
+static void
+test_bom(void)
+{
+	/* A BOM at the start is dropped; one inside a field is data. */
+	char *p = tmps("\xEF\xBB\xBFid,x\n1,\xEF\xBB\xBFy\n");
+	struct csm_tbl t;
+
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(t.ncols, 2);
+	T_OK(his(&t, 0, "id"));
+	T_EQ_INT(t.hdrlen[0], 2);
+	T_EQ_INT(t.line, 1);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 1, "\xEF\xBB\xBFy"));
+	T_EQ_INT(t.line, 2);
+	csm_tbl_close(&t);
+	rmtmp(p);
+}
+
+static void
+test_crlf(void)
+{
+	/* CRLF ends records and is not part of the last field. */
+	char *p = tmps("a,b\r\n1,2\r\n3,4");
+	struct csm_tbl t;
+
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_OK(his(&t, 1, "b"));
+	T_EQ_INT(t.hdrlen[1], 1);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 1, "2"));
+	T_EQ_INT(t.line, 2);
+	T_EQ_INT(csm_tbl_next(&t), 1);	/* no newline at the end */
+	T_OK(fis(&t, 0, "3"));
+	T_OK(fis(&t, 1, "4"));
+	T_EQ_INT(t.line, 3);
+	T_EQ_INT(csm_tbl_next(&t), 0);
+	csm_tbl_close(&t);
+	rmtmp(p);
+
+	/* A lone CR ends records too (old Mac files), as in libcsv. */
+	p = tmps("a,b\r1,2\r3,4\r");
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 1, "2"));
+	T_EQ_INT(t.line, 2);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "3"));
+	T_EQ_INT(t.line, 3);
+	T_EQ_INT(csm_tbl_next(&t), 0);
+	csm_tbl_close(&t);
+	rmtmp(p);
+}
+
+static void
+test_quoted(void)
+{
+	/*
+	 * line 1: a,b
+	 * line 2: "x,y","say ""hi"""
+	 * line 3-4: "line1<LF>line2",z
+	 * line 5-6: "p<CRLF>q",""
+	 * line 7: r,s
+	 */
+	char *p = tmps("a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"line1\nline2\",z\n"
+	    "\"p\r\nq\",\"\"\nr,s\n");
+	struct csm_tbl t;
+
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "x,y"));
+	T_OK(fis(&t, 1, "say \"hi\""));
+	T_EQ_INT(t.line, 2);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "line1\nline2"));
+	T_OK(fis(&t, 1, "z"));
+	T_EQ_INT(t.line, 3);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "p\r\nq"));
+	T_OK(fis(&t, 1, ""));
+	T_EQ_INT(t.line, 5);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "r"));
+	T_EQ_INT(t.line, 7);
+	T_EQ_INT(csm_tbl_next(&t), 0);
+	csm_tbl_close(&t);
+	rmtmp(p);
+}
+
+static void
+test_nul_bytes(void)
+{
+	/* A NUL is data: the field's length counts it. */
+	static const char in[] = "a,b\nx\0y,z\n";
+	char *p = tmpwrite(in, sizeof(in) - 1);
+	struct csm_tbl t;
+
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_EQ_INT(t.flen[0], 3);
+	T_OK(memcmp(t.f[0], "x\0y", 4) == 0);
+	T_OK(fis(&t, 1, "z"));
+	csm_tbl_close(&t);
+	rmtmp(p);
+}
+
+static void
+test_big_field(void)
+{
+	/* 1 MiB unquoted, then 1 MiB quoted with "" and LF in it. */
+	const size_t big = 1024 * 1024;
+	struct csm_buf b;
+	struct csm_tbl t;
+	size_t i, bad;
+	char *p;
+
+	csm_buf_init(&b);
+	csm_buf_adds(&b, "a,b\n");
+	for (i = 0; i < big; i++)
+		csm_buf_addc(&b, 'a' + (int)(i % 26));
+	csm_buf_adds(&b, ",end\n\"");
+	for (i = 0; i < big / 4; i++)
+		csm_buf_adds(&b, i % 2 ? "\"\"x\ny" : "abcd");
+	csm_buf_adds(&b, "\",last\nq,r\n");
+	p = tmpwrite(b.s, b.len);
+	csm_buf_release(&b);
+
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_EQ_INT(t.flen[0], big);
+	for (i = 0, bad = 0; i < t.flen[0]; i++)
+		bad += t.f[0][i] != 'a' + (int)(i % 26);
+	T_EQ_INT(bad, 0);
+	T_OK(fis(&t, 1, "end"));
+	T_EQ_INT(t.line, 2);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	/* big/8 "abcd" (4 bytes) and big/8 "\"x\ny" (4 bytes once read) */
+	T_EQ_INT(t.flen[0], big);
+	for (i = 0, bad = 0; i < t.flen[0]; i += 4)
+		bad += memcmp(t.f[0] + i, i / 4 % 2 ? "\"x\ny" : "abcd",
+		    4) != 0;
+	T_EQ_INT(bad, 0);
+	T_OK(fis(&t, 1, "last"));
+	T_EQ_INT(t.line, 3);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	/* the quoted field held big/8 newlines */
+	T_EQ_INT(t.line, 3 + (long)(big / 8) + 1);
+	T_OK(fis(&t, 0, "q"));
+	csm_tbl_close(&t);
+	rmtmp(p);
+}
+
+static void
+test_blank_lines(void)
+{
+	/*
+	 * line 1: (LF)  2: (CRLF)  3: (LF)  4: a,b  5: (LF)  6: 1,2
+	 * 7: (CRLF)  8: (LF)  9-10: "p<LF>q",3  11: (LF)  12: (CR)
+	 * 13: 4,5  14: (LF)
+	 */
+	char *p = tmps("\n\r\n\na,b\n\n1,2\n\r\n\n\"p\nq\",3\n\n\r4,5\n\n");
+	struct csm_tbl t;
+
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(t.ncols, 2);
+	T_OK(his(&t, 0, "a"));
+	T_EQ_INT(t.line, 4);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "1"));
+	T_EQ_INT(t.line, 6);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "p\nq"));
+	T_EQ_INT(t.line, 9);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "4"));
+	T_EQ_INT(t.line, 13);
+	T_EQ_INT(csm_tbl_next(&t), 0);
+	csm_tbl_close(&t);
+	rmtmp(p);
+
+	/* A line of spaces is not blank: it is a record of one field. */
+	p = tmps("a\n \n\nb\n");
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, " "));
+	T_EQ_INT(t.line, 2);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "b"));
+	T_EQ_INT(t.line, 4);
+	csm_tbl_close(&t);
+	rmtmp(p);
+
+	/* Nor is a quoted empty field: "" is a record of one empty field. */
+	p = tmps("a\n\"\"\nb\n");
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, ""));
+	T_EQ_INT(t.line, 2);
+	csm_tbl_close(&t);
+	rmtmp(p);
+}
+
+static void
+test_detect(void)
+{
+	struct csm_tbl t;
+	char *p;
+
+	/* a tab and no comma: TSV */
+	p = tmps("a\tb\n1\t2,5\n");
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(t.delim, '\t');
+	T_EQ_INT(t.ncols, 2);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 1, "2,5"));
+	csm_tbl_close(&t);
+	rmtmp(p);
+
+	/* a tab and a comma: CSV, the tab is data */
+	p = tmps("a\tb,c\n1,2\n");
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(t.delim, ',');
+	T_EQ_INT(t.ncols, 2);
+	T_OK(his(&t, 0, "a\tb"));
+	csm_tbl_close(&t);
+	rmtmp(p);
+
+	/* neither: CSV, one column */
+	p = tmps("a b\n1\n");
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(t.delim, ',');
+	T_EQ_INT(t.ncols, 1);
+	csm_tbl_close(&t);
+	rmtmp(p);
+
+	/* -d overrides: ',' on a tab file gives one column */
+	p = tmps("a\tb\n1\t2\n");
+	open1(&t, p, ',', CSM_RAGGED_ERROR);
+	T_EQ_INT(t.delim, ',');
+	T_EQ_INT(t.ncols, 1);
+	T_OK(his(&t, 0, "a\tb"));
+	csm_tbl_close(&t);
+	rmtmp(p);
+
+	/* -d ';' */
+	p = tmps("a;b,c\n1;2\n");
+	open1(&t, p, ';', CSM_RAGGED_ERROR);
+	T_EQ_INT(t.delim, ';');
+	T_EQ_INT(t.ncols, 2);
+	T_OK(his(&t, 1, "b,c"));
+	csm_tbl_close(&t);
+	rmtmp(p);
+
+	/* The header line is the first that is not blank. */
+	p = tmps("\n\r\na\tb\n1\t2,3\n");
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(t.delim, '\t');
+	T_EQ_INT(t.ncols, 2);
+	T_EQ_INT(t.line, 3);
+	csm_tbl_close(&t);
+	rmtmp(p);
+
+	/* A lone CR ends the header line: the comma after it is data. */
+	p = tmps("a\tb\rx,y\tz\r");
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(t.delim, '\t');
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "x,y"));
+	T_EQ_INT(t.line, 2);
+	csm_tbl_close(&t);
+	rmtmp(p);
+
+	/* After a BOM */
+	p = tmps("\xEF\xBB\xBF" "a\tb\n");
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(t.delim, '\t');
+	T_OK(his(&t, 0, "a"));
+	csm_tbl_close(&t);
+	rmtmp(p);
+}
+
+static void
+test_spaces(void)
+{
+	/* Spaces and tabs around fields and quotes-free text are data. */
+	char *p = tmps(" a , b \n 1 ,\t2\t\n");
+	struct csm_tbl t;
+
+	open1(&t, p, ',', CSM_RAGGED_ERROR);
+	T_OK(his(&t, 0, " a "));
+	T_OK(his(&t, 1, " b "));
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, " 1 "));
+	T_OK(fis(&t, 1, "\t2\t"));
+	csm_tbl_close(&t);
+	rmtmp(p);
+
+	/* inside quotes too */
+	p = tmps("a,b\n\"  x  \",\" \"\n");
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "  x  "));
+	T_OK(fis(&t, 1, " "));
+	csm_tbl_close(&t);
+	rmtmp(p);
+}
+
+static void
+test_multi(void)
+{
+	/* The second file has a BOM and a blank line first. */
+	char *p1 = tmps("id,v\n1,a\n2,b\n");
+	char *p2 = tmps("\xEF\xBB\xBF\nid,v\n3,c\n");
+	char *p3 = tmps("id,w\n4,d\n");
+	struct csm_tbl_opts o = opts(0, CSM_RAGGED_ERROR);
+	struct csm_tbl t;
+	struct child c;
+	struct rd r;
+	char msg[512];
+	char *files[2];
+
+	files[0] = p1;
+	files[1] = p2;
+	csm_tbl_open(&t, files, 2, &o);
+	T_EQ_INT(t.ncols, 2);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "1"));
+	T_EQ_STR(t.file, p1);
+	T_EQ_INT(t.line, 2);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "2"));
+	T_EQ_INT(t.line, 3);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 0, "3"));
+	T_OK(fis(&t, 1, "c"));
+	T_EQ_STR(t.file, p2);
+	T_EQ_INT(t.line, 3);
+	T_EQ_INT(csm_tbl_next(&t), 0);
+	csm_tbl_close(&t);
+
+	/* A differing header is an error at the second file's header. */
+	r.files[0] = p1;
+	r.files[1] = p3;
+	r.n = 2;
+	r.o = o;
+	run_child(readall, &r, &c);
+	snprintf(msg, sizeof(msg),
+	    "%s:1: header differs from the header of '%s'", p3, p1);
+	T_DIED(&c, 65, msg);
+	T_EQ_STR(c.out, "2:2:1\n3:2:2\n");	/* the first file's records */
+
+	/* So is a header with another number of columns. */
+	rmtmp(p3);
+	p3 = tmps("\n\nid,v,x\n");
+	r.files[1] = p3;
+	run_child(readall, &r, &c);
+	snprintf(msg, sizeof(msg),
+	    "%s:3: header differs from the header of '%s'", p3, p1);
+	T_DIED(&c, 65, msg);
+	rmtmp(p1);
+	rmtmp(p2);
+	rmtmp(p3);
+}
+
+/* Reads a table from standard input, a file put there by the parent. */
+static void
+stdin_child(void *arg)
+{
+	struct rd *r = arg;
+	int fd = open(r->files[0], O_RDONLY);
+
+	if (fd < 0 || dup2(fd, 0) < 0)
+		exit(99);
+	close(fd);
+	r->files[0] = csm_xstrdup("-");
+	readall(r);
+	printf("%s\n", r->n ? r->files[0] : "none");
+	free(r->files[0]);
+}
+
+static void
+test_stdin(void)
+{
+	char *p = tmps("a,b\n1,2\n");
+	struct child c;
+	struct rd r;
+
+	/* NULL file list: standard input */
+	r.files[0] = p;
+	r.n = 0;
+	r.o = opts(0, CSM_RAGGED_ERROR);
+	run_child(stdin_child, &r, &c);
+	T_EQ_INT(exit_code(&c), 0);
+	T_EQ_STR(c.out, "2:2:1\nnone\n");
+
+	/* "-", with an error to see the name <stdin> */
+	rmtmp(p);
+	p = tmps("a,b\n1,2,3\n");
+	r.files[0] = p;
+	r.n = 1;
+	run_child(stdin_child, &r, &c);
+	T_DIED(&c, 65, "<stdin>:2: expected 2 fields, got 3");
+	rmtmp(p);
+}
+
+static void
+test_ragged(void)
+{
+	static const char in[] = "a,b,c\n1,2,3\n4,5\n\n6,7,8,9\n10,11,12\n";
+	char *p = tmps(in), *q;
+	struct csm_tbl t;
+	struct child c;
+	char msg[512];
+
+	/* error: the first short record, on line 3 */
+	read_child(p, 0, CSM_RAGGED_ERROR, &c);
+	snprintf(msg, sizeof(msg), "%s:3: expected 3 fields, got 2", p);
+	T_DIED(&c, 65, msg);
+	T_EQ_STR(c.out, "2:3:1\n");
+
+	/* skip: a warning for each, the others come through */
+	read_child(p, 0, CSM_RAGGED_SKIP, &c);
+	T_EQ_INT(exit_code(&c), 0);
+	T_EQ_STR(c.out, "2:3:1\n6:3:10\n");
+	snprintf(msg, sizeof(msg), "t-tbl: %s:3: skipped record: expected 3 "
+	    "fields, got 2\nt-tbl: %s:5: skipped record: expected 3 fields, "
+	    "got 4\n", p, p);
+	T_EQ_STR(c.err, msg);
+
+	/* keep: as they are */
+	open1(&t, p, 0, CSM_RAGGED_KEEP);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_EQ_INT(t.nf, 3);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_EQ_INT(t.nf, 2);
+	T_OK(fis(&t, 1, "5"));
+	T_EQ_INT(t.line, 3);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_EQ_INT(t.nf, 4);
+	T_OK(fis(&t, 3, "9"));
+	T_EQ_INT(t.line, 5);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_EQ_INT(t.nf, 3);
+	T_EQ_INT(t.ncols, 3);
+	T_EQ_INT(csm_tbl_next(&t), 0);
+	csm_tbl_close(&t);
+
+	/* pad: a long record is still an error */
+	read_child(p, 0, CSM_RAGGED_PAD, &c);
+	snprintf(msg, sizeof(msg), "%s:5: expected 3 fields, got 4", p);
+	T_DIED(&c, 65, msg);
+	T_EQ_STR(c.out, "2:3:1\n3:3:4\n");
+
+	/* pad: short records get empty fields */
+	q = tmps("a,b,c\n1\n2,3\n4,5,6\n");
+	open1(&t, q, 0, CSM_RAGGED_PAD);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_EQ_INT(t.nf, 3);
+	T_OK(fis(&t, 0, "1"));
+	T_OK(fis(&t, 1, ""));
+	T_OK(fis(&t, 2, ""));
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_EQ_INT(t.nf, 3);
+	T_OK(fis(&t, 1, "3"));
+	T_OK(fis(&t, 2, ""));
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_OK(fis(&t, 2, "6"));
+	T_EQ_INT(csm_tbl_next(&t), 0);
+	csm_tbl_close(&t);
+	rmtmp(q);
+	rmtmp(p);
+}
+
+static void
+test_bad_quotes(void)
+{
+	struct child c;
+	char msg[512], *p;
+
+	/* unterminated at EOF: the line the record starts on (3) */
+	p = tmps("a,b\n\n1,\"two\nthree\n\n");
+	read_child(p, 0, CSM_RAGGED_ERROR, &c);
+	snprintf(msg, sizeof(msg), "%s:3: unterminated quoted field", p);
+	T_DIED(&c, 65, msg);
+	T_EQ_STR(c.out, "");
+	rmtmp(p);
+
+	/* ... also in the header */
+	p = tmps("\"a,b\n");
+	read_child(p, 0, CSM_RAGGED_ERROR, &c);
+	snprintf(msg, sizeof(msg), "%s:1: unterminated quoted field", p);
+	T_DIED(&c, 65, msg);
+	rmtmp(p);
+
+	/* a quote inside an unquoted field */
+	p = tmps("a,b\n1,2\n3,x\"y\n5,6\n");
+	read_child(p, 0, CSM_RAGGED_ERROR, &c);
+	snprintf(msg, sizeof(msg), "%s:3: malformed quoted field (a quote "
+	    "must open the field, and a closing quote must be followed by a "
+	    "delimiter or the end of the line)", p);
+	T_DIED(&c, 65, msg);
+	T_EQ_STR(c.out, "2:2:1\n");
+	rmtmp(p);
+
+	/* text after a closing quote, on the record's second line (3) */
+	p = tmps("a,b\n\"x\ny\"z,1\n");
+	read_child(p, 0, CSM_RAGGED_ERROR, &c);
+	snprintf(msg, sizeof(msg), "%s:3: malformed quoted field (a quote "
+	    "must open the field, and a closing quote must be followed by a "
+	    "delimiter or the end of the line)", p);
+	T_DIED(&c, 65, msg);
+	rmtmp(p);
+
+	/* a space after a closing quote: spaces are data, so malformed */
+	p = tmps("a,b\n\"x\" ,1\n");
+	read_child(p, 0, CSM_RAGGED_ERROR, &c);
+	T_EQ_INT(exit_code(&c), 65);
+	T_OK(strstr(c.err, ":2: malformed quoted field") != NULL);
+	rmtmp(p);
+}
+
+static void
+test_empty(void)
+{
+	struct child c;
+	char msg[512], *p;
+
+	p = tmps("");
+	read_child(p, 0, CSM_RAGGED_ERROR, &c);
+	snprintf(msg, sizeof(msg), "%s: no header line (the input is empty)",
+	    p);
+	T_DIED(&c, 65, msg);
+	rmtmp(p);
+
+	/* blank lines and a BOM are no header either */
+	p = tmps("\xEF\xBB\xBF\n\r\n\r");
+	read_child(p, 0, CSM_RAGGED_ERROR, &c);
+	snprintf(msg, sizeof(msg), "%s: no header line (the input is empty)",
+	    p);
+	T_DIED(&c, 65, msg);
+	rmtmp(p);
+
+	/* a header alone is a table of no records */
+	p = tmps("a,b\n\n");
+	read_child(p, 0, CSM_RAGGED_ERROR, &c);
+	T_EQ_INT(exit_code(&c), 0);
+	T_EQ_STR(c.out, "");
+	T_EQ_STR(c.err, "");
+	rmtmp(p);
+}
+
+static void
+test_cannot_open(void)
+{
+	char missing[] = "/nonexistent-dir-t-tbl/x.csv", dir[] = "/tmp";
+	struct child c;
+
+	read_child(missing, 0, CSM_RAGGED_ERROR, &c);
+	T_DIED(&c, 66, "cannot open '/nonexistent-dir-t-tbl/x.csv': "
+	    "No such file or directory");
+	read_child(dir, 0, CSM_RAGGED_ERROR, &c);
+	T_DIED(&c, 66, "cannot read '/tmp': is a directory");
+}
+
+static long
+maxrss_kb(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return -1;
+#if defined(__APPLE__)
+	return ru.ru_maxrss / 1024;	/* bytes there, KiB elsewhere */
+#else
+	return ru.ru_maxrss;
+#endif
+}
+
+static void
+test_constant_memory(void)
+{
+	/*
+	 * 200,000 records, none longer than the first, read one at a time:
+	 * the field arrays must not move or grow after the first record, and
+	 * the peak memory must stay well under the file's 5 MB.
+	 */
+	const long nrec = 200000;
+	char tmpl[] = "/tmp/t-tbl.XXXXXX";
+	struct csm_tbl t;
+	char **f0;
+	size_t cap0;
+	long i, n, rss0, rss1, bad = 0;
+	FILE *fp;
+	int fd;
+
+	if ((fd = mkstemp(tmpl)) < 0 || (fp = fdopen(fd, "w")) == NULL)
+		csm_die(70, "mkstemp:");
+	fputs("id,name,amount,note\n", fp);
+	fprintf(fp, "0,%s,0.00,\"%s\"\n", "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnn",
+	    "a longest note, with a comma, that sets every buffer's size");
+	for (i = 1; i < nrec; i++)
+		fprintf(fp, "%ld,name %ld,%ld.%02ld,\"n, %ld\"\n", i, i, i / 7,
+		    i % 100, i % 1000);
+	if (fclose(fp) != 0)
+		csm_die(70, "write '%s':", tmpl);
+
+	open1(&t, tmpl, 0, CSM_RAGGED_ERROR);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	f0 = t.f;
+	cap0 = t.fcap;
+	for (n = 1; n < 1000 && csm_tbl_next(&t); n++)
+		;
+	rss0 = maxrss_kb();
+	while (csm_tbl_next(&t)) {
+		n++;
+		bad += t.f != f0 || t.fcap != cap0 || t.nf != 4 ||
+		    t.line != n + 1;
+	}
+	rss1 = maxrss_kb();
+	T_EQ_INT(n, nrec);
+	T_EQ_INT(bad, 0);
+	T_EQ_INT(t.fcap, 4);
+	if (rss1 - rss0 > 1024)
+		T_FAIL("peak memory grew by %ld KiB", rss1 - rss0);
+	csm_tbl_close(&t);
+	unlink(tmpl);
+}
+
+int
+main(void)
+{
+	csm_setprogname("t-tbl");
+	T_RUN(test_header_fields);
+	T_RUN(test_bom);
+	T_RUN(test_crlf);
+	T_RUN(test_quoted);
+	T_RUN(test_nul_bytes);
+	T_RUN(test_big_field);
+	T_RUN(test_blank_lines);
+	T_RUN(test_detect);
+	T_RUN(test_spaces);
+	T_RUN(test_multi);
+	T_RUN(test_stdin);
+	T_RUN(test_ragged);
+	T_RUN(test_bad_quotes);
+	T_RUN(test_empty);
+	T_RUN(test_cannot_open);
+	T_RUN(test_constant_memory);
+	T_END();
+}
