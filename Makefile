@@ -76,12 +76,20 @@ asan:
 valgrind: all $(TESTBINS)
 	CSM_VALGRIND=1 sh tests/run-cli.sh $(BUILD)
 
+# The sample data is as of 2026-11-23, so the demo reasons from that date.
+DEMO_ASOF = --as-of 2026-11-23
+
 demo: all
-	@echo "== csm-score < tests/data/accounts.csv (first 10 accounts)"
-	@$(BUILD)/csm-score < tests/data/accounts.csv | head -n 11
-	@echo "== accounts per band"
 	@$(BUILD)/csm-score < tests/data/accounts.csv | \
-	    awk -F, 'NR > 1 { n[$$NF]++ } END { for (b in n) print "  " b ": " n[b] }' | sort
+	    $(BUILD)/csm-risk $(DEMO_ASOF) --format md
+	@if [ -x $(BUILD)/csm-nrr ] && [ -f tests/data/arr_monthly.csv ]; then \
+	    echo; $(BUILD)/csm-nrr -g segment --format md < tests/data/arr_monthly.csv; fi
+	@mkdir -p $(BUILD)/qbr-demo
+	@for a in A00003 A00019; do \
+	    $(BUILD)/csm-score < tests/data/quarterly.csv | \
+	    $(BUILD)/csm-qbr $(DEMO_ASOF) --account $$a --format html \
+	    --out-dir $(BUILD)/qbr-demo > /dev/null || exit 1; done
+	@echo; echo "QBR pages for two accounts:"; ls $(BUILD)/qbr-demo/*.html | sed 's/^/  /'
 
 bench: all
 	sh scripts/bench

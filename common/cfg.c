@@ -608,6 +608,12 @@ check_risk(const struct csm_node *rk)
 
 	check_unique(sig, "signal");
 	check_unique(pat, "pattern");
+	for (i = 0; i < tiers->n; i++)
+		if (strcmp(csm_node_get(tiers->kid[i], "name")->str,
+		    "none") == 0)
+			csm_cfg_die(csm_node_get(tiers->kid[i], "name"),
+			    "'none' is the tier below all tiers and cannot be "
+			    "listed");
 	for (i = 0; pat != NULL && i < pat->n; i++) {
 		const struct csm_node *all = csm_node_get(pat->kid[i], "all");
 		const struct csm_node *tier = csm_node_get(pat->kid[i], "tier");

@@ -1,0 +1,1341 @@
+/*
+ * csm-risk: flag churn risk on every row, say why, and write the weekly
+ * risk report.
+ *
+ * Each signal of the config's risk: section is a condition on the row
+ * (`when`) worth some points; risk_score is the sum of the points of the
+ * signals that fired, at most 100, and risk_tier the first tier whose min
+ * the score reaches (below all of them: none).  A pattern whose signals
+ * all fired raises the tier to at least its own.  risk_signals names what
+ * fired and risk_reasons says why, one sentence per signal (its reason
+ * template, or its name and the values it read).  --previous compares with
+ * an earlier output and appends risk_change.
+ *
+ * CSV and TSV without --sort stream one row at a time in constant memory,
+ * as does JSON; --sort and the Markdown report hold the rows they write.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csm.h"
+
+static const char usage_text[] =
+    "usage: csm-risk [-htV] [-c config] [-d delim] [-f csv|tsv|md|json]\n"
+    "                [--as-of date] [--fail-on tier] [--min-tier tier]\n"
+    "                [--previous file] [--sort] [--ragged error|pad|skip]\n"
+    "                [--dump-config] [file ...]\n";
+
+static const char help_text[] =
+    "Append risk_score, risk_tier, risk_signals and risk_reasons to every row\n"
+    "of a CSV or TSV, or write the weekly churn-risk report.\n"
+    "\n"
+    "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
+    "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
+    "  -t, --tsv             input is TSV\n"
+    "  -f, --format F        csv, tsv, md (the weekly report) or json\n"
+    "                        (default: the input's delimiter)\n"
+    "      --min-tier T      only rows at tier T or above\n"
+    "      --sort            worst first: tier, then ARR, then score\n"
+    "      --previous FILE   an earlier csm-risk output: append risk_change\n"
+    "                        (new, escalated, improved, unchanged)\n"
+    "      --fail-on T       exit 1 when any row is at tier T or above\n"
+    "      --as-of DATE      today's date for days_since/days_until (YYYY-MM-DD)\n"
+    "      --ragged MODE     a record of another width: error (default), pad\n"
+    "                        (short ones padded with empty fields) or skip\n"
+    "      --dump-config     print the effective config as YAML and exit\n"
+    "  -h, --help            this help\n"
+    "  -V, --version         the version\n"
+    "\n"
+    "Files are read in order as one table ('-' or none: standard input).\n"
+    "Exit status: 0 ok, 1 a row at the --fail-on tier, 64 usage, 65 data\n"
+    "error, 66 cannot open input, 74 I/O error, 78 config error.\n"
+    "See csm-risk(1) and csm.yaml(5).\n";
+
+enum {
+	OPT_MIN_TIER = CSM_OPT_TOOL,
+	OPT_SORT,
+	OPT_PREVIOUS,
+	OPT_FAIL_ON
+};
+
+enum format { F_DELIM, F_CSV, F_TSV, F_MD, F_JSON };
+
+enum change { C_NONE = -1, C_NEW, C_ESCALATED, C_IMPROVED, C_UNCHANGED };
+
+static const char *const change_names[] = {"new", "escalated", "improved",
+	"unchanged"};
+
+struct signal {
+	const char *name;	/* borrowed from the config */
+	const struct csm_node *when_node;
+	struct csm_expr *when;
+	double points;
+	struct csm_tmpl *reason;	/* NULL: the default reason */
+	char **col;		/* the columns `when` reads, for that */
+	long *colidx;
+	size_t ncol;
+};
+
+struct pattern {
+	const char *name;
+	size_t *sig;		/* indices of its signals */
+	size_t nsig;
+	size_t tier;
+	struct csm_tmpl *reason;
+};
+
+struct tier {
+	const char *name;
+	double min;
+};
+
+struct risk {
+	struct tier *tier;
+	size_t ntier;		/* rank ntier is "none" */
+	struct signal *sig;
+	size_t nsig;
+	struct pattern *pat;
+	size_t npat;
+};
+
+/*
+ * One output row.  While streaming, f points into the reader's record and
+ * the work buffers; a held row owns a copy of everything in mem.
+ * part holds (offset, length) pairs: the names in risk_signals, then the
+ * sentences in risk_reasons.
+ */
+struct row {
+	char **f;
+	size_t *flen;
+	double score;
+	size_t tier;
+	int change;		/* enum change */
+	size_t nsig, nrea;
+	size_t *part;
+	int64_t arr;
+	int has_arr;
+	size_t seq;
+	char *mem;
+};
+
+/* An account of the previous output, by account_id. */
+struct prev {
+	size_t tier;
+	size_t now;		/* its best tier now, ntier+1: not seen */
+	char *name;		/* account_name there, or NULL */
+};
+
+struct ctx {
+	struct risk rk;
+	const struct csm_tbl *t;
+	const struct csm_cols *cols;
+	const struct csm_cfg *cfg;
+	long today;
+	int format;
+	size_t min_tier;
+	size_t fail_on;		/* ntier + 1: no --fail-on */
+	int failed;
+	int sort, hold;
+	/* output layout */
+	size_t nout;
+	char **hdr;		/* output header names, borrowed or owned */
+	size_t *hdrlen;
+	char **extra;		/* appended names, owned */
+	size_t nextra;
+	long at_score, at_tier, at_sig, at_rea, at_change;
+	long c_id, c_name, c_owner, c_arr, c_renewal;
+	/* work space for one row */
+	struct row w;
+	struct csm_buf sigbuf, reabuf, tmp;
+	char scoretext[64];
+	int *fired;
+	/* --previous */
+	struct csm_map prev;
+	int has_prev;
+	/* held rows */
+	struct row *held;
+	size_t nheld, capheld;
+	size_t seq;
+	size_t njson;
+	/* the report's summary, over every row */
+	size_t *count;
+	int64_t *arrsum;
+};
+
+static void
+usage(FILE *fp, int status)
+{
+	fputs(usage_text, fp);
+	if (status == EX_OK)
+		fputs(help_text, fp);
+	if (fclose(fp) != 0)
+		csm_die(EX_IOERR, "write error on '<stdout>':");
+	exit(status);
+}
+
+/* ---- the config ------------------------------------------------------- */
+
+static long
+sig_index(const struct risk *rk, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rk->nsig; i++)
+		if (strcmp(rk->sig[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static long
+tier_index(const struct risk *rk, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rk->ntier; i++)
+		if (strcmp(rk->tier[i].name, name) == 0)
+			return (long)i;
+	if (strcmp(name, "none") == 0)
+		return (long)rk->ntier;
+	return -1;
+}
+
+static const char *
+tier_name(const struct risk *rk, size_t i)
+{
+	return i < rk->ntier ? rk->tier[i].name : "none";
+}
+
+struct colset {
+	char ***col;
+	size_t *n;
+};
+
+static void
+add_col(void *p, const char *name)
+{
+	struct colset *cs = p;
+	size_t i;
+
+	for (i = 0; i < *cs->n; i++)
+		if (strcmp((*cs->col)[i], name) == 0)
+			return;
+	*cs->col = csm_xreallocarray(*cs->col, *cs->n + 1, sizeof(**cs->col));
+	(*cs->col)[(*cs->n)++] = csm_xstrdup(name);
+}
+
+/* Reads risk: from the checked config into rk. */
+static void
+load_risk(struct risk *rk, const struct csm_cfg *cfg)
+{
+	const struct csm_node *sec = csm_cfg_section(cfg, "risk");
+	const struct csm_node *tiers, *sigs, *pats, *nd;
+	size_t i, j;
+
+	if (sec == NULL)
+		csm_die(EX_CONFIG, "%s: the config has no risk: section",
+		    cfg->file);
+	memset(rk, 0, sizeof(*rk));
+	tiers = csm_node_get(sec, "tiers");
+	rk->ntier = tiers->n;
+	rk->tier = csm_xcalloc(tiers->n, sizeof(*rk->tier));
+	for (i = 0; i < tiers->n; i++) {
+		rk->tier[i].name = csm_node_get(tiers->kid[i], "name")->str;
+		rk->tier[i].min = csm_cfg_num(csm_node_get(tiers->kid[i],
+		    "min"));
+	}
+
+	sigs = csm_node_get(sec, "signals");
+	rk->nsig = sigs->n;
+	rk->sig = csm_xcalloc(sigs->n, sizeof(*rk->sig));
+	for (i = 0; i < sigs->n; i++) {
+		struct signal *s = &rk->sig[i];
+		struct colset cs = {&s->col, &s->ncol};
+
+		s->name = csm_node_get(sigs->kid[i], "name")->str;
+		s->points = csm_cfg_num(csm_node_get(sigs->kid[i], "points"));
+		s->when_node = csm_node_get(sigs->kid[i], "when");
+		s->when = csm_cfg_expr_as(s->when_node, CSM_T_BOOL);
+		if ((nd = csm_node_get(sigs->kid[i], "reason")) != NULL)
+			s->reason = csm_tmpl_compile(nd);
+		csm_expr_columns(s->when, add_col, &cs);
+		s->colidx = csm_xcalloc(s->ncol + 1, sizeof(*s->colidx));
+	}
+
+	pats = csm_node_get(sec, "patterns");
+	rk->npat = pats ? pats->n : 0;
+	rk->pat = csm_xcalloc(rk->npat + 1, sizeof(*rk->pat));
+	for (i = 0; i < rk->npat; i++) {
+		struct pattern *p = &rk->pat[i];
+		const struct csm_node *all = csm_node_get(pats->kid[i], "all");
+
+		p->name = csm_node_get(pats->kid[i], "name")->str;
+		p->nsig = all->n;
+		p->sig = csm_xcalloc(all->n, sizeof(*p->sig));
+		for (j = 0; j < all->n; j++)
+			p->sig[j] = (size_t)sig_index(rk, all->kid[j]->str);
+		p->tier = (size_t)tier_index(rk,
+		    csm_node_get(pats->kid[i], "tier")->str);
+		if ((nd = csm_node_get(pats->kid[i], "reason")) != NULL)
+			p->reason = csm_tmpl_compile(nd);
+	}
+}
+
+static void
+free_risk(struct risk *rk)
+{
+	size_t i, j;
+
+	for (i = 0; i < rk->nsig; i++) {
+		csm_expr_free(rk->sig[i].when);
+		csm_tmpl_free(rk->sig[i].reason);
+		for (j = 0; j < rk->sig[i].ncol; j++)
+			free(rk->sig[i].col[j]);
+		free(rk->sig[i].col);
+		free(rk->sig[i].colidx);
+	}
+	for (i = 0; i < rk->npat; i++) {
+		free(rk->pat[i].sig);
+		csm_tmpl_free(rk->pat[i].reason);
+	}
+	free(rk->sig);
+	free(rk->pat);
+	free(rk->tier);
+}
+
+/* A tier named on the command line; an unknown name is a usage error. */
+static size_t
+tier_arg(const struct risk *rk, const char *opt, const char *arg)
+{
+	struct csm_buf b;
+	long i = tier_index(rk, arg);
+	size_t j;
+
+	if (i >= 0)
+		return (size_t)i;
+	csm_buf_init(&b);
+	for (j = 0; j <= rk->ntier; j++)
+		csm_buf_printf(&b, "%s%s", j == 0 ? "" : ", ",
+		    tier_name(rk, j));
+	fprintf(stderr, "%s: %s: '%s' is not a tier (%s)\n", csm_progname(),
+	    opt, arg, b.s);
+	csm_buf_release(&b);
+	fputs(usage_text, stderr);
+	exit(EX_USAGE);
+}
+
+/* ---- --previous ------------------------------------------------------- */
+
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+static void
+free_prev(void *p)
+{
+	struct prev *pv = p;
+
+	free(pv->name);
+	free(pv);
+}
+
+/*
+ * Reads an earlier csm-risk output: account_id -> its tier.  An account
+ * listed more than once counts at its highest tier.
+ */
+static void
+load_previous(struct ctx *c, char *path)
+{
+	struct csm_tbl_opts opts = {0, CSM_RAGGED_ERROR};
+	struct csm_tbl pt;
+	struct csm_cols pc;
+	size_t cid, ctier, k;
+	long cname, ti;
+	int isnew;
+
+	csm_tbl_open(&pt, &path, 1, &opts);
+	csm_cols_init(&pc, &pt, c->cfg->columns);
+	cid = csm_cols_need(&pc, "account_id", "--previous");
+	ctier = csm_cols_need(&pc, "risk_tier", "--previous");
+	cname = csm_cols_find(&pc, "account_name");
+	while (csm_tbl_next(&pt)) {
+		const char *id = pt.f[cid], *tn = pt.f[ctier];
+		size_t idn = pt.flen[cid], tnn = pt.flen[ctier];
+		struct prev *pv;
+
+		trim(&id, &idn);
+		trim(&tn, &tnn);
+		if (tnn == 0)
+			ti = (long)c->rk.ntier;
+		else {
+			csm_buf_reset(&c->tmp);
+			csm_buf_add(&c->tmp, tn, tnn);
+			ti = tier_index(&c->rk, c->tmp.s);
+		}
+		if (ti < 0) {
+			csm_buf_reset(&c->tmp);
+			for (k = 0; k <= c->rk.ntier; k++)
+				csm_buf_printf(&c->tmp, "%s%s", k == 0 ? "" :
+				    ", ", tier_name(&c->rk, k));
+			csm_die_at(EX_DATAERR, pt.file, pt.line, "column "
+			    "'risk_tier': \"%.*s\" is not a tier (%s)",
+			    (int)(tnn > 100 ? 100 : tnn), tn, c->tmp.s);
+		}
+		k = csm_map_put(&c->prev, id, idn, &isnew);
+		if (isnew) {
+			pv = csm_xcalloc(1, sizeof(*pv));
+			pv->tier = (size_t)ti;
+			pv->now = c->rk.ntier + 1;
+			if (cname >= 0 && pt.flen[cname] > 0)
+				pv->name = csm_xstrndup(pt.f[cname],
+				    pt.flen[cname]);
+			c->prev.ent[k].val = pv;
+		} else {
+			pv = c->prev.ent[k].val;
+			if ((size_t)ti < pv->tier)
+				pv->tier = (size_t)ti;
+		}
+	}
+	csm_cols_release(&pc);
+	csm_tbl_close(&pt);
+	c->has_prev = 1;
+}
+
+/* risk_change of the current row, and the account marked as seen. */
+static int
+change_of(struct ctx *c, size_t tier)
+{
+	const char *id;
+	size_t idn, none = c->rk.ntier, was = none;
+	long k;
+
+	if (c->c_id >= 0) {
+		id = c->t->f[c->c_id];
+		idn = c->t->flen[c->c_id];
+		trim(&id, &idn);
+		k = csm_map_find(&c->prev, id, idn);
+		if (k >= 0) {
+			struct prev *pv = c->prev.ent[k].val;
+
+			was = pv->tier;
+			if (tier < pv->now)
+				pv->now = tier;
+		}
+	}
+	if (tier == was)
+		return C_UNCHANGED;
+	if (was == none)
+		return C_NEW;
+	return tier < was ? C_ESCALATED : C_IMPROVED;
+}
+
+/* ---- one row ---------------------------------------------------------- */
+
+static void
+add_part(struct ctx *c, size_t i, size_t off, size_t len)
+{
+	c->w.part[2 * i] = off;
+	c->w.part[2 * i + 1] = len;
+}
+
+/* The default reason: the signal's name and the values its `when` read. */
+static void
+default_reason(const struct ctx *c, const struct signal *s,
+    struct csm_buf *b)
+{
+	const char *v;
+	size_t i, n;
+
+	csm_buf_adds(b, s->name);
+	if (s->ncol == 0)
+		return;
+	csm_buf_adds(b, " (");
+	for (i = 0; i < s->ncol; i++) {
+		if (i > 0)
+			csm_buf_adds(b, ", ");
+		csm_buf_printf(b, "%s=", s->col[i]);
+		if (s->colidx[i] < 0) {
+			csm_buf_adds(b, "missing");
+			continue;
+		}
+		v = c->t->f[s->colidx[i]];
+		n = c->t->flen[s->colidx[i]];
+		trim(&v, &n);
+		if (n == 0)
+			csm_buf_adds(b, "missing");
+		else
+			csm_buf_add(b, v, n);
+	}
+	csm_buf_addc(b, ')');
+}
+
+static void
+add_reason(struct ctx *c, const struct csm_tmpl *t, const struct signal *s,
+    struct csm_eval *ev)
+{
+	size_t start;
+
+	if (t == NULL && s == NULL)
+		return;
+	if (c->w.nrea > 0)
+		csm_buf_adds(&c->reabuf, "; ");
+	start = c->reabuf.len;
+	if (t != NULL)
+		csm_tmpl_render(t, ev, &c->reabuf);
+	else
+		default_reason(c, s, &c->reabuf);
+	add_part(c, c->w.nsig + c->w.nrea, start, c->reabuf.len - start);
+	c->w.nrea++;
+}
+
+static void
+add_signal(struct ctx *c, const char *name)
+{
+	size_t start;
+
+	if (c->w.nsig > 0)
+		csm_buf_addc(&c->sigbuf, ';');
+	start = c->sigbuf.len;
+	csm_buf_adds(&c->sigbuf, name);
+	add_part(c, c->w.nsig, start, c->sigbuf.len - start);
+	c->w.nsig++;
+}
+
+static void
+fmt_score(double score, char *out)
+{
+	size_t n;
+
+	csm_fmt_num(score, 2, out);
+	n = strlen(out);
+	if (strchr(out, '.') != NULL) {
+		while (n > 0 && out[n - 1] == '0')
+			n--;
+		if (n > 0 && out[n - 1] == '.')
+			n--;
+		out[n] = '\0';
+	}
+}
+
+/* Evaluates the signals and patterns on the current record into c->w. */
+static void
+assess(struct ctx *c, struct csm_eval *ev)
+{
+	const struct risk *rk = &c->rk;
+	struct csm_val v;
+	double sum = 0;
+	size_t i, j, tier;
+
+	csm_buf_reset(&c->sigbuf);
+	csm_buf_reset(&c->reabuf);
+	csm_buf_adds(&c->sigbuf, "");
+	csm_buf_adds(&c->reabuf, "");
+	c->w.nsig = c->w.nrea = 0;
+	for (i = 0; i < rk->nsig; i++) {
+		csm_expr_eval(rk->sig[i].when, ev, &v);
+		c->fired[i] = csm_val_true(&v);
+		if (c->fired[i]) {
+			sum += rk->sig[i].points;
+			add_signal(c, rk->sig[i].name);
+		}
+	}
+	c->w.score = sum > 100 ? 100 : sum;
+	for (tier = 0; tier < rk->ntier; tier++)
+		if (c->w.score >= rk->tier[tier].min)
+			break;
+	for (i = 0; i < rk->npat; i++) {
+		for (j = 0; j < rk->pat[i].nsig; j++)
+			if (!c->fired[rk->pat[i].sig[j]])
+				break;
+		c->fired[rk->nsig + i] = j == rk->pat[i].nsig;
+		if (c->fired[rk->nsig + i]) {
+			add_signal(c, rk->pat[i].name);
+			if (rk->pat[i].tier < tier)
+				tier = rk->pat[i].tier;
+		}
+	}
+	c->w.tier = tier;
+	/* The reasons, numbered after all the names. */
+	for (i = 0; i < rk->nsig; i++)
+		if (c->fired[i])
+			add_reason(c, rk->sig[i].reason, &rk->sig[i], ev);
+	for (i = 0; i < rk->npat; i++)
+		if (c->fired[rk->nsig + i])
+			add_reason(c, rk->pat[i].reason, NULL, ev);
+	fmt_score(c->w.score, c->scoretext);
+}
+
+static void
+set_field(struct row *r, long at, const char *s, size_t n)
+{
+	r->f[at] = (char *)s;
+	r->flen[at] = n;
+}
+
+/* Reads the arr column into the row, for sorting and the report. */
+static void
+read_arr(struct ctx *c, struct row *r)
+{
+	const char *s;
+	size_t n;
+	int st;
+
+	r->has_arr = 0;
+	if (c->c_arr < 0)
+		return;
+	s = c->t->f[c->c_arr];
+	n = c->t->flen[c->c_arr];
+	st = csm_parse_cents(s, n, &r->arr);
+	if (st == CSM_OK)
+		r->has_arr = 1;
+	else if (st == CSM_BAD) {
+		trim(&s, &n);
+		if (c->cfg->badval == CSM_BAD_FAIL)
+			csm_die_at(EX_DATAERR, c->t->file, c->t->line,
+			    "column '%.*s': \"%.*s\" is not a number",
+			    (int)c->cols->len[c->c_arr], c->cols->name[c->c_arr],
+			    (int)(n > 100 ? 100 : n), s);
+		csm_warn_at(c->t->file, c->t->line, "column '%.*s': \"%.*s\" "
+		    "is not a number, read as missing",
+		    (int)c->cols->len[c->c_arr], c->cols->name[c->c_arr],
+		    (int)(n > 100 ? 100 : n), s);
+	}
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static void
+write_header(struct ctx *c, struct csm_out *o)
+{
+	csm_out_fields(o, c->hdr, c->hdrlen, c->nout);
+	csm_out_endrec(o);
+}
+
+static void
+write_json_list(struct csm_out *o, const char *s, const size_t *part,
+    size_t n)
+{
+	size_t i;
+
+	csm_out_puts(o, "[");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			csm_out_puts(o, ", ");
+		csm_out_json_str(o, s + part[2 * i], part[2 * i + 1]);
+	}
+	csm_out_puts(o, "]");
+}
+
+static void
+write_json(struct ctx *c, const struct row *r, struct csm_out *o)
+{
+	size_t i;
+
+	csm_out_puts(o, c->njson++ == 0 ? "[\n  {" : ",\n  {");
+	for (i = 0; i < c->nout; i++) {
+		if (i > 0)
+			csm_out_puts(o, ", ");
+		csm_out_json_str(o, c->hdr[i], c->hdrlen[i]);
+		csm_out_puts(o, ": ");
+		if ((long)i == c->at_score)
+			csm_out_write(o, r->f[i], r->flen[i]);
+		else if ((long)i == c->at_sig)
+			write_json_list(o, r->f[i], r->part, r->nsig);
+		else if ((long)i == c->at_rea)
+			write_json_list(o, r->f[i], r->part + 2 * r->nsig,
+			    r->nrea);
+		else
+			csm_out_json_str(o, r->f[i], r->flen[i]);
+	}
+	csm_out_puts(o, "}");
+}
+
+static void
+write_row(struct ctx *c, const struct row *r, struct csm_out *o)
+{
+	if (c->format == F_JSON)
+		write_json(c, r, o);
+	else {
+		csm_out_fields(o, r->f, r->flen, c->nout);
+		csm_out_endrec(o);
+	}
+}
+
+/* Copies the work row into the held rows. */
+static void
+hold(struct ctx *c)
+{
+	struct row *h;
+	size_t i, total = 0, off = 0, np = 2 * (c->w.nsig + c->w.nrea);
+
+	if (c->nheld == c->capheld) {
+		c->capheld = c->capheld ? c->capheld * 2 : 64;
+		c->held = csm_xreallocarray(c->held, c->capheld,
+		    sizeof(*c->held));
+	}
+	h = &c->held[c->nheld++];
+	*h = c->w;
+	for (i = 0; i < c->nout; i++)
+		total += c->w.flen[i] + 1;
+	h->mem = csm_xmalloc(total);
+	h->f = csm_xcalloc(c->nout, sizeof(*h->f));
+	h->flen = csm_xcalloc(c->nout, sizeof(*h->flen));
+	h->part = csm_xcalloc(np + 1, sizeof(*h->part));
+	for (i = 0; i < c->nout; i++) {
+		memcpy(h->mem + off, c->w.f[i], c->w.flen[i]);
+		h->mem[off + c->w.flen[i]] = '\0';
+		h->f[i] = h->mem + off;
+		h->flen[i] = c->w.flen[i];
+		off += c->w.flen[i] + 1;
+	}
+	if (np > 0)
+		memcpy(h->part, c->w.part, np * sizeof(*h->part));
+}
+
+static void
+free_held(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nheld; i++) {
+		free(c->held[i].mem);
+		free(c->held[i].f);
+		free(c->held[i].flen);
+		free(c->held[i].part);
+	}
+	free(c->held);
+}
+
+/* Worst first: tier, then ARR (missing last), then score, then input order. */
+static int
+worst_first(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->tier != y->tier)
+		return x->tier < y->tier ? -1 : 1;
+	if (x->has_arr != y->has_arr)
+		return x->has_arr ? -1 : 1;
+	if (x->has_arr && x->arr != y->arr)
+		return x->arr > y->arr ? -1 : 1;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Assesses the current record and writes or holds it. */
+static void
+risk_row(struct ctx *c, struct csm_eval *ev, struct csm_out *o)
+{
+	const struct csm_tbl *t = c->t;
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		set_field(&c->w, (long)i, t->f[i], t->flen[i]);
+	assess(c, ev);
+	set_field(&c->w, c->at_score, c->scoretext, strlen(c->scoretext));
+	set_field(&c->w, c->at_tier, tier_name(&c->rk, c->w.tier),
+	    strlen(tier_name(&c->rk, c->w.tier)));
+	set_field(&c->w, c->at_sig, c->sigbuf.s, c->sigbuf.len);
+	set_field(&c->w, c->at_rea, c->reabuf.s, c->reabuf.len);
+	c->w.change = C_NONE;
+	if (c->has_prev) {
+		c->w.change = change_of(c, c->w.tier);
+		set_field(&c->w, c->at_change, change_names[c->w.change],
+		    strlen(change_names[c->w.change]));
+	}
+	if (c->fail_on <= c->rk.ntier && c->w.tier <= c->fail_on)
+		c->failed = 1;
+	if (c->hold)
+		read_arr(c, &c->w);
+	if (c->count != NULL) {
+		c->count[c->w.tier]++;
+		if (c->w.has_arr)
+			c->arrsum[c->w.tier] += c->w.arr;
+	}
+	if (c->w.tier > c->min_tier)
+		return;
+	c->w.seq = c->seq++;
+	if (c->hold)
+		hold(c);
+	else
+		write_row(c, &c->w, o);
+}
+
+/* ---- the Markdown report ---------------------------------------------- */
+
+/* The width of s once escaped by csm_out_md, in characters. */
+static size_t
+md_width(const char *s, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if ((ch & 0xc0) == 0x80)
+			continue;
+		w++;
+		if (ch != '\0' && strchr("|\\`*_[]<>~", ch) != NULL)
+			w++;
+	}
+	return w;
+}
+
+static void
+pad(struct csm_out *o, size_t n)
+{
+	while (n-- > 0)
+		csm_out_write(o, " ", 1);
+}
+
+/* A table cell: escaped, padded to width, left or right aligned. */
+static void
+md_cell(struct csm_out *o, const char *s, size_t width, int right)
+{
+	size_t n = strlen(s), w = md_width(s, n);
+
+	csm_out_puts(o, "| ");
+	if (right)
+		pad(o, width > w ? width - w : 0);
+	csm_out_md(o, s, n);
+	if (!right)
+		pad(o, width > w ? width - w : 0);
+	csm_out_puts(o, " ");
+}
+
+static void
+md_rule(struct csm_out *o, size_t width, int right)
+{
+	size_t i;
+
+	csm_out_puts(o, right ? "| " : "| :");
+	for (i = 1; i < width; i++)
+		csm_out_write(o, "-", 1);
+	csm_out_puts(o, right ? ": " : " ");
+}
+
+static void
+money(int64_t cents, char *out)
+{
+	csm_fmt_cents(cents, 1, out);
+}
+
+/* The summary: accounts and ARR per tier, over every input row. */
+static void
+md_summary(struct ctx *c, struct csm_out *o)
+{
+	size_t nt = c->rk.ntier + 1, i, k, at = 0, total = 0;
+	size_t w[3] = {4, 8, 3}, ncol = c->c_arr >= 0 ? 3 : 2;
+	int64_t arrat = 0, arrall = 0;
+	char (*txt)[3][64] = csm_xcalloc(nt + 1, sizeof(*txt));
+
+	for (i = 0; i < nt; i++) {
+		total += c->count[i];
+		arrall += c->arrsum[i];
+		if (i < c->rk.ntier) {
+			at += c->count[i];
+			arrat += c->arrsum[i];
+		}
+	}
+	for (i = 0; i <= nt; i++) {
+		snprintf(txt[i][0], 64, "%s", i == nt ? "total" :
+		    tier_name(&c->rk, i));
+		snprintf(txt[i][1], 64, "%zu", i == nt ? total : c->count[i]);
+		money(i == nt ? arrall : c->arrsum[i], txt[i][2]);
+		for (k = 0; k < 3; k++)
+			if (md_width(txt[i][k], strlen(txt[i][k])) > w[k])
+				w[k] = md_width(txt[i][k], strlen(txt[i][k]));
+	}
+	csm_out_printf(o, "%zu of %zu account%s at risk", at, total,
+	    total == 1 ? "" : "s");
+	if (c->c_arr >= 0) {
+		char a[64], b[64];
+
+		money(arrat, a);
+		money(arrall, b);
+		csm_out_printf(o, ", %s of %s ARR", a, b);
+	}
+	csm_out_puts(o, ".\n\n");
+	md_cell(o, "Tier", w[0], 0);
+	md_cell(o, "Accounts", w[1], 1);
+	if (ncol == 3)
+		md_cell(o, "ARR", w[2], 1);
+	csm_out_puts(o, "|\n");
+	for (k = 0; k < ncol; k++)
+		md_rule(o, w[k], k > 0);
+	csm_out_puts(o, "|\n");
+	for (i = 0; i <= nt; i++) {
+		for (k = 0; k < ncol; k++)
+			md_cell(o, txt[i][k], w[k], k > 0);
+		csm_out_puts(o, "|\n");
+	}
+	if (c->min_tier < c->rk.ntier)
+		csm_out_printf(o, "\nListed below: the accounts at %s or above.\n",
+		    tier_name(&c->rk, c->min_tier));
+	free(txt);
+}
+
+/* "**Name** (ID)", or the ID alone, or the name alone. */
+static void
+md_account(const char *name, const char *id, struct csm_out *o)
+{
+	if (name != NULL && *name != '\0') {
+		csm_out_puts(o, "**");
+		csm_out_md(o, name, strlen(name));
+		csm_out_puts(o, "**");
+		if (id != NULL && *id != '\0') {
+			csm_out_puts(o, " (");
+			csm_out_md(o, id, strlen(id));
+			csm_out_puts(o, ")");
+		}
+	} else if (id != NULL && *id != '\0') {
+		csm_out_puts(o, "**");
+		csm_out_md(o, id, strlen(id));
+		csm_out_puts(o, "**");
+	} else
+		csm_out_puts(o, "**(no name)**");
+}
+
+static const char *
+field(const struct row *r, long at)
+{
+	return at >= 0 ? r->f[at] : NULL;
+}
+
+/* The lines of one account in the changes section. */
+static void
+md_changes(struct ctx *c, struct csm_out *o)
+{
+	static const char *const title[] = {"New", "Escalated", "Improved"};
+	size_t n[4] = {0, 0, 0, 0}, i, k;
+	int ch;
+
+	for (i = 0; i < c->nheld; i++) {
+		ch = c->held[i].change;
+		if ((ch == C_IMPROVED && c->held[i].tier == c->rk.ntier) ||
+		    ch == C_UNCHANGED)
+			continue;
+		n[ch]++;
+	}
+	for (i = 0; i < c->prev.n; i++) {
+		struct prev *pv = c->prev.ent[i].val;
+
+		if (pv->tier < c->rk.ntier && pv->now >= c->rk.ntier)
+			n[3]++;
+	}
+	csm_out_puts(o, "\n## Changes since the previous report\n\n");
+	csm_out_printf(o, "%zu new, %zu escalated, %zu improved, %zu "
+	    "resolved.\n", n[0], n[1], n[2], n[3]);
+	for (k = 0; k < 3; k++) {
+		if (n[k] == 0)
+			continue;
+		csm_out_printf(o, "\n### %s\n\n", title[k]);
+		for (i = 0; i < c->nheld; i++) {
+			const struct row *r = &c->held[i];
+			const char *id;
+			size_t idn;
+			long e;
+
+			if (r->change != (int)k || r->tier == c->rk.ntier)
+				continue;
+			csm_out_puts(o, "- ");
+			md_account(field(r, c->c_name), field(r, c->c_id),
+			    o);
+			csm_out_puts(o, ": ");
+			if (k != C_NEW && c->c_id >= 0) {
+				id = r->f[c->c_id];
+				idn = r->flen[c->c_id];
+				trim(&id, &idn);
+				e = csm_map_find(&c->prev, id, idn);
+				if (e >= 0) {
+					struct prev *pv = c->prev.ent[e].val;
+
+					csm_out_md(o, tier_name(&c->rk,
+					    pv->tier), strlen(tier_name(&c->rk,
+					    pv->tier)));
+					csm_out_puts(o, " to ");
+				}
+			}
+			csm_out_md(o, tier_name(&c->rk, r->tier),
+			    strlen(tier_name(&c->rk, r->tier)));
+			csm_out_puts(o, "\n");
+		}
+	}
+	if (n[3] == 0)
+		return;
+	csm_out_puts(o, "\n### Resolved\n\n");
+	for (i = 0; i < c->prev.n; i++) {
+		struct prev *pv = c->prev.ent[i].val;
+
+		if (pv->tier >= c->rk.ntier || pv->now < c->rk.ntier)
+			continue;
+		csm_out_puts(o, "- ");
+		md_account(pv->name, c->prev.ent[i].key, o);
+		csm_out_puts(o, ": was ");
+		csm_out_md(o, tier_name(&c->rk, pv->tier),
+		    strlen(tier_name(&c->rk, pv->tier)));
+		csm_out_puts(o, pv->now == c->rk.ntier ? ", now none\n" :
+		    ", no longer in the input\n");
+	}
+}
+
+/* One account at risk: a list item, its reasons under it. */
+static void
+md_item(struct ctx *c, const struct row *r, struct csm_out *o)
+{
+	const char *rd, *tn = tier_name(&c->rk, r->tier);
+	char buf[64];
+	long days;
+	size_t i;
+
+	csm_out_puts(o, "- ");
+	md_account(field(r, c->c_name), field(r, c->c_id), o);
+	csm_out_puts(o, ": ");
+	csm_out_md(o, tn, strlen(tn));
+	csm_out_puts(o, ", score ");
+	csm_out_puts(o, r->f[c->at_score]);
+	if (c->c_arr >= 0) {
+		if (r->has_arr) {
+			money(r->arr, buf);
+			csm_out_printf(o, ", ARR %s", buf);
+		} else
+			csm_out_puts(o, ", ARR n/a");
+	}
+	if ((rd = field(r, c->c_renewal)) != NULL) {
+		size_t n = strlen(rd);
+
+		trim(&rd, &n);
+		if (n == 0 || csm_is_missing(rd, n))
+			csm_out_puts(o, ", renewal n/a");
+		else {
+			csm_out_puts(o, ", renewal ");
+			csm_out_md(o, rd, n);
+			if (csm_parse_date(rd, n, c->cfg->date_format,
+			    &days) == CSM_OK) {
+				days -= c->today;
+				if (days == 0)
+					csm_out_puts(o, " (today)");
+				else if (days > 0)
+					csm_out_printf(o, " (in %ld day%s)",
+					    days, days == 1 ? "" : "s");
+				else
+					csm_out_printf(o, " (%ld day%s ago)",
+					    -days, days == -1 ? "" : "s");
+			}
+		}
+	}
+	if (r->change != C_NONE)
+		csm_out_printf(o, ", %s", change_names[r->change]);
+	csm_out_puts(o, "\n");
+	for (i = 0; i < r->nrea; i++) {
+		const size_t *p = r->part + 2 * (r->nsig + i);
+
+		csm_out_puts(o, "  - ");
+		csm_out_md(o, r->f[c->at_rea] + p[0], p[1]);
+		csm_out_puts(o, "\n");
+	}
+}
+
+static int
+same_owner(const struct row *a, const struct row *b, long at)
+{
+	return a->flen[at] == b->flen[at] &&
+	    memcmp(a->f[at], b->f[at], a->flen[at]) == 0;
+}
+
+/* The accounts at risk, per owner (owners ordered by their worst account). */
+static void
+md_owners(struct ctx *c, struct csm_out *o)
+{
+	size_t i, j, nrisk = 0;
+	char *done = csm_xcalloc(c->nheld + 1, 1);
+
+	for (i = 0; i < c->nheld; i++)
+		if (c->held[i].tier < c->rk.ntier)
+			nrisk++;
+	if (c->c_owner < 0) {
+		csm_out_puts(o, "\n## Accounts at risk\n\n");
+		if (nrisk == 0)
+			csm_out_puts(o, "No account is at risk.\n");
+		for (i = 0; i < c->nheld; i++)
+			if (c->held[i].tier < c->rk.ntier)
+				md_item(c, &c->held[i], o);
+		free(done);
+		return;
+	}
+	if (nrisk == 0)
+		csm_out_puts(o, "\nNo account is at risk.\n");
+	for (i = 0; i < c->nheld; i++) {
+		const struct row *r = &c->held[i];
+		const char *ow;
+		size_t own;
+
+		if (done[i] || r->tier >= c->rk.ntier)
+			continue;
+		ow = r->f[c->c_owner];
+		own = r->flen[c->c_owner];
+		trim(&ow, &own);
+		csm_out_puts(o, "\n## ");
+		if (own == 0)
+			csm_out_puts(o, "No owner");
+		else
+			csm_out_md(o, ow, own);
+		csm_out_puts(o, "\n\n");
+		for (j = i; j < c->nheld; j++)
+			if (!done[j] && c->held[j].tier < c->rk.ntier &&
+			    same_owner(r, &c->held[j], c->c_owner)) {
+				done[j] = 1;
+				md_item(c, &c->held[j], o);
+			}
+	}
+	free(done);
+}
+
+static void
+write_md(struct ctx *c, struct csm_out *o)
+{
+	char date[32];
+
+	csm_date_format(c->today, date);
+	csm_out_printf(o, "# Churn risk report, %s\n\n", date);
+	md_summary(c, o);
+	if (c->has_prev)
+		md_changes(c, o);
+	md_owners(c, o);
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+/*
+ * The output index of an appended column: the input's own column when it
+ * has one, else the next one after the input's.
+ */
+static long
+place(struct ctx *c, const char *name)
+{
+	long i = csm_cols_find(c->cols, name);
+
+	if (i >= 0)
+		return i;
+	c->extra = csm_xreallocarray(c->extra, c->nextra + 1,
+	    sizeof(*c->extra));
+	c->extra[c->nextra] = csm_xstrdup(name);
+	return (long)(c->cols->n + c->nextra++);
+}
+
+static void
+setup(struct ctx *c)
+{
+	const struct risk *rk = &c->rk;
+	size_t i, j;
+
+	c->at_score = place(c, "risk_score");
+	c->at_tier = place(c, "risk_tier");
+	c->at_sig = place(c, "risk_signals");
+	c->at_rea = place(c, "risk_reasons");
+	c->at_change = c->has_prev ? place(c, "risk_change") : -1;
+	c->nout = c->t->ncols + c->nextra;
+	c->hdr = csm_xcalloc(c->nout, sizeof(*c->hdr));
+	c->hdrlen = csm_xcalloc(c->nout, sizeof(*c->hdrlen));
+	for (i = 0; i < c->t->ncols; i++) {
+		c->hdr[i] = c->t->hdr[i];
+		c->hdrlen[i] = c->t->hdrlen[i];
+	}
+	for (i = 0; i < c->nextra; i++) {
+		c->hdr[c->t->ncols + i] = c->extra[i];
+		c->hdrlen[c->t->ncols + i] = strlen(c->extra[i]);
+	}
+	c->w.f = csm_xcalloc(c->nout, sizeof(*c->w.f));
+	c->w.flen = csm_xcalloc(c->nout, sizeof(*c->w.flen));
+	c->w.part = csm_xcalloc(4 * (rk->nsig + rk->npat) + 1,
+	    sizeof(*c->w.part));
+	c->fired = csm_xcalloc(rk->nsig + rk->npat + 1, sizeof(*c->fired));
+	c->c_id = csm_cols_find(c->cols, "account_id");
+	c->c_name = csm_cols_find(c->cols, "account_name");
+	c->c_owner = csm_cols_find(c->cols, "owner");
+	c->c_arr = csm_cols_find(c->cols, "arr");
+	c->c_renewal = csm_cols_find(c->cols, "renewal_date");
+	for (i = 0; i < rk->nsig; i++)
+		for (j = 0; j < rk->sig[i].ncol; j++)
+			rk->sig[i].colidx[j] = csm_cols_find(c->cols,
+			    rk->sig[i].col[j]);
+}
+
+static int
+format_arg(const char *arg)
+{
+	if (strcmp(arg, "csv") == 0)
+		return F_CSV;
+	if (strcmp(arg, "tsv") == 0)
+		return F_TSV;
+	if (strcmp(arg, "md") == 0)
+		return F_MD;
+	if (strcmp(arg, "json") == 0)
+		return F_JSON;
+	csm_usage_error(usage_text, "-f: '%s' is not a format (csv, tsv, md, "
+	    "json)", arg);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		CSM_CLI_LONGOPTS,
+		{"format", 1, NULL, 'f'},
+		{"min-tier", 1, NULL, OPT_MIN_TIER},
+		{"sort", 0, NULL, OPT_SORT},
+		{"previous", 1, NULL, OPT_PREVIOUS},
+		{"fail-on", 1, NULL, OPT_FAIL_ON},
+		{NULL, 0, NULL, 0}
+	};
+	struct csm_cli cli;
+	struct csm_cfg cfg;
+	struct csm_tbl t;
+	struct csm_cols cols;
+	struct csm_eval ev;
+	struct csm_out o;
+	struct ctx c;
+	const char *min_tier = NULL, *fail_on = NULL;
+	char *previous = NULL;
+	int ch;
+	size_t i;
+
+	csm_setprogname(argv[0]);
+	csm_cli_init(&cli);
+	memset(&c, 0, sizeof(c));
+	c.format = F_DELIM;
+	while ((ch = getopt_long(argc, argv, CSM_CLI_SHORTOPTS "f:", longopts,
+	    NULL)) != -1) {
+		if (csm_cli_opt(&cli, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'f':
+			c.format = format_arg(optarg);
+			break;
+		case OPT_MIN_TIER:
+			min_tier = optarg;
+			break;
+		case OPT_SORT:
+			c.sort = 1;
+			break;
+		case OPT_PREVIOUS:
+			previous = optarg;
+			break;
+		case OPT_FAIL_ON:
+			fail_on = optarg;
+			break;
+		default:
+			usage(stderr, EX_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (cli.help)
+		usage(stdout, EX_OK);
+	if (cli.version) {
+		printf("csm-risk %s\n", CSM_VERSION);
+		if (fclose(stdout) != 0)
+			csm_die(EX_IOERR, "write error on '<stdout>':");
+		return EX_OK;
+	}
+
+	csm_cfg_load(&cfg, cli.config);
+	csm_out_init(&o, 1, "<stdout>", ',');
+	if (cli.dump_config) {
+		csm_cfg_dump(&cfg, &o);
+		csm_out_close(&o);
+		csm_cfg_release(&cfg);
+		return EX_OK;
+	}
+	load_risk(&c.rk, &cfg);
+	c.cfg = &cfg;
+	c.today = cli.today;
+	c.min_tier = min_tier ? tier_arg(&c.rk, "--min-tier", min_tier) :
+	    c.rk.ntier;
+	c.fail_on = fail_on ? tier_arg(&c.rk, "--fail-on", fail_on) :
+	    c.rk.ntier + 1;
+	c.hold = c.sort || c.format == F_MD;
+	if (c.format == F_MD) {
+		c.count = csm_xcalloc(c.rk.ntier + 1, sizeof(*c.count));
+		c.arrsum = csm_xcalloc(c.rk.ntier + 1, sizeof(*c.arrsum));
+	}
+	csm_buf_init(&c.sigbuf);
+	csm_buf_init(&c.reabuf);
+	csm_buf_init(&c.tmp);
+	csm_map_init(&c.prev);
+	if (previous != NULL)
+		load_previous(&c, previous);
+
+	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
+	csm_cols_init(&cols, &t, cfg.columns);
+	c.t = &t;
+	c.cols = &cols;
+	for (i = 0; i < c.rk.nsig; i++) {
+		csm_cfg_bind(c.rk.sig[i].when, c.rk.sig[i].when_node, &cols);
+		if (c.rk.sig[i].reason != NULL)
+			csm_tmpl_bind(c.rk.sig[i].reason, &cols);
+	}
+	for (i = 0; i < c.rk.npat; i++)
+		if (c.rk.pat[i].reason != NULL)
+			csm_tmpl_bind(c.rk.pat[i].reason, &cols);
+	if (c.has_prev)
+		csm_cols_need(&cols, "account_id", "--previous");
+	setup(&c);
+	o.delim = c.format == F_CSV ? ',' : c.format == F_TSV ? '\t' :
+	    t.delim;
+	if (c.format == F_CSV || c.format == F_TSV || c.format == F_DELIM)
+		write_header(&c, &o);
+
+	csm_eval_init(&ev);
+	ev.rec = &t;
+	ev.cols = &cols;
+	ev.today = cli.today;
+	ev.date_format = cfg.date_format;
+	ev.badval = cfg.badval;
+	while (csm_tbl_next(&t))
+		risk_row(&c, &ev, &o);
+
+	if (c.nheld > 1)
+		qsort(c.held, c.nheld, sizeof(*c.held), worst_first);
+	if (c.format == F_MD)
+		write_md(&c, &o);
+	else
+		for (i = 0; i < c.nheld; i++)
+			write_row(&c, &c.held[i], &o);
+	if (c.format == F_JSON)
+		csm_out_puts(&o, c.njson == 0 ? "[]\n" : "\n]\n");
+
+	csm_out_close(&o);
+	csm_eval_release(&ev);
+	free_held(&c);
+	free(c.w.f);
+	free(c.w.flen);
+	free(c.w.part);
+	free(c.fired);
+	free(c.count);
+	free(c.arrsum);
+	free(c.hdr);
+	free(c.hdrlen);
+	for (i = 0; i < c.nextra; i++)
+		free(c.extra[i]);
+	free(c.extra);
+	csm_map_release(&c.prev, free_prev);
+	csm_buf_release(&c.sigbuf);
+	csm_buf_release(&c.reabuf);
+	csm_buf_release(&c.tmp);
+	csm_cols_release(&cols);
+	csm_tbl_close(&t);
+	free_risk(&c.rk);
+	csm_cfg_release(&cfg);
+	return c.failed ? 1 : EX_OK;
+}
