@@ -117,14 +117,18 @@ csm_out_printf(struct csm_out *o, const char *fmt, ...)
 static int
 needs_quotes(const char *s, size_t n, int delim, int first)
 {
+	unsigned char lim;
 	size_t i;
 
 	if (first && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		return 1;
+	/* No special byte is above lim: one compare per byte, mostly. */
+	lim = delim > '"' ? (unsigned char)delim : '"';
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c == '"' || c == '\n' || c == '\r' || c == delim)
+		if (c <= lim && (c == '"' || c == '\n' || c == '\r' ||
+		    c == (unsigned char)delim))
 			return 1;
 	}
 	return 0;
@@ -144,7 +148,11 @@ csm_out_field(struct csm_out *o, const char *s, size_t n)
 		o->buf[o->len++] = (char)o->delim;
 	}
 	if (!needs_quotes(s, n, o->delim, o->nfield == 1)) {
-		csm_out_write(o, s, n);
+		if (o->cap - o->len >= n) {
+			memcpy(o->buf + o->len, s, n);
+			o->len += n;
+		} else
+			csm_out_write(o, s, n);
 		return;
 	}
 	csm_out_write(o, "\"", 1);

@@ -48,6 +48,9 @@ struct csm_tbl_in {
 	long line;		/* current physical line */
 	int lastcr;		/* the last byte fed was a CR */
 	int header;		/* the record being read is a header */
+	char empty[1];		/* "", for padded fields */
+	size_t nextlf;		/* where the next LF, CR are at or after rpos */
+	size_t nextcr;		/* (rlen when none); valid while <= rlen */
 };
 
 static int
@@ -69,8 +72,11 @@ onfield(void *s, size_t n, void *arg)
 	}
 	in->off[in->nf] = in->data.len;
 	in->len[in->nf] = n;
-	csm_buf_add(&in->data, s, n);
-	csm_buf_addc(&in->data, '\0');
+	csm_buf_grow(&in->data, n + 1);
+	if (n > 0)
+		memcpy(in->data.s + in->data.len, s, n);
+	in->data.len += n;
+	in->data.s[in->data.len++] = '\0';
 	in->nf++;
 }
 
@@ -120,6 +126,7 @@ fill(struct csm_tbl_in *in)
 		return 0;
 	}
 	in->rlen += (size_t)r;
+	in->nextlf = in->nextcr = (size_t)-1;
 	return 1;
 }
 
@@ -143,6 +150,7 @@ open_file(struct csm_tbl_in *in)
 	}
 	in->eof = 0;
 	in->rpos = in->rlen = 0;
+	in->nextlf = in->nextcr = (size_t)-1;
 	in->line = 1;
 	in->lastcr = 0;
 	in->between = 1;
@@ -163,12 +171,11 @@ close_file(struct csm_tbl_in *in)
 static const char *
 find_eol(const char *s, size_t n)
 {
-	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (s[i] == '\n' || s[i] == '\r')
-			return s + i;
-	return NULL;
+	const char *lf = memchr(s, '\n', n), *cr;
+
+	cr = memchr(s, '\r', lf ? (size_t)(lf - s) : n);
+	return cr ? cr : lf;
 }
 
 /*
@@ -228,6 +235,29 @@ parse_error(struct csm_tbl_in *in, int atend)
 }
 
 /*
+ * The end of the next segment: just past the next CR or LF, or the end of
+ * the buffered input.  The positions found are remembered, so a file
+ * whose lines end in CR alone costs no more than one with LF.
+ */
+static size_t
+segment_end(struct csm_tbl_in *in)
+{
+	const char *p;
+	size_t end;
+
+	if (in->nextlf < in->rpos || in->nextlf > in->rlen) {
+		p = memchr(in->rbuf + in->rpos, '\n', in->rlen - in->rpos);
+		in->nextlf = p ? (size_t)(p - in->rbuf) : in->rlen;
+	}
+	if (in->nextcr < in->rpos || in->nextcr > in->rlen) {
+		p = memchr(in->rbuf + in->rpos, '\r', in->rlen - in->rpos);
+		in->nextcr = p ? (size_t)(p - in->rbuf) : in->rlen;
+	}
+	end = in->nextlf < in->nextcr ? in->nextlf : in->nextcr;
+	return end < in->rlen ? end + 1 : in->rlen;
+}
+
+/*
  * Feeds libcsv until a record ends or the file does.  Returns 1 with a
  * record in in->data, 0 at the end of the current file.
  */
@@ -239,7 +269,7 @@ read_record(struct csm_tbl_in *in)
 	csm_buf_reset(&in->data);
 	for (;;) {
 		const char *seg;
-		size_t n, i;
+		size_t n;
 		char last;
 
 		if (in->rpos == in->rlen && !fill(in)) {
@@ -249,10 +279,7 @@ read_record(struct csm_tbl_in *in)
 		}
 		seg = in->rbuf + in->rpos;
 		n = in->rlen - in->rpos;
-		for (i = 0; i < n; i++)
-			if (seg[i] == '\n' || seg[i] == '\r')
-				break;
-		n = i < n ? i + 1 : n;
+		n = segment_end(in) - in->rpos;
 		last = seg[n - 1];
 		if (in->between && !(n == 1 && (last == '\n' || last == '\r'))) {
 			in->between = 0;
@@ -370,7 +397,7 @@ csm_tbl_next(struct csm_tbl *t)
 			point_fields(t, in->nf);
 			t->nf = t->ncols;
 			for (i = in->nf; i < t->ncols; i++) {
-				t->f[i] = in->data.s + in->data.len;
+				t->f[i] = in->empty;
 				t->flen[i] = 0;
 			}
 			return 1;

@@ -151,6 +151,43 @@ scan_number(const char *s, size_t n, struct numtok *t)
 	return i == n ? CSM_OK : CSM_BAD;
 }
 
+/*
+ * The common case, fast: [-]digits[.digits] with at most 15 digits.  The
+ * mantissa and the power of ten are both exact doubles, so one division
+ * rounds correctly, as strtod would.  Returns 0 when s is not that simple.
+ */
+static int
+simple_number(const char *s, size_t n, double *out)
+{
+	static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+		1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+	size_t i = 0, nd = 0, frac = 0;
+	int neg = 0, dot = 0;
+	int64_t m = 0;
+
+	if (n > 0 && s[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	for (; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			m = m * 10 + (s[i] - '0');
+			frac += dot;
+			if (++nd > 15)
+				return 0;
+		} else if (s[i] == '.' && !dot)
+			dot = 1;
+		else
+			return 0;
+	}
+	if (nd == 0)
+		return 0;
+	*out = (double)m / pow10[frac];
+	if (neg && m != 0)
+		*out = -*out;
+	return 1;
+}
+
 int
 csm_parse_num(const char *s, size_t n, double *out)
 {
@@ -158,6 +195,8 @@ csm_parse_num(const char *s, size_t n, double *out)
 	double d;
 
 	trim(&s, &n);
+	if (simple_number(s, n, out))
+		return CSM_OK;
 	if (csm_is_missing(s, n))
 		return CSM_MISSING;
 	if (scan_number(s, n, &t) != CSM_OK)
@@ -458,6 +497,22 @@ csm_fmt_num(double x, int ndigits, char *out)
 
 	if (r == 0)
 		r = 0;
+	if (ndigits == 0 && fabs(r) < 1e15) {
+		/* whole numbers, the usual score: no need for printf */
+		char tmp[24];
+		int64_t v = (int64_t)(r < 0 ? -r : r);
+		size_t n = 0, i = 0;
+
+		do
+			tmp[n++] = (char)('0' + v % 10);
+		while ((v /= 10) > 0);
+		if (r < 0)
+			out[i++] = '-';
+		while (n > 0)
+			out[i++] = tmp[--n];
+		out[i] = '\0';
+		return;
+	}
 	/* Past about 10^60 the digits would not fit: exponent form. */
 	if (snprintf(out, 64, "%.*f", ndigits, r) >= 64)
 		snprintf(out, 64, "%.17g", r);

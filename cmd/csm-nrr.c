@@ -1,0 +1,1560 @@
+/*
+ * csm-nrr: net and gross revenue retention, logo retention and the ARR
+ * bridge between two snapshots.
+ *
+ * Input is wide (one row per account with arr_start and arr_end) or long
+ * (one row per account per period with arr).  Rows of one account and
+ * period are summed.  Each account's start ARR S and end ARR E give its
+ * movement: new, reactivation (long input: new, but it had ARR before the
+ * start), expansion, contraction, churn or flat.  Per group (-g) and in
+ * total the movements add up to the bridge
+ *
+ *	arr_start + new + reactivation + expansion - contraction - churn
+ *	    = arr_end
+ *
+ * which is checked exactly (all money is integer cents) before anything
+ * is printed.  --accounts prints the movement of every account instead,
+ * --series the trailing NRR/GRR of every period.
+ *
+ * Memory holds one entry per account, not per row: for each account the
+ * ARR of the few periods still needed (at most window + 2 of them; with
+ * --series every period the account has) and whether it had ARR before
+ * the start.  The input is read once, so it may be a pipe.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csm.h"
+
+static const char usage_text[] =
+    "usage: csm-nrr [-htV] [-c config] [-d delim] [-f format] "
+    "[-g col[,col...]]\n"
+    "               [--from period] [--to period] [--wide | --long] "
+    "[--accounts]\n"
+    "               [--series month|quarter] [--window n] [--as-of date]\n"
+    "               [--ragged error|pad|skip] [--dump-config] [file ...]\n";
+
+static const char help_text[] =
+    "Net and gross revenue retention, logo retention and the ARR bridge.\n"
+    "\n"
+    "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
+    "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
+    "  -t, --tsv             input is TSV\n"
+    "  -f, --format F        csv, tsv, json or md (default: the input's\n"
+    "                        delimiter)\n"
+    "  -g, --group COLS      one row per value of these columns, then total\n"
+    "      --from PERIOD     the start snapshot (default: --window periods\n"
+    "                        before --to)\n"
+    "      --to PERIOD       the end snapshot (default: the latest period)\n"
+    "      --wide            input has arr_start and arr_end per account\n"
+    "      --long            input has account_id, period and arr\n"
+    "      --accounts        print each account's movement instead\n"
+    "      --series KIND     month or quarter: trailing NRR/GRR per period\n"
+    "      --window N        periods between the snapshots (default: 12\n"
+    "                        months or 4 quarters)\n"
+    "      --as-of DATE      accepted for uniformity; has no effect here\n"
+    "      --ragged MODE     a record of another width: error (default), pad\n"
+    "                        (short ones padded with empty fields) or skip\n"
+    "      --dump-config     print the effective config as YAML and exit\n"
+    "  -h, --help            this help\n"
+    "  -V, --version         the version\n"
+    "\n"
+    "Periods are YYYY-MM, YYYY-MM-DD (its month) or YYYY-Qn.\n"
+    "Files are read in order as one table ('-' or none: standard input).\n"
+    "Exit status: 0 ok, 64 usage, 65 data error, 66 cannot open input,\n"
+    "74 I/O error, 78 config error.  See csm-nrr(1) and csm.yaml(5).\n";
+
+enum {
+	OPT_FROM = CSM_OPT_TOOL,
+	OPT_TO,
+	OPT_WIDE,
+	OPT_LONG,
+	OPT_ACCOUNTS,
+	OPT_SERIES,
+	OPT_WINDOW
+};
+
+enum format { FMT_DEFAULT, FMT_CSV, FMT_TSV, FMT_JSON, FMT_MD };
+enum shape { SHAPE_AUTO, SHAPE_WIDE, SHAPE_LONG };
+enum move { MV_NONE, MV_NEW, MV_REACT, MV_EXP, MV_CONTR, MV_CHURN, MV_FLAT };
+
+static const char *const move_name[] = {"", "new", "reactivation",
+	"expansion", "contraction", "churn", "flat"};
+
+#define RATE_SCALE 1000000000ULL	/* fx rates are kept to 9 decimals */
+
+struct rate {
+	const char *code;	/* borrowed from the config */
+	uint64_t whole;		/* rate = whole + frac / RATE_SCALE */
+	uint64_t frac;
+};
+
+/* The ARR of one account in one period, and its group then. */
+struct ent {
+	long p;			/* period index; wide input: 0 start, 1 end */
+	int64_t c;		/* cents */
+	size_t g;		/* group id (index + 1), 0 without -g */
+};
+
+struct acct {
+	struct ent *e;		/* sorted by p */
+	size_t n, cap;
+	int before;		/* had ARR above 0 before the start */
+};
+
+/* The sums of one group (or the total) between two snapshots. */
+struct tot {
+	long accounts;		/* accounts with any movement */
+	long acc_start, acc_churned, acc_new, acc_retained;
+	int64_t start, expansion, contraction, churn, new, react, end;
+	int64_t nrr_num, grr_num;
+};
+
+struct run {
+	/* options */
+	int format;
+	int shape;
+	int accounts;
+	int series;		/* 0, CSM_MONTH or CSM_QUARTER */
+	long window;		/* 0: the default */
+	int fromx, tox;		/* given on the command line */
+	struct csm_period from, to;
+	char **gname;		/* -g columns as given */
+	size_t ng;
+
+	/* config */
+	struct rate *rate;
+	size_t nrate;
+	const char *base;
+
+	/* columns */
+	size_t idcol, percol, arrcol, startcol, endcol;
+	long curcol;
+	size_t *gcol;
+
+	/* data */
+	struct csm_map accts;
+	struct acct *acc;	/* parallel to accts.ent */
+	size_t acap;
+	struct csm_map groups;	/* encoded group tuples */
+	long *per;		/* the distinct periods seen, sorted */
+	size_t nper, pcap;
+	int kind;		/* of the data's periods, 0 before the first */
+	const char *kind_file;
+	long kind_line;
+	long maxp;
+	long w;			/* the window in the data's periods */
+	struct csm_buf key;
+};
+
+static void
+usage(FILE *fp, int status)
+{
+	fputs(usage_text, fp);
+	if (status == EX_OK)
+		fputs(help_text, fp);
+	if (fclose(fp) != 0)
+		csm_die(EX_IOERR, "write error on '<stdout>':");
+	exit(status);
+}
+
+/* ---- money ------------------------------------------------------------- */
+
+static int64_t
+add_cents(int64_t a, int64_t b)
+{
+	if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b))
+		csm_die(EX_DATAERR, "ARR sums exceed %lld cents",
+		    (long long)INT64_MAX);
+	return a + b;
+}
+
+/*
+ * Reads a rate exactly from its decimal text (digits, one point), or else
+ * from its value, to 9 decimals, half away from zero.
+ */
+static void
+read_rate(struct rate *r, const struct csm_node *nd)
+{
+	const char *s = nd->str;
+	uint64_t whole = 0, frac = 0, scale = RATE_SCALE;
+	size_t i = 0, nint = 0;
+	double d;
+
+	while (s[i] >= '0' && s[i] <= '9' && nint < 12) {
+		whole = whole * 10 + (uint64_t)(s[i++] - '0');
+		nint++;
+	}
+	if (nint > 0 && (s[i] == '\0' || s[i] == '.')) {
+		int up = 0;
+
+		if (s[i] == '.')
+			i++;
+		while (s[i] >= '0' && s[i] <= '9') {
+			if (scale > 1) {
+				scale /= 10;
+				frac += (uint64_t)(s[i] - '0') * scale;
+			} else if (scale == 1) {
+				up = s[i] >= '5';
+				scale = 0;
+			}
+			i++;
+		}
+		if (s[i] == '\0') {
+			frac += (uint64_t)up;
+			if (frac >= RATE_SCALE) {
+				whole++;
+				frac -= RATE_SCALE;
+			}
+			r->whole = whole;
+			r->frac = frac;
+			return;
+		}
+	}
+	d = csm_round(csm_cfg_num(nd), 9);
+	if (d > 1e12)
+		csm_cfg_die(nd, "rate '%s' is too large", nd->str);
+	r->whole = (uint64_t)d;
+	r->frac = (uint64_t)csm_round((d - (double)r->whole) * 1e9, 0);
+	if (r->frac >= RATE_SCALE) {
+		r->whole++;
+		r->frac -= RATE_SCALE;
+	}
+}
+
+/* cents * rate, rounded half away from zero to cents; cents >= 0. */
+static int64_t
+convert(int64_t cents, const struct rate *r, const struct csm_tbl *t)
+{
+	uint64_t c = (uint64_t)cents, a = c / RATE_SCALE, b = c % RATE_SCALE;
+	uint64_t lo = b * r->frac, v, x;
+	const uint64_t max = (uint64_t)INT64_MAX;
+
+	/* c * whole + a * frac + b * frac / SCALE */
+	if (r->whole != 0 && c > max / r->whole)
+		goto big;
+	v = c * r->whole;
+	if (r->frac != 0 && a > max / r->frac)
+		goto big;
+	x = a * r->frac;
+	if (v > max - x)
+		goto big;
+	v += x;
+	x = lo / RATE_SCALE + (lo % RATE_SCALE >= RATE_SCALE / 2);
+	if (v > max - x)
+		goto big;
+	return (int64_t)(v + x);
+big:
+	csm_die_at(EX_DATAERR, t->file, t->line, "an amount converted to "
+	    "the base currency is too large");
+}
+
+/* ---- config ------------------------------------------------------------ */
+
+static void
+load_nrr(struct run *r, const struct csm_cfg *cfg)
+{
+	const struct csm_node *sec = csm_cfg_section(cfg, "nrr");
+	const struct csm_node *fx, *nd;
+	size_t i;
+
+	if (sec == NULL)
+		return;
+	if ((nd = csm_node_get(sec, "base_currency")) != NULL)
+		r->base = nd->str;
+	if ((fx = csm_node_get(sec, "fx")) == NULL)
+		return;
+	r->nrate = fx->n / 2;
+	r->rate = csm_xcalloc(r->nrate + 1, sizeof(*r->rate));
+	for (i = 0; i < r->nrate; i++) {
+		r->rate[i].code = fx->kid[2 * i]->str;
+		read_rate(&r->rate[i], fx->kid[2 * i + 1]);
+	}
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+static int
+clip(size_t n)
+{
+	return n > 100 ? 100 : (int)n;
+}
+
+static const struct rate *
+row_rate(const struct run *r, const struct csm_tbl *t,
+    const struct csm_cols *cols)
+{
+	static const struct rate one = {NULL, 1, 0};
+	const char *s;
+	size_t n, i, pass;
+
+	if (r->curcol < 0)
+		return NULL;
+	s = t->f[r->curcol];
+	n = t->flen[r->curcol];
+	trim(&s, &n);
+	if (csm_is_missing(s, n))
+		return NULL;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < r->nrate; i++)
+			if (strlen(r->rate[i].code) == n && (pass == 0 ?
+			    memcmp(r->rate[i].code, s, n) == 0 :
+			    strncasecmp(r->rate[i].code, s, n) == 0))
+				return &r->rate[i];
+	if (r->base != NULL && strlen(r->base) == n &&
+	    strncasecmp(r->base, s, n) == 0)
+		return &one;
+	csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s': currency "
+	    "\"%.*s%s\" has no rate in nrr.fx", (int)cols->len[r->curcol],
+	    cols->name[r->curcol], clip(n), s, n > 100 ? "..." : "");
+}
+
+/* An amount of ARR in cents, converted to the base currency. */
+static int64_t
+amount(const struct csm_tbl *t,
+    const struct csm_cols *cols, size_t col, int badval,
+    const struct rate *rt)
+{
+	int64_t c;
+	int st;
+
+	st = csm_parse_cents(t->f[col], t->flen[col], &c);
+	if (st == CSM_MISSING)
+		return 0;
+	if (st == CSM_BAD) {
+		if (badval == CSM_BAD_FAIL)
+			csm_die_at(EX_DATAERR, t->file, t->line, "column "
+			    "'%.*s': \"%.*s%s\" is not an amount",
+			    (int)cols->len[col], cols->name[col],
+			    clip(t->flen[col]), t->f[col],
+			    t->flen[col] > 100 ? "..." : "");
+		csm_warn_at(t->file, t->line, "column '%.*s': \"%.*s%s\" is "
+		    "not an amount, read as 0", (int)cols->len[col],
+		    cols->name[col], clip(t->flen[col]), t->f[col],
+		    t->flen[col] > 100 ? "..." : "");
+		return 0;
+	}
+	if (c < 0)
+		csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s': "
+		    "\"%.*s%s\" is negative: ARR cannot be below 0",
+		    (int)cols->len[col], cols->name[col], clip(t->flen[col]),
+		    t->f[col], t->flen[col] > 100 ? "..." : "");
+	return rt != NULL ? convert(c, rt, t) : c;
+}
+
+/* The group id of the current record: its -g values, interned. */
+static size_t
+group_id(struct run *r, const struct csm_tbl *t)
+{
+	size_t i;
+
+	if (r->ng == 0)
+		return 0;
+	csm_buf_reset(&r->key);
+	for (i = 0; i < r->ng; i++) {
+		size_t n = t->flen[r->gcol[i]];
+
+		csm_buf_add(&r->key, &n, sizeof(n));
+		csm_buf_add(&r->key, t->f[r->gcol[i]], n);
+	}
+	return csm_map_put(&r->groups, r->key.s, r->key.len, NULL) + 1;
+}
+
+/* The i-th value of group id g. */
+static const char *
+group_val(const struct run *r, size_t g, size_t i, size_t *len)
+{
+	const struct csm_map_ent *e = &r->groups.ent[g - 1];
+	const char *s = e->key;
+	size_t n;
+
+	for (;;) {
+		memcpy(&n, s, sizeof(n));
+		s += sizeof(n);
+		if (i-- == 0)
+			break;
+		s += n;
+	}
+	*len = n;
+	return s;
+}
+
+static size_t
+account(struct run *r, const struct csm_tbl *t, const struct csm_cols *cols)
+{
+	const char *s = t->f[r->idcol];
+	size_t n = t->flen[r->idcol], k;
+	int isnew;
+
+	trim(&s, &n);
+	if (n == 0)
+		csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s' is "
+		    "empty: every row needs an account id",
+		    (int)cols->len[r->idcol], cols->name[r->idcol]);
+	k = csm_map_put(&r->accts, s, n, &isnew);
+	if (isnew) {
+		if (k >= r->acap) {
+			r->acap = r->acap ? r->acap * 2 : 256;
+			r->acc = csm_xreallocarray(r->acc, r->acap,
+			    sizeof(*r->acc));
+		}
+		memset(&r->acc[k], 0, sizeof(r->acc[k]));
+	}
+	return k;
+}
+
+/* The index of period p's entry in a, or where it goes (*found 0). */
+static size_t
+find_ent(const struct acct *a, long p, int *found)
+{
+	size_t lo = 0, hi = a->n;
+
+	if (a->n > 0 && a->e[a->n - 1].p < p) {
+		*found = 0;
+		return a->n;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->e[mid].p < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < a->n && a->e[lo].p == p;
+	return lo;
+}
+
+static void
+add_ent(struct run *r, struct acct *a, long p, int64_t c,
+    const struct csm_tbl *t)
+{
+	int found;
+	size_t i = find_ent(a, p, &found);
+
+	if (found) {
+		a->e[i].c = add_cents(a->e[i].c, c);
+		return;
+	}
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 2;
+		a->e = csm_xreallocarray(a->e, a->cap, sizeof(*a->e));
+	}
+	memmove(&a->e[i + 1], &a->e[i], (a->n - i) * sizeof(*a->e));
+	a->n++;
+	a->e[i].p = p;
+	a->e[i].c = c;
+	a->e[i].g = group_id(r, t);
+}
+
+/*
+ * Drops the entries no longer needed: with --from given, all but the
+ * start and the latest; else those more than a window before the latest,
+ * which count as "before the start".
+ */
+static void
+prune(const struct run *r, struct acct *a)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < a->n; i++) {
+		const struct ent *e = &a->e[i];
+
+		if (r->fromx ? (e->p == r->from.index || e->p >= r->maxp) :
+		    e->p >= r->maxp - r->w)
+			a->e[k++] = *e;
+		else if (!r->fromx && e->c > 0)
+			a->before = 1;
+	}
+	a->n = k;
+}
+
+/* Keeps what the snapshots need of one long row. */
+static void
+store(struct run *r, struct acct *a, long p, int64_t c,
+    const struct csm_tbl *t)
+{
+	if (!r->series) {
+		if (r->fromx && p < r->from.index) {
+			if (c > 0)
+				a->before = 1;
+			return;
+		}
+		if (r->tox && (p > r->to.index || (p != r->from.index &&
+		    p != r->to.index)))
+			return;
+		if (!r->fromx && p < r->maxp - r->w) {
+			if (c > 0)
+				a->before = 1;
+			return;
+		}
+	}
+	add_ent(r, a, p, c, t);
+	if (!r->series && a->n > (size_t)r->w + 2)
+		prune(r, a);
+}
+
+static const char *
+kind_name(int kind)
+{
+	return kind == CSM_QUARTER ? "a quarter" : "a month";
+}
+
+static void
+add_period(struct run *r, long p)
+{
+	size_t lo = 0, hi = r->nper;
+
+	if (r->nper > 0 && r->per[r->nper - 1] == p)
+		return;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->per[mid] < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < r->nper && r->per[lo] == p)
+		return;
+	if (r->nper == r->pcap) {
+		r->pcap = r->pcap ? r->pcap * 2 : 32;
+		r->per = csm_xreallocarray(r->per, r->pcap, sizeof(*r->per));
+	}
+	memmove(&r->per[lo + 1], &r->per[lo], (r->nper - lo) *
+	    sizeof(*r->per));
+	r->per[lo] = p;
+	r->nper++;
+}
+
+static int
+has_period(const struct run *r, long p)
+{
+	size_t lo = 0, hi = r->nper;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->per[mid] < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->nper && r->per[lo] == p;
+}
+
+/* The first row fixes the kind of period; options must agree with it. */
+static void
+set_kind(struct run *r, const struct csm_tbl *t, int kind)
+{
+	char a[32];
+
+	r->kind = kind;
+	r->kind_file = t->file;
+	r->kind_line = t->line;
+	r->w = r->window > 0 ? r->window : kind == CSM_MONTH ? 12 : 4;
+	if (r->fromx && r->from.kind != kind) {
+		csm_period_format(&r->from, a);
+		csm_die(EX_DATAERR, "--from '%s' is %s, but the input's periods "
+		    "are %ss", a, kind_name(r->from.kind), kind == CSM_MONTH ?
+		    "month" : "quarter");
+	}
+	if (r->tox && r->to.kind != kind) {
+		csm_period_format(&r->to, a);
+		csm_die(EX_DATAERR, "--to '%s' is %s, but the input's periods "
+		    "are %ss", a, kind_name(r->to.kind), kind == CSM_MONTH ?
+		    "month" : "quarter");
+	}
+	if (r->series == CSM_MONTH && kind == CSM_QUARTER)
+		csm_die(EX_DATAERR, "--series month needs monthly periods, but "
+		    "the input's are quarters");
+	if (r->tox && !r->fromx && !r->series) {
+		r->from.kind = kind;
+		r->from.index = r->to.index - r->w;
+		r->fromx = 1;
+	}
+}
+
+static void
+read_long(struct run *r, struct csm_tbl *t, const struct csm_cols *cols,
+    int badval)
+{
+	struct csm_period p;
+	const char *s;
+	size_t n, k;
+	int64_t c;
+	int st;
+
+	while (csm_tbl_next(t)) {
+		k = account(r, t, cols);
+		s = t->f[r->percol];
+		n = t->flen[r->percol];
+		st = csm_parse_period(s, n, &p);
+		if (st == CSM_MISSING)
+			csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s' "
+			    "is empty: every row needs a period",
+			    (int)cols->len[r->percol], cols->name[r->percol]);
+		if (st != CSM_OK)
+			csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s': "
+			    "\"%.*s%s\" is not a period (YYYY-MM, YYYY-MM-DD "
+			    "or YYYY-Qn)", (int)cols->len[r->percol],
+			    cols->name[r->percol], clip(n), s,
+			    n > 100 ? "..." : "");
+		if (r->kind == 0)
+			set_kind(r, t, p.kind);
+		else if (p.kind != r->kind) {
+			trim(&s, &n);
+			csm_die_at(EX_DATAERR, t->file, t->line, "period '%.*s' "
+			    "is %s, but the period at %s:%ld is %s: periods "
+			    "must all be months or all quarters", clip(n), s,
+			    kind_name(p.kind), r->kind_file, r->kind_line,
+			    kind_name(r->kind));
+		}
+		c = amount(t, cols, r->arrcol, badval,
+		    row_rate(r, t, cols));
+		add_period(r, p.index);
+		if (r->nper == 1 || p.index > r->maxp)
+			r->maxp = p.index;
+		store(r, &r->acc[k], p.index, c, t);
+	}
+}
+
+static void
+read_wide(struct run *r, struct csm_tbl *t, const struct csm_cols *cols,
+    int badval)
+{
+	const struct rate *rt;
+	size_t k;
+
+	while (csm_tbl_next(t)) {
+		k = account(r, t, cols);
+		rt = row_rate(r, t, cols);
+		add_ent(r, &r->acc[k], 0, amount(t, cols, r->startcol,
+		    badval, rt), t);
+		add_ent(r, &r->acc[k], 1, amount(t, cols, r->endcol,
+		    badval, rt), t);
+	}
+}
+
+/* ---- the bridge -------------------------------------------------------- */
+
+struct snap {
+	int64_t s, e;
+	size_t gs, ge;
+	int before;
+};
+
+static void
+snapshot(const struct acct *a, long from, long to, struct snap *sn)
+{
+	size_t i, k;
+	int found;
+
+	memset(sn, 0, sizeof(*sn));
+	sn->before = a->before;
+	i = find_ent(a, from, &found);
+	if (found) {
+		sn->s = a->e[i].c;
+		sn->gs = a->e[i].g;
+	}
+	for (k = 0; k < i && !sn->before; k++)
+		if (a->e[k].c > 0)
+			sn->before = 1;
+	i = find_ent(a, to, &found);
+	if (found) {
+		sn->e = a->e[i].c;
+		sn->ge = a->e[i].g;
+	}
+}
+
+static int
+movement(const struct snap *sn, int64_t *amt)
+{
+	if (sn->s == 0 && sn->e == 0) {
+		*amt = 0;
+		return MV_NONE;
+	}
+	if (sn->s == 0) {
+		*amt = sn->e;
+		return sn->before ? MV_REACT : MV_NEW;
+	}
+	if (sn->e == 0) {
+		*amt = sn->s;
+		return MV_CHURN;
+	}
+	if (sn->e > sn->s) {
+		*amt = sn->e - sn->s;
+		return MV_EXP;
+	}
+	if (sn->e < sn->s) {
+		*amt = sn->s - sn->e;
+		return MV_CONTR;
+	}
+	*amt = 0;
+	return MV_FLAT;
+}
+
+static void
+tally(struct tot *x, const struct snap *sn, int mv, int64_t amt)
+{
+	x->accounts++;
+	x->start = add_cents(x->start, sn->s);
+	x->end = add_cents(x->end, sn->e);
+	if (sn->s > 0) {
+		x->acc_start++;
+		x->nrr_num = add_cents(x->nrr_num, sn->e);
+		x->grr_num = add_cents(x->grr_num, sn->e < sn->s ? sn->e :
+		    sn->s);
+		if (sn->e > 0)
+			x->acc_retained++;
+	}
+	switch (mv) {
+	case MV_NEW:
+		x->acc_new++;
+		x->new = add_cents(x->new, amt);
+		break;
+	case MV_REACT:
+		x->react = add_cents(x->react, amt);
+		break;
+	case MV_EXP:
+		x->expansion = add_cents(x->expansion, amt);
+		break;
+	case MV_CONTR:
+		x->contraction = add_cents(x->contraction, amt);
+		break;
+	case MV_CHURN:
+		x->acc_churned++;
+		x->churn = add_cents(x->churn, amt);
+		break;
+	}
+}
+
+/* The bridge must close to the cent; anything else is a bug here. */
+static void
+reconcile(const struct tot *x, const char *what)
+{
+	int64_t lhs, rhs, nrr, grr;
+
+	lhs = add_cents(add_cents(add_cents(x->start, x->new), x->react),
+	    x->expansion);
+	rhs = add_cents(add_cents(x->end, x->contraction), x->churn);
+	nrr = add_cents(add_cents(x->start, x->expansion),
+	    -add_cents(x->contraction, x->churn));
+	grr = add_cents(x->start, -add_cents(x->contraction, x->churn));
+	if (lhs != rhs || nrr != x->nrr_num || grr != x->grr_num ||
+	    x->acc_start - x->acc_churned != x->acc_retained)
+		csm_die(EX_SOFTWARE, "internal error: the bridge of %s does "
+		    "not reconcile (%lld != %lld)", what, (long long)lhs,
+		    (long long)rhs);
+}
+
+/*
+ * num / den as a percentage with two decimals, rounded half away from
+ * zero, exactly, into out (at least 48 bytes); empty when den is 0.
+ */
+static void
+pct_text(int64_t num, int64_t den, char *out)
+{
+	uint64_t n, d, q, rem, acc, frac = 0;
+	int i, k;
+
+	if (den <= 0 || num < 0) {
+		out[0] = '\0';
+		return;
+	}
+	n = (uint64_t)num;
+	d = (uint64_t)den;
+	q = n / d;
+	rem = n % d;
+	/* four more decimal digits of the ratio, without overflow */
+	for (i = 0; i < 4; i++) {
+		int digit = 0;
+
+		acc = 0;
+		for (k = 0; k < 10; k++) {
+			acc += rem;
+			if (acc >= d) {
+				acc -= d;
+				digit++;
+			}
+		}
+		rem = acc;
+		frac = frac * 10 + (uint64_t)digit;
+	}
+	if (rem >= d - rem)
+		frac++;
+	if (frac >= 10000) {
+		q++;
+		frac -= 10000;
+	}
+	if (q > 0)
+		snprintf(out, 48, "%llu%02u.%02u", (unsigned long long)q,
+		    (unsigned)(frac / 100), (unsigned)(frac % 100));
+	else
+		snprintf(out, 48, "%u.%02u", (unsigned)(frac / 100),
+		    (unsigned)(frac % 100));
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+/* A table written as CSV, TSV, JSON (an array of objects) or Markdown. */
+struct tab {
+	struct csm_out *o;
+	int fmt;
+	size_t ncol;
+	const char **key;
+	const char **label;	/* Markdown headers */
+	unsigned char *num;	/* right-aligned in Markdown */
+	size_t i;		/* the next cell of the row */
+	size_t nrow;
+};
+
+static void
+tab_init(struct tab *tb, struct csm_out *o, int fmt)
+{
+	memset(tb, 0, sizeof(*tb));
+	tb->o = o;
+	tb->fmt = fmt;
+}
+
+static void
+tab_col(struct tab *tb, const char *key, const char *label, int num)
+{
+	tb->key = csm_xreallocarray(tb->key, tb->ncol + 1, sizeof(*tb->key));
+	tb->label = csm_xreallocarray(tb->label, tb->ncol + 1,
+	    sizeof(*tb->label));
+	tb->num = csm_xreallocarray(tb->num, tb->ncol + 1, 1);
+	tb->key[tb->ncol] = key;
+	tb->label[tb->ncol] = label != NULL ? label : key;
+	tb->num[tb->ncol] = (unsigned char)num;
+	tb->ncol++;
+}
+
+static void
+tab_free(struct tab *tb)
+{
+	free(tb->key);
+	free(tb->label);
+	free(tb->num);
+}
+
+static void
+tab_head(struct tab *tb)
+{
+	size_t i;
+
+	switch (tb->fmt) {
+	case FMT_JSON:
+		csm_out_puts(tb->o, "[");
+		break;
+	case FMT_MD:
+		csm_out_puts(tb->o, "|");
+		for (i = 0; i < tb->ncol; i++) {
+			csm_out_puts(tb->o, " ");
+			csm_out_md(tb->o, tb->label[i], strlen(tb->label[i]));
+			csm_out_puts(tb->o, " |");
+		}
+		csm_out_puts(tb->o, "\n|");
+		for (i = 0; i < tb->ncol; i++)
+			csm_out_puts(tb->o, tb->num[i] ? " ---: |" : " --- |");
+		csm_out_puts(tb->o, "\n");
+		break;
+	default:
+		for (i = 0; i < tb->ncol; i++)
+			csm_out_field(tb->o, tb->key[i], strlen(tb->key[i]));
+		csm_out_endrec(tb->o);
+	}
+}
+
+static void
+tab_begin(struct tab *tb)
+{
+	tb->i = 0;
+	if (tb->fmt == FMT_JSON)
+		csm_out_puts(tb->o, tb->nrow == 0 ? "\n{" : ",\n{");
+	else if (tb->fmt == FMT_MD)
+		csm_out_puts(tb->o, "|");
+}
+
+static void
+json_key(struct tab *tb)
+{
+	if (tb->i > 0)
+		csm_out_puts(tb->o, ",");
+	csm_out_json_str(tb->o, tb->key[tb->i], strlen(tb->key[tb->i]));
+	csm_out_puts(tb->o, ":");
+}
+
+static void
+tab_str(struct tab *tb, const char *s, size_t n)
+{
+	switch (tb->fmt) {
+	case FMT_JSON:
+		json_key(tb);
+		csm_out_json_str(tb->o, s, n);
+		break;
+	case FMT_MD:
+		csm_out_puts(tb->o, " ");
+		csm_out_md(tb->o, s, n);
+		csm_out_puts(tb->o, " |");
+		break;
+	default:
+		csm_out_field(tb->o, s, n);
+	}
+	tb->i++;
+}
+
+/* A number already formatted; empty is null in JSON, n/a in Markdown. */
+static void
+tab_num(struct tab *tb, const char *s, const char *suffix)
+{
+	switch (tb->fmt) {
+	case FMT_JSON:
+		json_key(tb);
+		csm_out_puts(tb->o, s[0] != '\0' ? s : "null");
+		break;
+	case FMT_MD:
+		csm_out_printf(tb->o, " %s%s |", s[0] != '\0' ? s : "n/a",
+		    s[0] != '\0' ? suffix : "");
+		break;
+	default:
+		csm_out_field(tb->o, s, strlen(s));
+	}
+	tb->i++;
+}
+
+static void
+tab_cents(struct tab *tb, int64_t c)
+{
+	char buf[32];
+
+	csm_fmt_cents(c, tb->fmt == FMT_MD, buf);
+	tab_num(tb, buf, "");
+}
+
+static void
+tab_count(struct tab *tb, long n)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%ld", n);
+	tab_num(tb, buf, "");
+}
+
+static void
+tab_pct(struct tab *tb, int64_t num, int64_t den)
+{
+	char buf[48];
+
+	pct_text(num, den, buf);
+	tab_num(tb, buf, "%");
+}
+
+static void
+tab_end(struct tab *tb)
+{
+	if (tb->fmt == FMT_JSON)
+		csm_out_puts(tb->o, "}");
+	else if (tb->fmt == FMT_MD)
+		csm_out_puts(tb->o, "\n");
+	else
+		csm_out_endrec(tb->o);
+	tb->nrow++;
+}
+
+static void
+tab_close(struct tab *tb)
+{
+	if (tb->fmt == FMT_JSON)
+		csm_out_puts(tb->o, tb->nrow == 0 ? "]\n" : "\n]\n");
+}
+
+static const char *const tot_key[] = {"accounts_start", "accounts_churned",
+	"accounts_new", "arr_start", "expansion", "contraction", "churn", "new",
+	"reactivation", "arr_end", "nrr", "grr", "logo_retention"};
+static const char *const tot_label[] = {"accounts start", "churned",
+	"new", "ARR start", "expansion", "contraction", "churn", "new ARR",
+	"reactivation", "ARR end", "NRR", "GRR", "logo retention"};
+
+static void
+tot_cols(struct tab *tb)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tot_key) / sizeof(tot_key[0]); i++)
+		tab_col(tb, tot_key[i], tot_label[i], 1);
+}
+
+static void
+tot_cells(struct tab *tb, const struct tot *x)
+{
+	tab_count(tb, x->acc_start);
+	tab_count(tb, x->acc_churned);
+	tab_count(tb, x->acc_new);
+	tab_cents(tb, x->start);
+	tab_cents(tb, x->expansion);
+	tab_cents(tb, x->contraction);
+	tab_cents(tb, x->churn);
+	tab_cents(tb, x->new);
+	tab_cents(tb, x->react);
+	tab_cents(tb, x->end);
+	tab_pct(tb, x->nrr_num, x->start);
+	tab_pct(tb, x->grr_num, x->start);
+	tab_pct(tb, x->acc_retained, x->acc_start);
+}
+
+/* Group ids in the byte order of their values. */
+static const struct run *sort_run;
+
+static int
+cmp_group(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb, i, la, lb;
+	const char *sa, *sb;
+	int c;
+
+	for (i = 0; i < sort_run->ng; i++) {
+		sa = group_val(sort_run, a, i, &la);
+		sb = group_val(sort_run, b, i, &lb);
+		c = memcmp(sa, sb, la < lb ? la : lb);
+		if (c != 0)
+			return c;
+		if (la != lb)
+			return la < lb ? -1 : 1;
+	}
+	return 0;
+}
+
+static void
+md_title(struct csm_out *o, const struct run *r, const char *what,
+    long from, long to)
+{
+	struct csm_period p;
+	char a[32], b[32];
+
+	csm_out_printf(o, "# %s", what);
+	if (r->shape == SHAPE_LONG && r->nper > 0) {
+		p.kind = r->kind;
+		p.index = from;
+		csm_period_format(&p, a);
+		p.index = to;
+		csm_period_format(&p, b);
+		csm_out_printf(o, ", %s to %s", a, b);
+	} else if (r->shape == SHAPE_WIDE)
+		csm_out_puts(o, ", arr_start to arr_end");
+	if (r->base != NULL) {
+		csm_out_puts(o, " (");
+		csm_out_md(o, r->base, strlen(r->base));
+		csm_out_puts(o, ")");
+	}
+	csm_out_puts(o, "\n\n");
+}
+
+static void
+md_bridge(struct csm_out *o, const struct tot *x)
+{
+	static const char *const label[] = {"ARR start", "new",
+		"reactivation", "expansion", "contraction", "churn", "ARR end"};
+	static const char sign[] = " +++--=";
+	int64_t v[7];
+	char buf[7][32], pa[48], pb[48], pc[48];
+	size_t i, w = 0;
+
+	v[0] = x->start;
+	v[1] = x->new;
+	v[2] = x->react;
+	v[3] = x->expansion;
+	v[4] = x->contraction;
+	v[5] = x->churn;
+	v[6] = x->end;
+	for (i = 0; i < 7; i++) {
+		csm_fmt_cents(v[i], 1, buf[i]);
+		if (strlen(buf[i]) > w)
+			w = strlen(buf[i]);
+	}
+	csm_out_puts(o, "\nThe ARR bridge, total:\n\n```\n");
+	for (i = 0; i < 7; i++)
+		csm_out_printf(o, "%c %-12s  %*s\n", sign[i], label[i], (int)w,
+		    buf[i]);
+	csm_out_puts(o, "```\n");
+	pct_text(x->nrr_num, x->start, pa);
+	pct_text(x->grr_num, x->start, pb);
+	pct_text(x->acc_retained, x->acc_start, pc);
+	csm_out_printf(o, "\nNRR %s%s, GRR %s%s, logo retention %s%s.\n",
+	    pa[0] ? pa : "n/a", pa[0] ? "%" : "", pb[0] ? pb : "n/a",
+	    pb[0] ? "%" : "", pc[0] ? pc : "n/a", pc[0] ? "%" : "");
+}
+
+static void
+snap_range(const struct run *r, long *from, long *to)
+{
+	if (r->shape == SHAPE_WIDE) {
+		*from = 0;
+		*to = 1;
+		return;
+	}
+	*to = r->tox ? r->to.index : r->maxp;
+	*from = r->fromx ? r->from.index : *to - r->w;
+	if (r->nper > 0 && *from >= *to) {
+		struct csm_period p;
+		char a[32], b[32];
+
+		p.kind = r->kind;
+		p.index = *from;
+		csm_period_format(&p, a);
+		p.index = *to;
+		csm_period_format(&p, b);
+		csm_die(EX_DATAERR, "--from '%s' is not before the latest "
+		    "period '%s'", a, b);
+	}
+}
+
+/* Says on stderr when a snapshot period has no row at all. */
+static void
+check_snapshots(const struct run *r, long from, long to)
+{
+	struct csm_period p;
+	char a[32];
+
+	if (r->shape != SHAPE_LONG || r->nper == 0)
+		return;
+	p.kind = r->kind;
+	p.index = from;
+	csm_period_format(&p, a);
+	if (!has_period(r, from))
+		csm_warn("no row has the start period '%s': every account "
+		    "starts at 0", a);
+	p.index = to;
+	csm_period_format(&p, a);
+	if (!has_period(r, to))
+		csm_warn("no row has the end period '%s': every account ends "
+		    "at 0", a);
+}
+
+static void
+print_summary(const struct run *r, struct csm_out *o)
+{
+	struct tab tb;
+	struct tot *g, all;
+	struct snap sn;
+	size_t i, j, *order, n = 0, ng = r->groups.n;
+	long from, to;
+	int64_t amt;
+	int mv;
+
+	snap_range(r, &from, &to);
+	check_snapshots(r, from, to);
+	g = csm_xcalloc(ng + 1, sizeof(*g));
+	memset(&all, 0, sizeof(all));
+	for (i = 0; i < r->accts.n; i++) {
+		snapshot(&r->acc[i], from, to, &sn);
+		if ((mv = movement(&sn, &amt)) == MV_NONE)
+			continue;
+		tally(&g[sn.s > 0 ? sn.gs : sn.ge], &sn, mv, amt);
+		tally(&all, &sn, mv, amt);
+	}
+	order = csm_xcalloc(ng + 1, sizeof(*order));
+	for (i = 1; i <= ng; i++) {
+		if (g[i].accounts > 0)
+			order[n++] = i;
+		reconcile(&g[i], "a group");
+	}
+	reconcile(&all, "the total");
+	sort_run = r;
+	qsort(order, n, sizeof(*order), cmp_group);
+
+	tab_init(&tb, o, r->format);
+	for (i = 0; i < r->ng; i++)
+		tab_col(&tb, r->gname[i], NULL, 0);
+	tot_cols(&tb);
+	if (r->format == FMT_MD)
+		md_title(o, r, "Revenue retention", from, to);
+	tab_head(&tb);
+	for (i = 0; i < n; i++) {
+		tab_begin(&tb);
+		for (j = 0; j < r->ng; j++) {
+			size_t len;
+			const char *s = group_val(r, order[i], j, &len);
+
+			tab_str(&tb, s, len);
+		}
+		tot_cells(&tb, &g[order[i]]);
+		tab_end(&tb);
+	}
+	tab_begin(&tb);
+	for (j = 0; j < r->ng; j++)
+		tab_str(&tb, j == 0 ? "total" : "", j == 0 ? 5 : 0);
+	tot_cells(&tb, &all);
+	tab_end(&tb);
+	tab_close(&tb);
+	if (r->format == FMT_MD)
+		md_bridge(o, &all);
+	tab_free(&tb);
+	free(order);
+	free(g);
+}
+
+static void
+print_accounts(const struct run *r, struct csm_out *o)
+{
+	struct tab tb;
+	struct snap sn;
+	struct tot all;
+	size_t i, j, g;
+	long from, to;
+	int64_t amt;
+	int mv;
+
+	snap_range(r, &from, &to);
+	check_snapshots(r, from, to);
+	tab_init(&tb, o, r->format);
+	tab_col(&tb, "account_id", "account", 0);
+	for (i = 0; i < r->ng; i++)
+		tab_col(&tb, r->gname[i], NULL, 0);
+	tab_col(&tb, "arr_start", "ARR start", 1);
+	tab_col(&tb, "arr_end", "ARR end", 1);
+	tab_col(&tb, "movement", NULL, 0);
+	tab_col(&tb, "amount", NULL, 1);
+	if (r->format == FMT_MD)
+		md_title(o, r, "ARR movements", from, to);
+	tab_head(&tb);
+	memset(&all, 0, sizeof(all));
+	for (i = 0; i < r->accts.n; i++) {
+		snapshot(&r->acc[i], from, to, &sn);
+		if ((mv = movement(&sn, &amt)) == MV_NONE)
+			continue;
+		tally(&all, &sn, mv, amt);
+		tab_begin(&tb);
+		tab_str(&tb, r->accts.ent[i].key, r->accts.ent[i].klen);
+		g = sn.s > 0 ? sn.gs : sn.ge;
+		for (j = 0; j < r->ng; j++) {
+			size_t len;
+			const char *s = group_val(r, g, j, &len);
+
+			tab_str(&tb, s, len);
+		}
+		tab_cents(&tb, sn.s);
+		tab_cents(&tb, sn.e);
+		tab_str(&tb, move_name[mv], strlen(move_name[mv]));
+		tab_cents(&tb, amt);
+		tab_end(&tb);
+	}
+	reconcile(&all, "the total");
+	tab_close(&tb);
+	tab_free(&tb);
+}
+
+/*
+ * --series: for every period P of the series kind whose snapshot and the
+ * one a window before are both in the data, the bridge from P - window to
+ * P.  A quarter's snapshot in monthly data is its last month.
+ */
+static void
+print_series(const struct run *r, struct csm_out *o)
+{
+	struct tab tb;
+	struct tot x;
+	struct snap sn;
+	struct csm_period p, q;
+	char a[32], b[32];
+	long first, last, pi, from, to, w;
+	size_t i;
+	int64_t amt;
+	int mv, conv = r->series == CSM_QUARTER && r->kind == CSM_MONTH;
+
+	w = r->window > 0 ? r->window : r->series == CSM_MONTH ? 12 : 4;
+	tab_init(&tb, o, r->format);
+	tab_col(&tb, "period", NULL, 0);
+	tab_col(&tb, "start_period", "from", 0);
+	tot_cols(&tb);
+	if (r->format == FMT_MD)
+		csm_out_printf(o, "# Trailing revenue retention, %ld-%s "
+		    "window%s%s%s\n\n", w, r->series == CSM_MONTH ? "month" :
+		    "quarter", r->base ? " (" : "", r->base ? r->base : "",
+		    r->base ? ")" : "");
+	tab_head(&tb);
+	first = last = 0;
+	if (r->nper > 0) {
+		first = r->per[0];
+		last = r->per[r->nper - 1];
+		if (conv) {
+			first /= 3;
+			last /= 3;
+		}
+	}
+	for (pi = first + w; r->nper > 0 && pi <= last; pi++) {
+		to = conv ? pi * 3 + 2 : pi;
+		from = conv ? (pi - w) * 3 + 2 : pi - w;
+		if (!has_period(r, to) || !has_period(r, from))
+			continue;
+		p.kind = q.kind = r->series;
+		p.index = pi;
+		q.index = pi - w;
+		if ((r->fromx && to < r->from.index) ||
+		    (r->tox && to > r->to.index))
+			continue;
+		memset(&x, 0, sizeof(x));
+		for (i = 0; i < r->accts.n; i++) {
+			snapshot(&r->acc[i], from, to, &sn);
+			if ((mv = movement(&sn, &amt)) != MV_NONE)
+				tally(&x, &sn, mv, amt);
+		}
+		reconcile(&x, "a period");
+		csm_period_format(&p, a);
+		csm_period_format(&q, b);
+		tab_begin(&tb);
+		tab_str(&tb, a, strlen(a));
+		tab_str(&tb, b, strlen(b));
+		tot_cells(&tb, &x);
+		tab_end(&tb);
+	}
+	tab_close(&tb);
+	tab_free(&tb);
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+static void
+parse_groups(struct run *r, const char *arg)
+{
+	const char *s = arg, *c;
+
+	for (;;) {
+		c = strchr(s, ',');
+		if ((c ? (size_t)(c - s) : strlen(s)) == 0)
+			csm_usage_error(usage_text, "-g: '%s' names an empty "
+			    "column", arg);
+		r->gname = csm_xreallocarray(r->gname, r->ng + 1,
+		    sizeof(*r->gname));
+		r->gname[r->ng++] = c ? csm_xstrndup(s, (size_t)(c - s)) :
+		    csm_xstrdup(s);
+		if (c == NULL)
+			break;
+		s = c + 1;
+	}
+}
+
+static void
+parse_period_opt(const char *opt, const char *arg, struct csm_period *p)
+{
+	if (csm_parse_period(arg, strlen(arg), p) != CSM_OK)
+		csm_usage_error(usage_text, "%s: '%s' is not a period "
+		    "(YYYY-MM, YYYY-MM-DD or YYYY-Qn)", opt, arg);
+}
+
+static void
+parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
+{
+	static const struct option longopts[] = {
+		CSM_CLI_LONGOPTS,
+		{"format", 1, NULL, 'f'},
+		{"group", 1, NULL, 'g'},
+		{"from", 1, NULL, OPT_FROM},
+		{"to", 1, NULL, OPT_TO},
+		{"wide", 0, NULL, OPT_WIDE},
+		{"long", 0, NULL, OPT_LONG},
+		{"accounts", 0, NULL, OPT_ACCOUNTS},
+		{"series", 1, NULL, OPT_SERIES},
+		{"window", 1, NULL, OPT_WINDOW},
+		{NULL, 0, NULL, 0}
+	};
+	char *end;
+	int ch;
+
+	while ((ch = getopt_long(*argcp, *argvp, CSM_CLI_SHORTOPTS "f:g:",
+	    longopts, NULL)) != -1) {
+		if (csm_cli_opt(cli, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'f':
+			if (strcmp(optarg, "csv") == 0)
+				r->format = FMT_CSV;
+			else if (strcmp(optarg, "tsv") == 0)
+				r->format = FMT_TSV;
+			else if (strcmp(optarg, "json") == 0)
+				r->format = FMT_JSON;
+			else if (strcmp(optarg, "md") == 0)
+				r->format = FMT_MD;
+			else
+				csm_usage_error(usage_text, "--format: '%s' is "
+				    "not one of csv, tsv, json, md", optarg);
+			break;
+		case 'g':
+			parse_groups(r, optarg);
+			break;
+		case OPT_FROM:
+			parse_period_opt("--from", optarg, &r->from);
+			r->fromx = 1;
+			break;
+		case OPT_TO:
+			parse_period_opt("--to", optarg, &r->to);
+			r->tox = 1;
+			break;
+		case OPT_WIDE:
+			r->shape = SHAPE_WIDE;
+			break;
+		case OPT_LONG:
+			r->shape = SHAPE_LONG;
+			break;
+		case OPT_ACCOUNTS:
+			r->accounts = 1;
+			break;
+		case OPT_SERIES:
+			if (strcmp(optarg, "month") == 0)
+				r->series = CSM_MONTH;
+			else if (strcmp(optarg, "quarter") == 0)
+				r->series = CSM_QUARTER;
+			else
+				csm_usage_error(usage_text, "--series: '%s' is "
+				    "not month or quarter", optarg);
+			break;
+		case OPT_WINDOW:
+			r->window = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || r->window < 1 ||
+			    r->window > 1200)
+				csm_usage_error(usage_text, "--window: '%s' is "
+				    "not a whole number from 1 to 1200", optarg);
+			break;
+		default:
+			usage(stderr, EX_USAGE);
+		}
+	}
+	*argcp -= optind;
+	*argvp += optind;
+	if (r->fromx && r->tox && (r->from.kind != r->to.kind ||
+	    r->from.index >= r->to.index) && !r->series)
+		csm_usage_error(usage_text, "--from must be a period before "
+		    "--to, of the same kind");
+	if (r->series && r->accounts)
+		csm_usage_error(usage_text, "--series and --accounts do not go "
+		    "together");
+	if (r->series && r->ng > 0)
+		csm_usage_error(usage_text, "--series and -g do not go "
+		    "together");
+}
+
+/* Finds the columns and decides the shape. */
+static void
+setup_columns(struct run *r, const struct csm_cols *cols)
+{
+	size_t i;
+
+	if (r->shape == SHAPE_AUTO)
+		r->shape = csm_cols_find(cols, "arr_start") >= 0 ||
+		    csm_cols_find(cols, "arr_end") >= 0 ? SHAPE_WIDE :
+		    SHAPE_LONG;
+	r->idcol = csm_cols_need(cols, "account_id", "csm-nrr");
+	if (r->shape == SHAPE_WIDE) {
+		if (r->fromx || r->tox || r->series)
+			csm_usage_error(usage_text, "--from, --to and --series "
+			    "need long input (account_id, period, arr)");
+		r->startcol = csm_cols_need(cols, "arr_start",
+		    "wide input");
+		r->endcol = csm_cols_need(cols, "arr_end", "wide input");
+	} else {
+		r->percol = csm_cols_need(cols, "period", "long input");
+		r->arrcol = csm_cols_need(cols, "arr", "long input");
+	}
+	r->curcol = csm_cols_find(cols, "currency");
+	r->gcol = csm_xcalloc(r->ng + 1, sizeof(*r->gcol));
+	for (i = 0; i < r->ng; i++)
+		r->gcol[i] = csm_cols_need(cols, r->gname[i], "-g");
+}
+
+static void
+free_run(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->accts.n; i++)
+		free(r->acc[i].e);
+	free(r->acc);
+	csm_map_release(&r->accts, NULL);
+	csm_map_release(&r->groups, NULL);
+	for (i = 0; i < r->ng; i++)
+		free(r->gname[i]);
+	free(r->gname);
+	free(r->gcol);
+	free(r->per);
+	free(r->rate);
+	csm_buf_release(&r->key);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct csm_cli cli;
+	struct csm_cfg cfg;
+	struct csm_tbl t;
+	struct csm_cols cols;
+	struct csm_out o;
+	struct run r;
+
+	csm_setprogname(argv[0]);
+	csm_cli_init(&cli);
+	memset(&r, 0, sizeof(r));
+	csm_map_init(&r.accts);
+	csm_map_init(&r.groups);
+	csm_buf_init(&r.key);
+	parse_args(&r, &cli, &argc, &argv);
+	if (cli.help)
+		usage(stdout, EX_OK);
+	if (cli.version) {
+		printf("csm-nrr %s\n", CSM_VERSION);
+		if (fclose(stdout) != 0)
+			csm_die(EX_IOERR, "write error on '<stdout>':");
+		return EX_OK;
+	}
+
+	csm_cfg_load(&cfg, cli.config);
+	csm_out_init(&o, 1, "<stdout>", ',');
+	if (cli.dump_config) {
+		csm_cfg_dump(&cfg, &o);
+		csm_out_close(&o);
+		csm_cfg_release(&cfg);
+		free_run(&r);
+		return EX_OK;
+	}
+	load_nrr(&r, &cfg);
+
+	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
+	csm_cols_init(&cols, &t, cfg.columns);
+	setup_columns(&r, &cols);
+	if (r.format == FMT_DEFAULT)
+		r.format = t.delim == '\t' ? FMT_TSV : FMT_CSV;
+	o.delim = r.format == FMT_TSV ? '\t' : ',';
+	if (r.shape == SHAPE_WIDE)
+		read_wide(&r, &t, &cols, cfg.badval);
+	else
+		read_long(&r, &t, &cols, cfg.badval);
+
+	if (r.series)
+		print_series(&r, &o);
+	else if (r.accounts)
+		print_accounts(&r, &o);
+	else
+		print_summary(&r, &o);
+
+	csm_out_close(&o);
+	csm_cols_release(&cols);
+	csm_tbl_close(&t);
+	free_run(&r);
+	csm_cfg_release(&cfg);
+	return EX_OK;
+}
