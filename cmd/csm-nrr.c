@@ -155,12 +155,7 @@ struct run {
 static void
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
-	if (status == EX_OK)
-		fputs(help_text, fp);
-	if (fclose(fp) != 0)
-		csm_die(EX_IOERR, "write error on '<stdout>':");
-	exit(status);
+	csm_usage(fp, status, usage_text, help_text);
 }
 
 /* ---- money ------------------------------------------------------------- */
@@ -279,17 +274,6 @@ load_nrr(struct run *r, const struct csm_cfg *cfg)
 
 /* ---- reading ----------------------------------------------------------- */
 
-static void
-trim(const char **s, size_t *n)
-{
-	while (*n > 0 && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
-}
-
 static int
 clip(size_t n)
 {
@@ -308,7 +292,7 @@ row_rate(const struct run *r, const struct csm_tbl *t,
 		return NULL;
 	s = t->f[r->curcol];
 	n = t->flen[r->curcol];
-	trim(&s, &n);
+	csm_trim(&s, &n);
 	if (csm_is_missing(s, n))
 		return NULL;
 	for (pass = 0; pass < 2; pass++)
@@ -402,7 +386,7 @@ account(struct run *r, const struct csm_tbl *t, const struct csm_cols *cols)
 	size_t n = t->flen[r->idcol], k;
 	int isnew;
 
-	trim(&s, &n);
+	csm_trim(&s, &n);
 	if (n == 0)
 		csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s' is "
 		    "empty: every row needs an account id",
@@ -619,7 +603,7 @@ read_long(struct run *r, struct csm_tbl *t, const struct csm_cols *cols,
 		if (r->kind == 0)
 			set_kind(r, t, p.kind);
 		else if (p.kind != r->kind) {
-			trim(&s, &n);
+			csm_trim(&s, &n);
 			csm_die_at(EX_DATAERR, t->file, t->line, "period '%.*s' "
 			    "is %s, but the period at %s:%ld is %s: periods "
 			    "must all be months or all quarters", clip(n), s,
@@ -1513,24 +1497,10 @@ main(int argc, char *argv[])
 	csm_map_init(&r.groups);
 	csm_buf_init(&r.key);
 	parse_args(&r, &cli, &argc, &argv);
-	if (cli.help)
-		usage(stdout, EX_OK);
-	if (cli.version) {
-		printf("csm-nrr %s\n", CSM_VERSION);
-		if (fclose(stdout) != 0)
-			csm_die(EX_IOERR, "write error on '<stdout>':");
-		return EX_OK;
-	}
+	csm_cli_done(&cli, usage_text, help_text);
 
-	csm_cfg_load(&cfg, cli.config);
+	csm_cli_config(&cli, &cfg);
 	csm_out_init(&o, 1, "<stdout>", ',');
-	if (cli.dump_config) {
-		csm_cfg_dump(&cfg, &o);
-		csm_out_close(&o);
-		csm_cfg_release(&cfg);
-		free_run(&r);
-		return EX_OK;
-	}
 	load_nrr(&r, &cfg);
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);

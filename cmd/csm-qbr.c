@@ -183,12 +183,7 @@ cleanup_exit(int status)
 static void
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
-	if (status == EX_OK)
-		fputs(help_text, fp);
-	if (fclose(fp) != 0)
-		csm_die(EX_IOERR, "write error on '<stdout>':");
-	exit(status);
+	csm_usage(fp, status, usage_text, help_text);
 }
 
 /* ---- config ------------------------------------------------------------ */
@@ -295,17 +290,6 @@ free_qbr(struct qbr *q)
 
 /* ---- reading ----------------------------------------------------------- */
 
-static void
-trim(const char **s, size_t *n)
-{
-	while (*n > 0 && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
-}
-
 /* A value of an optional header column that cannot be read. */
 static int
 bad_field(const struct csm_tbl *t, const struct csm_cols *cols, long col,
@@ -334,7 +318,7 @@ text_field(const struct csm_tbl *t, long col)
 		return NULL;
 	s = t->f[col];
 	n = t->flen[col];
-	trim(&s, &n);
+	csm_trim(&s, &n);
 	if (csm_is_missing(s, n))
 		return NULL;
 	return csm_xstrndup(s, n);
@@ -484,7 +468,7 @@ read_input(struct input *in, struct csm_tbl *t, const struct qbr *q,
 	while (csm_tbl_next(t)) {
 		s = t->f[idcol];
 		n = t->flen[idcol];
-		trim(&s, &n);
+		csm_trim(&s, &n);
 		if (n == 0)
 			csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s' "
 			    "is empty: every row needs an account id",
@@ -1921,23 +1905,10 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (cli.help)
-		usage(stdout, EX_OK);
-	if (cli.version) {
-		printf("csm-qbr %s\n", CSM_VERSION);
-		if (fclose(stdout) != 0)
-			csm_die(EX_IOERR, "write error on '<stdout>':");
-		return EX_OK;
-	}
+	csm_cli_done(&cli, usage_text, help_text);
 
-	csm_cfg_load(&cfg, cli.config);
+	csm_cli_config(&cli, &cfg);
 	csm_out_init(&o, 1, "<stdout>", fmt == F_TSV ? '\t' : ',');
-	if (cli.dump_config) {
-		csm_cfg_dump(&cfg, &o);
-		csm_out_close(&o);
-		csm_cfg_release(&cfg);
-		return EX_OK;
-	}
 	load_qbr(&q, &cfg);
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);

@@ -168,12 +168,7 @@ struct ctx {
 static void
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
-	if (status == EX_OK)
-		fputs(help_text, fp);
-	if (fclose(fp) != 0)
-		csm_die(EX_IOERR, "write error on '<stdout>':");
-	exit(status);
+	csm_usage(fp, status, usage_text, help_text);
 }
 
 /* ---- the config ------------------------------------------------------- */
@@ -329,17 +324,6 @@ tier_arg(const struct risk *rk, const char *opt, const char *arg)
 /* ---- --previous ------------------------------------------------------- */
 
 static void
-trim(const char **s, size_t *n)
-{
-	while (*n > 0 && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
-}
-
-static void
 free_prev(void *p)
 {
 	struct prev *pv = p;
@@ -372,8 +356,8 @@ load_previous(struct ctx *c, char *path)
 		size_t idn = pt.flen[cid], tnn = pt.flen[ctier];
 		struct prev *pv;
 
-		trim(&id, &idn);
-		trim(&tn, &tnn);
+		csm_trim(&id, &idn);
+		csm_trim(&tn, &tnn);
 		if (tnn == 0)
 			ti = (long)c->rk.ntier;
 		else {
@@ -421,7 +405,7 @@ change_of(struct ctx *c, size_t tier)
 	if (c->c_id >= 0) {
 		id = c->t->f[c->c_id];
 		idn = c->t->flen[c->c_id];
-		trim(&id, &idn);
+		csm_trim(&id, &idn);
 		k = csm_map_find(&c->prev, id, idn);
 		if (k >= 0) {
 			struct prev *pv = c->prev.ent[k].val;
@@ -469,7 +453,7 @@ default_reason(const struct ctx *c, const struct signal *s,
 		}
 		v = c->t->f[s->colidx[i]];
 		n = c->t->flen[s->colidx[i]];
-		trim(&v, &n);
+		csm_trim(&v, &n);
 		if (n == 0)
 			csm_buf_adds(b, "missing");
 		else
@@ -598,7 +582,7 @@ read_arr(struct ctx *c, struct row *r)
 	if (st == CSM_OK)
 		r->has_arr = 1;
 	else if (st == CSM_BAD) {
-		trim(&s, &n);
+		csm_trim(&s, &n);
 		if (c->cfg->badval == CSM_BAD_FAIL)
 			csm_die_at(EX_DATAERR, c->t->file, c->t->line,
 			    "column '%.*s': \"%.*s\" is not a number",
@@ -955,7 +939,7 @@ md_changes(struct ctx *c, struct csm_out *o)
 			if (k != C_NEW && c->c_id >= 0) {
 				id = r->f[c->c_id];
 				idn = r->flen[c->c_id];
-				trim(&id, &idn);
+				csm_trim(&id, &idn);
 				e = csm_map_find(&c->prev, id, idn);
 				if (e >= 0) {
 					struct prev *pv = c->prev.ent[e].val;
@@ -1014,7 +998,7 @@ md_item(struct ctx *c, const struct row *r, struct csm_out *o)
 	if ((rd = field(r, c->c_renewal)) != NULL) {
 		size_t n = strlen(rd);
 
-		trim(&rd, &n);
+		csm_trim(&rd, &n);
 		if (n == 0 || csm_is_missing(rd, n))
 			csm_out_puts(o, ", renewal n/a");
 		else {
@@ -1084,7 +1068,7 @@ md_owners(struct ctx *c, struct csm_out *o)
 			continue;
 		ow = r->f[c->c_owner];
 		own = r->flen[c->c_owner];
-		trim(&ow, &own);
+		csm_trim(&ow, &own);
 		csm_out_puts(o, "\n## ");
 		if (own == 0)
 			csm_out_puts(o, "No owner");
@@ -1240,23 +1224,10 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (cli.help)
-		usage(stdout, EX_OK);
-	if (cli.version) {
-		printf("csm-risk %s\n", CSM_VERSION);
-		if (fclose(stdout) != 0)
-			csm_die(EX_IOERR, "write error on '<stdout>':");
-		return EX_OK;
-	}
+	csm_cli_done(&cli, usage_text, help_text);
 
-	csm_cfg_load(&cfg, cli.config);
+	csm_cli_config(&cli, &cfg);
 	csm_out_init(&o, 1, "<stdout>", ',');
-	if (cli.dump_config) {
-		csm_cfg_dump(&cfg, &o);
-		csm_out_close(&o);
-		csm_cfg_release(&cfg);
-		return EX_OK;
-	}
 	load_risk(&c.rk, &cfg);
 	c.cfg = &cfg;
 	c.today = cli.today;

@@ -91,12 +91,7 @@ struct layout {
 static void
 usage(FILE *fp, int status)
 {
-	fputs(usage_text, fp);
-	if (status == EX_OK)
-		fputs(help_text, fp);
-	if (fclose(fp) != 0)
-		csm_die(EX_IOERR, "write error on '<stdout>':");
-	exit(status);
+	csm_usage(fp, status, usage_text, help_text);
 }
 
 static void
@@ -483,23 +478,10 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (cli.help)
-		usage(stdout, EX_OK);
-	if (cli.version) {
-		printf("csm-score %s\n", CSM_VERSION);
-		if (fclose(stdout) != 0)
-			csm_die(EX_IOERR, "write error on '<stdout>':");
-		return EX_OK;
-	}
+	csm_cli_done(&cli, usage_text, help_text);
 
-	csm_cfg_load(&cfg, cli.config);
+	csm_cli_config(&cli, &cfg);
 	csm_out_init(&o, 1, "<stdout>", ',');
-	if (cli.dump_config) {
-		csm_cfg_dump(&cfg, &o);
-		csm_out_close(&o);
-		csm_cfg_release(&cfg);
-		return EX_OK;
-	}
 	load_score(&sc, &cfg);
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);

@@ -89,3 +89,42 @@ csm_cli_opt(struct csm_cli *cli, int ch, const char *arg)
 		return 0;
 	}
 }
+
+void
+csm_usage(FILE *fp, int status, const char *usage, const char *help)
+{
+	fputs(usage, fp);
+	if (status == EX_OK && help != NULL)
+		fputs(help, fp);
+	if (fclose(fp) != 0 && status == EX_OK)
+		csm_die(EX_IOERR, "write error on '<stdout>':");
+	exit(status);
+}
+
+void
+csm_cli_done(const struct csm_cli *cli, const char *usage, const char *help)
+{
+	if (cli->help)
+		csm_usage(stdout, EX_OK, usage, help);
+	if (cli->version) {
+		printf("%s %s\n", csm_progname(), CSM_VERSION);
+		if (fclose(stdout) != 0)
+			csm_die(EX_IOERR, "write error on '<stdout>':");
+		exit(EX_OK);
+	}
+}
+
+void
+csm_cli_config(const struct csm_cli *cli, struct csm_cfg *cfg)
+{
+	struct csm_out o;
+
+	csm_cfg_load(cfg, cli->config);
+	if (!cli->dump_config)
+		return;
+	csm_out_init(&o, 1, "<stdout>", ',');
+	csm_cfg_dump(cfg, &o);
+	csm_out_close(&o);
+	csm_cfg_release(cfg);
+	exit(EX_OK);
+}

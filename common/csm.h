@@ -137,6 +137,8 @@ enum csm_vstat {
  * CSM_OK.  None depends on the locale.
  */
 int csm_is_missing(const char *s, size_t n);
+/* Narrows s[0..n) past leading and trailing spaces and tabs. */
+void csm_trim(const char **s, size_t *n);
 int csm_parse_num(const char *s, size_t n, double *out);
 /* Money in integer cents; more than two decimals round half away from 0. */
 int csm_parse_cents(const char *s, size_t n, int64_t *out);
@@ -554,6 +556,20 @@ void csm_cli_init(struct csm_cli *cli);
  * A bad argument is a usage error: it prints the message and exits 64.
  */
 int csm_cli_opt(struct csm_cli *cli, int ch, const char *arg);
+/*
+ * Prints the usage text (and the help text when status is EX_OK) to fp,
+ * checks the write, and exits with status.
+ */
+CSM_NORETURN void csm_usage(FILE *fp, int status, const char *usage,
+    const char *help);
+/* After getopt: --help and --version print and exit 0; else returns. */
+void csm_cli_done(const struct csm_cli *cli, const char *usage,
+    const char *help);
+/*
+ * Loads the config the options name (csm_cfg_load); with --dump-config
+ * prints it to standard output and exits 0.
+ */
+void csm_cli_config(const struct csm_cli *cli, struct csm_cfg *cfg);
 /* Prints "prog: message" and the usage text to stderr, exits 64. */
 CSM_NORETURN void csm_usage_error(const char *usage, const char *fmt, ...)
     CSM_PRINTF(2, 3);

@@ -17,8 +17,8 @@
 
 #define MAXNUM 80	/* longest cleaned number we accept */
 
-static void
-trim(const char **s, size_t *n)
+void
+csm_trim(const char **s, size_t *n)
 {
 	while (*n > 0 && (**s == ' ' || **s == '\t')) {
 		(*s)++;
@@ -43,7 +43,7 @@ eqi(const char *s, size_t n, const char *word)
 int
 csm_is_missing(const char *s, size_t n)
 {
-	trim(&s, &n);
+	csm_trim(&s, &n);
 	switch (n) {
 	case 0:
 		return 1;
@@ -85,7 +85,7 @@ scan_number(const char *s, size_t n, struct numtok *t)
 		paren = 1;
 		s++;
 		n -= 2;
-		trim(&s, &n);
+		csm_trim(&s, &n);
 	}
 	if (i < n && (s[i] == '-' || s[i] == '+')) {
 		t->neg = s[i] == '-';
@@ -194,7 +194,7 @@ csm_parse_num(const char *s, size_t n, double *out)
 	struct numtok t;
 	double d;
 
-	trim(&s, &n);
+	csm_trim(&s, &n);
 	if (simple_number(s, n, out))
 		return CSM_OK;
 	if (csm_is_missing(s, n))
@@ -221,7 +221,7 @@ csm_parse_cents(const char *s, size_t n, int64_t *out)
 	long point = -1, exp = 0, k;
 	int64_t v = 0;
 
-	trim(&s, &n);
+	csm_trim(&s, &n);
 	if (csm_is_missing(s, n))
 		return CSM_MISSING;
 	if (scan_number(s, n, &t) != CSM_OK || t.pct)
@@ -256,7 +256,7 @@ csm_parse_bool(const char *s, size_t n, int *out)
 	static const char *const no[] = {"false", "no", "n", "0", "f"};
 	size_t i;
 
-	trim(&s, &n);
+	csm_trim(&s, &n);
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		if (eqi(s, n, yes[i])) {
 			*out = 1;
@@ -384,7 +384,7 @@ fmt_date(const char *s, size_t n, const char *fmt, long *days)
 int
 csm_parse_date(const char *s, size_t n, const char *fmt, long *days)
 {
-	trim(&s, &n);
+	csm_trim(&s, &n);
 	if (csm_is_missing(s, n))
 		return CSM_MISSING;
 	if (iso_date(s, n, days))
@@ -422,7 +422,7 @@ csm_parse_period(const char *s, size_t n, struct csm_period *out)
 	long y, v, days;
 	size_t i;
 
-	trim(&s, &n);
+	csm_trim(&s, &n);
 	if (csm_is_missing(s, n))
 		return CSM_MISSING;
 	if (n < 6 || !digits(s, 4, &y))
