@@ -87,13 +87,8 @@ struct pattern {
 	struct csm_tmpl *reason;
 };
 
-struct tier {
-	const char *name;
-	double min;
-};
-
 struct risk {
-	struct tier *tier;
+	struct csm_band *tier;
 	size_t ntier;		/* rank ntier is "none" */
 	struct signal *sig;
 	size_t nsig;
@@ -226,21 +221,14 @@ static void
 load_risk(struct risk *rk, const struct csm_cfg *cfg)
 {
 	const struct csm_node *sec = csm_cfg_section(cfg, "risk");
-	const struct csm_node *tiers, *sigs, *pats, *nd;
+	const struct csm_node *sigs, *pats, *nd;
 	size_t i, j;
 
 	if (sec == NULL)
 		csm_die(EX_CONFIG, "%s: the config has no risk: section",
 		    cfg->file);
 	memset(rk, 0, sizeof(*rk));
-	tiers = csm_node_get(sec, "tiers");
-	rk->ntier = tiers->n;
-	rk->tier = csm_xcalloc(tiers->n, sizeof(*rk->tier));
-	for (i = 0; i < tiers->n; i++) {
-		rk->tier[i].name = csm_node_get(tiers->kid[i], "name")->str;
-		rk->tier[i].min = csm_cfg_num(csm_node_get(tiers->kid[i],
-		    "min"));
-	}
+	rk->tier = csm_cfg_bands(csm_node_get(sec, "tiers"), &rk->ntier);
 
 	sigs = csm_node_get(sec, "signals");
 	rk->nsig = sigs->n;
@@ -533,9 +521,7 @@ assess(struct ctx *c, struct csm_eval *ev)
 		}
 	}
 	c->w.score = sum > 100 ? 100 : sum;
-	for (tier = 0; tier < rk->ntier; tier++)
-		if (c->w.score >= rk->tier[tier].min)
-			break;
+	tier = csm_band_find(rk->tier, rk->ntier, c->w.score);
 	for (i = 0; i < rk->npat; i++) {
 		for (j = 0; j < rk->pat[i].nsig; j++)
 			if (!c->fired[rk->pat[i].sig[j]])

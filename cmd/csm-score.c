@@ -62,15 +62,10 @@ struct component {
 	double dflt;
 };
 
-struct band {
-	const char *name;
-	double min;
-};
-
 struct score {
 	struct component *comp;
 	size_t ncomp;
-	struct band *band;
+	struct csm_band *band;
 	size_t nband;
 	int missing;		/* 'r'enormalize, 'z'ero, 'f'ail */
 	int precision;
@@ -113,7 +108,7 @@ static void
 load_score(struct score *sc, const struct csm_cfg *cfg)
 {
 	const struct csm_node *sec = csm_cfg_section(cfg, "score");
-	const struct csm_node *comps, *bands, *nd;
+	const struct csm_node *comps, *nd;
 	size_t i;
 
 	if (sec == NULL)
@@ -125,14 +120,7 @@ load_score(struct score *sc, const struct csm_cfg *cfg)
 	nd = csm_node_get(sec, "precision");
 	sc->precision = nd ? (int)csm_cfg_num(nd) : 0;
 
-	bands = csm_node_get(sec, "bands");
-	sc->nband = bands->n;
-	sc->band = csm_xcalloc(bands->n, sizeof(*sc->band));
-	for (i = 0; i < bands->n; i++) {
-		sc->band[i].name = csm_node_get(bands->kid[i], "name")->str;
-		sc->band[i].min = csm_cfg_num(csm_node_get(bands->kid[i],
-		    "min"));
-	}
+	sc->band = csm_cfg_bands(csm_node_get(sec, "bands"), &sc->nband);
 
 	comps = csm_node_get(sec, "components");
 	sc->ncomp = comps->n;
@@ -377,12 +365,9 @@ add_missing(struct layout *ly, size_t *len, const char *name)
 static const char *
 band_of(const struct score *sc, double rounded)
 {
-	size_t i;
+	size_t i = csm_band_find(sc->band, sc->nband, rounded);
 
-	for (i = 0; i < sc->nband; i++)
-		if (rounded >= sc->band[i].min)
-			return sc->band[i].name;
-	return "";
+	return i < sc->nband ? sc->band[i].name : "";
 }
 
 /* Scores the current record and writes it. */

@@ -810,6 +810,30 @@ csm_cfg_section(const struct csm_cfg *cfg, const char *name)
 	return csm_node_get(cfg->root, name);
 }
 
+struct csm_band *
+csm_cfg_bands(const struct csm_node *list, size_t *n)
+{
+	struct csm_band *b = csm_xcalloc(list->n, sizeof(*b));
+	size_t i;
+
+	for (i = 0; i < list->n; i++) {
+		b[i].name = csm_node_get(list->kid[i], "name")->str;
+		b[i].min = csm_cfg_num(csm_node_get(list->kid[i], "min"));
+	}
+	*n = list->n;
+	return b;
+}
+
+size_t
+csm_band_find(const struct csm_band *b, size_t n, double v)
+{
+	size_t i;
+
+	for (i = 0; i < n && v < b[i].min; i++)
+		;
+	return i;
+}
+
 void
 csm_cfg_dump(const struct csm_cfg *cfg, struct csm_out *o)
 {

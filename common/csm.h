@@ -482,6 +482,19 @@ struct csm_expr *csm_cfg_expr_as(const struct csm_node *nd, int type);
  * a data error (65) naming the config position and the header. */
 void csm_cfg_bind(struct csm_expr *e, const struct csm_node *nd,
     const struct csm_cols *c);
+/* A band of a score (score.bands) or a tier of risk (risk.tiers). */
+struct csm_band {
+	const char *name;	/* borrowed from the config */
+	double min;		/* the band holds values >= min */
+};
+
+/*
+ * Reads a checked list of {name, min}, highest first, into an array the
+ * caller frees; *n gets its length.
+ */
+struct csm_band *csm_cfg_bands(const struct csm_node *list, size_t *n);
+/* The index of the first band whose min v reaches, or n when none. */
+size_t csm_band_find(const struct csm_band *b, size_t n, double v);
 /* Writes the effective config as YAML. */
 void csm_cfg_dump(const struct csm_cfg *cfg, struct csm_out *o);
 
