@@ -8,6 +8,8 @@
 #   make valgrind     the command-line tests under valgrind
 #   make asan         only the sanitizer run of the tests
 #   make bench        scripts/bench (never part of check)
+#   make fuzz         libFuzzer on every parser (clang; see tests/fuzz/fuzz.mk);
+#                     check runs each seed corpus once (fuzz-regress)
 
 PREFIX   = /usr/local
 BINDIR   = $(PREFIX)/bin
@@ -65,6 +67,8 @@ check: all $(TESTBINS)
 		mandoc -Tlint -Wwarning man/*.[15] && echo "man pages: mandoc -Tlint clean"; \
 	else echo "man pages: mandoc not installed, lint skipped"; fi
 	sh tests/run-unit.sh $(BUILD) $(UNITS)
+	@if [ -z "$(SANITIZE)" ]; then \
+		$(MAKE) --no-print-directory fuzz-regress; fi
 	sh tests/run-cli.sh $(BUILD)
 	@if [ -z "$(SANITIZE)" ] && [ -z "$(NOASAN)" ]; then \
 		$(MAKE) --no-print-directory asan; fi
@@ -107,6 +111,8 @@ uninstall:
 
 clean:
 	rm -rf build build-asan
+
+include tests/fuzz/fuzz.mk
 
 .PHONY: all check asan valgrind demo bench install uninstall clean
 .SUFFIXES:

@@ -177,7 +177,8 @@ long csm_period_first_month(const struct csm_period *p);
  * of binary noise (72.49999999999 counts as 72.5).
  */
 double csm_round(double x, int digits);
-/* Formats x rounded to digits decimals into out (at least 64 bytes). */
+/* Formats x rounded to digits decimals into out (at least 64 bytes);
+ * a value too large for that is written in exponent form (%.17g). */
 void csm_fmt_num(double x, int digits, char *out);
 /*
  * Formats cents as "-1234.56", or with thousands separators "-1,234.56" when

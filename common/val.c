@@ -218,7 +218,7 @@ csm_parse_cents(const char *s, size_t n, int64_t *out)
 	struct numtok t;
 	char digits[MAXNUM + 1];
 	size_t nd = 0, i;
-	long point = -1, exp = 0, k;
+	long point = -1, exp = 0, k, lead = 0;
 	int64_t v = 0;
 
 	csm_trim(&s, &n);
@@ -226,18 +226,24 @@ csm_parse_cents(const char *s, size_t n, int64_t *out)
 		return CSM_MISSING;
 	if (scan_number(s, n, &t) != CSM_OK || t.pct)
 		return CSM_BAD;
+	/* Leading zeros are dropped; after the point, each moves it left. */
 	for (i = 0; i < t.len && t.text[i] != 'e'; i++) {
 		if (t.text[i] == '.')
 			point = (long)nd;
-		else
+		else if (t.text[i] != '0' || nd > 0)
 			digits[nd++] = t.text[i];
+		else if (point >= 0)
+			lead++;
 	}
 	if (point < 0)
 		point = (long)nd;
+	point -= lead;
 	if (i < t.len)
 		exp = strtol(t.text + i + 1, NULL, 10);
 	/* cents are the first point+exp+2 digits; the next one rounds */
 	k = point + exp + 2;
+	if (nd == 0)
+		k = 0;		/* zero, however it is written */
 	if (k > 18)
 		return CSM_BAD;
 	for (i = 0; (long)i < k; i++) {
@@ -245,6 +251,8 @@ csm_parse_cents(const char *s, size_t n, int64_t *out)
 	}
 	if (k >= 0 && (size_t)k < nd && digits[k] >= '5')
 		v++;
+	if (v > 999999999999999999)	/* rounded up to 19 digits */
+		return CSM_BAD;
 	*out = t.neg ? -v : v;
 	return CSM_OK;
 }
@@ -481,7 +489,8 @@ csm_round(double x, int ndigits)
 	if (!isfinite(v))
 		return x;
 	f = floor(v);
-	eps = fmax(1e-9, v * 1e-12);
+	/* At most 0.001 of the last digit: 1e-12 * v reaches 0.5 at 5e11. */
+	eps = fmin(fmax(1e-9, v * 1e-12), 1e-3);
 	if (v - f >= 0.5 - eps)
 		f += 1;
 	f /= scale;
