@@ -1,0 +1,145 @@
+/*
+ * t-text.c: templates, value formats and Markdown/HTML escaping (text.c).
+ * Expected strings are worked out by hand from the rules in csm.h.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csm.h"
+#include "t.h"
+
+/* A one-record table: header a,b,name,when; values given per test. */
+static char ha[] = "a", hb[] = "b", hn[] = "name", hw[] = "when";
+static char *hdr[] = {ha, hb, hn, hw};
+static size_t hdrlen[] = {1, 1, 4, 4};
+
+static const char *
+render(const char *tmpl, char *const *vals)
+{
+	static char out[256];
+	struct csm_node nd;
+	struct csm_tbl t;
+	struct csm_cols cols;
+	struct csm_eval ev;
+	struct csm_tmpl *tp;
+	struct csm_buf b;
+	size_t flen[4], i;
+
+	memset(&nd, 0, sizeof(nd));
+	nd.kind = CSM_N_SCALAR;
+	nd.str = csm_xstrdup(tmpl);
+	nd.len = strlen(tmpl);
+	nd.file = "t.yaml";
+	nd.line = nd.col = 1;
+	memset(&t, 0, sizeof(t));
+	t.ncols = t.nf = 4;
+	t.hdr = hdr;
+	t.hdrlen = hdrlen;
+	t.f = (char **)vals;
+	for (i = 0; i < 4; i++)
+		flen[i] = strlen(vals[i]);
+	t.flen = flen;
+	t.file = "t.csv";
+	t.line = 2;
+	csm_cols_init(&cols, &t, NULL);
+	csm_eval_init(&ev);
+	ev.rec = &t;
+	ev.cols = &cols;
+	ev.today = csm_days_from_civil(2026, 11, 23);
+	tp = csm_tmpl_compile(&nd);
+	csm_tmpl_bind(tp, &cols);
+	csm_buf_init(&b);
+	csm_tmpl_render(tp, &ev, &b);
+	snprintf(out, sizeof(out), "%s", b.s ? b.s : "");
+	csm_buf_release(&b);
+	csm_tmpl_free(tp);
+	free(nd.str);
+	csm_eval_release(&ev);
+	csm_cols_release(&cols);
+	return out;
+}
+
+static void
+test_templates(void)
+{
+	char v0[] = "0.4234", v1[] = "1234567.5", v2[] = "Acme",
+	    v3[] = "2026-12-01", m0[] = "", m1[] = "NA";
+	char *v[] = {v0, v1, v2, v3};
+	char *m[] = {m0, m1, v2, m0};
+
+	T_EQ_STR(render("plain text", v), "plain text");
+	/* pct: 0.4234 * 100 = 42.34 -> 42% */
+	T_EQ_STR(render("down {a|pct}", v), "down 42%");
+	/* money: whole units, grouped, half away from zero: 1,234,568 */
+	T_EQ_STR(render("ARR {b|money}", v), "ARR 1,234,568");
+	/* days: 2026-11-23 to 2026-12-01 is 8 days; one day is singular */
+	T_EQ_STR(render("in {days_until(when)|days}", v), "in 8 days");
+	T_EQ_STR(render("{days_until(when) - 7|days}", v), "1 day");
+	/* int rounds; num keeps up to two decimals without trailing zeros */
+	T_EQ_STR(render("{b|int} {a|num} {a * 10}", v),
+	    "1234568 0.42 4.23");
+	T_EQ_STR(render("{name}: {lower(name)}", v), "Acme: acme");
+	T_EQ_STR(render("{2.50}", v), "2.5");
+	/* missing renders n/a, whatever the format */
+	T_EQ_STR(render("{a|pct} {b|money} {days_until(when)|days}", m),
+	    "n/a n/a n/a");
+	T_EQ_STR(render("a {ratio(1, 0)} b", m), "a n/a b");
+}
+
+/* What csm_out_md or csm_out_html writes for s (caller frees). */
+static char *
+escaped(const char *s, int html)
+{
+	char path[] = "/tmp/t-text.XXXXXX", *res;
+	struct csm_out o;
+	ssize_t r;
+	int fd = mkstemp(path);
+
+	csm_out_init(&o, fd, path, ',');
+	if (html)
+		csm_out_html(&o, s, strlen(s));
+	else
+		csm_out_md(&o, s, strlen(s));
+	csm_out_close(&o);
+	res = calloc(1, 512);
+	fd = open(path, O_RDONLY);
+	r = read(fd, res, 511);
+	close(fd);
+	unlink(path);
+	T_OK(r >= 0);
+	return res;
+}
+
+static void
+test_escaping(void)
+{
+	char *s;
+
+	s = escaped("a | b", 0);
+	T_EQ_STR(s, "a \\| b");
+	free(s);
+	s = escaped("*bold* _it_ `code` [x](y) <b> ~s~ \\", 0);
+	T_EQ_STR(s, "\\*bold\\* \\_it\\_ \\`code\\` \\[x\\](y) \\<b\\> "
+	    "\\~s\\~ \\\\");
+	free(s);
+	s = escaped("two\nlines\r\n", 0);
+	T_EQ_STR(s, "two lines  ");
+	free(s);
+	s = escaped("Smith, Jones & Co", 0);	/* nothing to escape */
+	T_EQ_STR(s, "Smith, Jones & Co");
+	free(s);
+	s = escaped("<script>alert('x' & \"y\")</script>", 1);
+	T_EQ_STR(s, "&lt;script&gt;alert(&#39;x&#39; &amp; &quot;y&quot;)"
+	    "&lt;/script&gt;");
+	free(s);
+}
+
+int
+main(void)
+{
+	T_RUN(test_templates);
+	T_RUN(test_escaping);
+	T_END();
+}
