@@ -58,11 +58,7 @@ static const char help_text[] =
     "      --window N        periods between the snapshots (default: 12\n"
     "                        months or 4 quarters)\n"
     "      --as-of DATE      accepted for uniformity; has no effect here\n"
-    "      --ragged MODE     a record of another width: error (default), pad\n"
-    "                        (short ones padded with empty fields) or skip\n"
-    "      --dump-config     print the effective config as YAML and exit\n"
-    "  -h, --help            this help\n"
-    "  -V, --version         the version\n"
+    CSM_CLI_HELP_SHARED
     "\n"
     "Periods are YYYY-MM, YYYY-MM-DD (its month) or YYYY-Qn.\n"
     "Files are read in order as one table ('-' or none: standard input).\n"
@@ -500,13 +496,12 @@ kind_name(int kind)
 	return kind == CSM_QUARTER ? "a quarter" : "a month";
 }
 
-static void
-add_period(struct run *r, long p)
+/* Where period p is, or would go, in the sorted list of periods seen. */
+static size_t
+period_slot(const struct run *r, long p)
 {
 	size_t lo = 0, hi = r->nper;
 
-	if (r->nper > 0 && r->per[r->nper - 1] == p)
-		return;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -515,6 +510,17 @@ add_period(struct run *r, long p)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+static void
+add_period(struct run *r, long p)
+{
+	size_t lo;
+
+	if (r->nper > 0 && r->per[r->nper - 1] == p)
+		return;
+	lo = period_slot(r, p);
 	if (lo < r->nper && r->per[lo] == p)
 		return;
 	if (r->nper == r->pcap) {
@@ -530,16 +536,8 @@ add_period(struct run *r, long p)
 static int
 has_period(const struct run *r, long p)
 {
-	size_t lo = 0, hi = r->nper;
+	size_t lo = period_slot(r, p);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (r->per[mid] < p)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return lo < r->nper && r->per[lo] == p;
 }
 

@@ -54,11 +54,7 @@ static const char help_text[] =
     "  -t, --tsv             input is TSV\n"
     "      --as-of DATE      today's date for days_since/days_until and the\n"
     "                        days to renewal (YYYY-MM-DD)\n"
-    "      --ragged MODE     a record of another width: error (default), pad\n"
-    "                        (short ones padded with empty fields) or skip\n"
-    "      --dump-config     print the effective config as YAML and exit\n"
-    "  -h, --help            this help\n"
-    "  -V, --version         the version\n"
+    CSM_CLI_HELP_SHARED
     "\n"
     "Files are read in order as one table ('-' or none: standard input).\n"
     "Exit status: 0 ok, 64 usage, 65 data error, 66 cannot open input,\n"

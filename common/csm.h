@@ -555,6 +555,14 @@ enum {
 	{"help", 0, NULL, 'h'}, \
 	{"version", 0, NULL, 'V'}
 
+/* The --help lines of the shared options every tool lists last. */
+#define CSM_CLI_HELP_SHARED \
+    "      --ragged MODE     a record of another width: error (default), pad\n" \
+    "                        (short ones padded with empty fields) or skip\n" \
+    "      --dump-config     print the effective config as YAML and exit\n" \
+    "  -h, --help            this help\n" \
+    "  -V, --version         the version\n"
+
 struct csm_cli {
 	const char *config;	/* -c, or NULL */
 	struct csm_tbl_opts tbl;
