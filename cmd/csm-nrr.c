@@ -270,12 +270,6 @@ load_nrr(struct run *r, const struct csm_cfg *cfg)
 
 /* ---- reading ----------------------------------------------------------- */
 
-static int
-clip(size_t n)
-{
-	return n > 100 ? 100 : (int)n;
-}
-
 static const struct rate *
 row_rate(const struct run *r, const struct csm_tbl *t,
     const struct csm_cols *cols)
@@ -300,9 +294,9 @@ row_rate(const struct run *r, const struct csm_tbl *t,
 	if (r->base != NULL && strlen(r->base) == n &&
 	    strncasecmp(r->base, s, n) == 0)
 		return &one;
-	csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s': currency "
-	    "\"%.*s%s\" has no rate in nrr.fx", (int)cols->len[r->curcol],
-	    cols->name[r->curcol], clip(n), s, n > 100 ? "..." : "");
+	csm_die_at(EX_DATAERR, t->file, t->line, "column '%s': currency "
+	    "\"%s\" has no rate in nrr.fx",
+	    csm_q(cols->name[r->curcol], cols->len[r->curcol]), csm_q(s, n));
 }
 
 /* An amount of ARR in cents, converted to the base currency. */
@@ -318,23 +312,15 @@ amount(const struct csm_tbl *t,
 	if (st == CSM_MISSING)
 		return 0;
 	if (st == CSM_BAD) {
-		if (badval == CSM_BAD_FAIL)
-			csm_die_at(EX_DATAERR, t->file, t->line, "column "
-			    "'%.*s': \"%.*s%s\" is not an amount",
-			    (int)cols->len[col], cols->name[col],
-			    clip(t->flen[col]), t->f[col],
-			    t->flen[col] > 100 ? "..." : "");
-		csm_warn_at(t->file, t->line, "column '%.*s': \"%.*s%s\" is "
-		    "not an amount, read as 0", (int)cols->len[col],
-		    cols->name[col], clip(t->flen[col]), t->f[col],
-		    t->flen[col] > 100 ? "..." : "");
+		csm_cell_error(badval, t, cols->name[col], cols->len[col],
+		    t->f[col], t->flen[col], "an amount", "0");
 		return 0;
 	}
 	if (c < 0)
-		csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s': "
-		    "\"%.*s%s\" is negative: ARR cannot be below 0",
-		    (int)cols->len[col], cols->name[col], clip(t->flen[col]),
-		    t->f[col], t->flen[col] > 100 ? "..." : "");
+		csm_die_at(EX_DATAERR, t->file, t->line, "column '%s': "
+		    "\"%s\" is negative: ARR cannot be below 0",
+		    csm_q(cols->name[col], cols->len[col]),
+		    csm_q(t->f[col], t->flen[col]));
 	return rt != NULL ? convert(c, rt, t) : c;
 }
 
@@ -384,9 +370,9 @@ account(struct run *r, const struct csm_tbl *t, const struct csm_cols *cols)
 
 	csm_trim(&s, &n);
 	if (n == 0)
-		csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s' is "
+		csm_die_at(EX_DATAERR, t->file, t->line, "column '%s' is "
 		    "empty: every row needs an account id",
-		    (int)cols->len[r->idcol], cols->name[r->idcol]);
+		    csm_q(cols->name[r->idcol], cols->len[r->idcol]));
 	k = csm_map_put(&r->accts, s, n, &isnew);
 	if (isnew) {
 		if (k >= r->acap) {
@@ -589,22 +575,20 @@ read_long(struct run *r, struct csm_tbl *t, const struct csm_cols *cols,
 		n = t->flen[r->percol];
 		st = csm_parse_period(s, n, &p);
 		if (st == CSM_MISSING)
-			csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s' "
+			csm_die_at(EX_DATAERR, t->file, t->line, "column '%s' "
 			    "is empty: every row needs a period",
-			    (int)cols->len[r->percol], cols->name[r->percol]);
+			    csm_q(cols->name[r->percol], cols->len[r->percol]));
 		if (st != CSM_OK)
-			csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s': "
-			    "\"%.*s%s\" is not a period (YYYY-MM, YYYY-MM-DD "
-			    "or YYYY-Qn)", (int)cols->len[r->percol],
-			    cols->name[r->percol], clip(n), s,
-			    n > 100 ? "..." : "");
+			csm_cell_error(CSM_BAD_FAIL, t, cols->name[r->percol],
+			    cols->len[r->percol], s, n, "a period (YYYY-MM, "
+			    "YYYY-MM-DD or YYYY-Qn)", NULL);
 		if (r->kind == 0)
 			set_kind(r, t, p.kind);
 		else if (p.kind != r->kind) {
 			csm_trim(&s, &n);
-			csm_die_at(EX_DATAERR, t->file, t->line, "period '%.*s' "
+			csm_die_at(EX_DATAERR, t->file, t->line, "period '%s' "
 			    "is %s, but the period at %s:%ld is %s: periods "
-			    "must all be months or all quarters", clip(n), s,
+			    "must all be months or all quarters", csm_q(s, n),
 			    kind_name(p.kind), r->kind_file, r->kind_line,
 			    kind_name(r->kind));
 		}

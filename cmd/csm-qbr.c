@@ -291,16 +291,8 @@ static int
 bad_field(const struct csm_tbl *t, const struct csm_cols *cols, long col,
     int badval, const char *what)
 {
-	int tlen = t->flen[col] > 100 ? 100 : (int)t->flen[col];
-
-	if (badval == CSM_BAD_FAIL)
-		csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s': "
-		    "\"%.*s%s\" is not %s", (int)cols->len[col],
-		    cols->name[col], tlen, t->f[col],
-		    t->flen[col] > 100 ? "..." : "", what);
-	csm_warn_at(t->file, t->line, "column '%.*s': \"%.*s%s\" is not %s, "
-	    "read as missing", (int)cols->len[col], cols->name[col], tlen,
-	    t->f[col], t->flen[col] > 100 ? "..." : "", what);
+	csm_cell_error(badval, t, cols->name[col], cols->len[col], t->f[col],
+	    t->flen[col], what, "missing");
 	return 0;
 }
 
@@ -466,29 +458,23 @@ read_input(struct input *in, struct csm_tbl *t, const struct qbr *q,
 		n = t->flen[idcol];
 		csm_trim(&s, &n);
 		if (n == 0)
-			csm_die_at(EX_DATAERR, t->file, t->line, "column '%.*s' "
+			csm_die_at(EX_DATAERR, t->file, t->line, "column '%s' "
 			    "is empty: every row needs an account id",
-			    (int)cols->len[idcol], cols->name[idcol]);
+			    csm_q(cols->name[idcol], cols->len[idcol]));
 		st = csm_parse_period(t->f[percol], t->flen[percol], &p);
-		if (st != CSM_OK) {
-			int tl = t->flen[percol] > 100 ? 100 :
-			    (int)t->flen[percol];
-
-			csm_die_at(EX_DATAERR, t->file, t->line,
-			    "column '%.*s': \"%.*s%s\" is not a period "
-			    "(YYYY-Qn, YYYY-MM or YYYY-MM-DD)",
-			    (int)cols->len[percol], cols->name[percol], tl,
-			    t->f[percol], t->flen[percol] > 100 ? "..." : "");
-		}
+		if (st != CSM_OK)
+			csm_cell_error(CSM_BAD_FAIL, t, cols->name[percol],
+			    cols->len[percol], t->f[percol], t->flen[percol],
+			    "a period (YYYY-Qn, YYYY-MM or YYYY-MM-DD)", NULL);
 		if (in->kind == 0) {
 			in->kind = p.kind;
 			in->kind_line = t->line;
 			in->kind_file = t->file;
 		} else if (p.kind != in->kind)
-			csm_die_at(EX_DATAERR, t->file, t->line, "period '%.*s' "
+			csm_die_at(EX_DATAERR, t->file, t->line, "period '%s' "
 			    "is %s, but the period at %s:%ld is %s: periods "
 			    "must all be quarters or all months",
-			    (int)t->flen[percol], t->f[percol],
+			    csm_q(t->f[percol], t->flen[percol]),
 			    kind_name(p.kind), in->kind_file, in->kind_line,
 			    kind_name(in->kind));
 		k = csm_map_put(&in->accts, s, n, NULL);

@@ -355,8 +355,8 @@ load_previous(struct ctx *c, char *path)
 				csm_buf_printf(&c->tmp, "%s%s", k == 0 ? "" :
 				    ", ", tier_name(&c->rk, k));
 			csm_die_at(EX_DATAERR, pt.file, pt.line, "column "
-			    "'risk_tier': \"%.*s\" is not a tier (%s)",
-			    (int)(tnn > 100 ? 100 : tnn), tn, c->tmp.s);
+			    "'risk_tier': \"%s\" is not a tier (%s)",
+			    csm_q(tn, tnn), c->tmp.s);
 		}
 		k = csm_map_put(&c->prev, id, idn, &isnew);
 		if (isnew) {
@@ -563,18 +563,9 @@ read_arr(struct ctx *c, struct row *r)
 	st = csm_parse_cents(s, n, &r->arr);
 	if (st == CSM_OK)
 		r->has_arr = 1;
-	else if (st == CSM_BAD) {
-		csm_trim(&s, &n);
-		if (c->cfg->badval == CSM_BAD_FAIL)
-			csm_die_at(EX_DATAERR, c->t->file, c->t->line,
-			    "column '%.*s': \"%.*s\" is not a number",
-			    (int)c->cols->len[c->c_arr], c->cols->name[c->c_arr],
-			    (int)(n > 100 ? 100 : n), s);
-		csm_warn_at(c->t->file, c->t->line, "column '%.*s': \"%.*s\" "
-		    "is not a number, read as missing",
-		    (int)c->cols->len[c->c_arr], c->cols->name[c->c_arr],
-		    (int)(n > 100 ? 100 : n), s);
-	}
+	else if (st == CSM_BAD)
+		csm_cell_error(c->cfg->badval, c->t, c->cols->name[c->c_arr],
+		    c->cols->len[c->c_arr], s, n, "a number", "missing");
 }
 
 /* ---- writing ---------------------------------------------------------- */

@@ -56,6 +56,25 @@ CSM_NORETURN void csm_die_at(int status, const char *file, long line,
     const char *fmt, ...) CSM_PRINTF(4, 5);
 void csm_vmsg(const char *file, long line, const char *fmt, va_list ap);
 /*
+ * Quotes data for a message: s[0..n) with control bytes, NUL, '"' and '\\'
+ * escaped (\n, \0, \x1b, \", \\) and cut after CSM_QMAX characters with
+ * "...", so that no message repeats a huge field or stops at a NUL.
+ * Returns one of a few static buffers (per thread), reused after four calls:
+ * good for the arguments of one message.
+ */
+#define CSM_QMAX 100
+const char *csm_q(const char *s, size_t n);
+/*
+ * A cell that cannot be read as what ("a number"): with badval
+ * CSM_BAD_FAIL, or instead NULL, "file:line: column 'C': "text" is not
+ * what" and exit 65; else the same as a warning ending ", read as
+ * <instead>".  The text is trimmed and quoted with csm_q.
+ */
+struct csm_tbl;
+void csm_cell_error(int badval, const struct csm_tbl *t, const char *col,
+    size_t collen, const char *s, size_t n, const char *what,
+    const char *instead);
+/*
  * How csm_die and the other fatal errors end the program: exit(3) unless
  * a fuzz target or test sets a function that longjmps back instead.
  */

@@ -1236,20 +1236,14 @@ badval(const struct csm_eval *ev, const struct node *n, const char *s,
     size_t len, const char *what)
 {
 	const char *name = n->str;
-	int nlen = (int)strlen(n->str), tlen = len > 100 ? 100 : (int)len;
-	const char *more = len > 100 ? "..." : "";
+	size_t nlen = strlen(n->str);
 
 	if (ev->cols != NULL && (size_t)n->col < ev->cols->n) {
 		name = ev->cols->name[n->col];
-		nlen = (int)ev->cols->len[n->col];
+		nlen = ev->cols->len[n->col];
 	}
-	if (ev->badval == CSM_BAD_FAIL)
-		csm_die_at(EX_DATAERR, ev->rec->file, ev->rec->line,
-		    "column '%.*s': \"%.*s%s\" is not %s", nlen, name, tlen, s,
-		    more, what);
-	csm_warn_at(ev->rec->file, ev->rec->line,
-	    "column '%.*s': \"%.*s%s\" is not %s, read as missing", nlen, name,
-	    tlen, s, more, what);
+	csm_cell_error(ev->badval, ev->rec, name, nlen, s, len, what,
+	    "missing");
 }
 
 /* Reads column reference n as mode (Y_*: Y_COL for its text). */
