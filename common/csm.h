@@ -13,6 +13,7 @@
  *   expr.c    the expression language    struct csm_expr
  *   yaml.c    YAML to a checked tree     struct csm_node (libyaml underneath)
  *   cfg.c     the config                 struct csm_cfg, the schema, --dump-config
+ *   score.c   the health score           struct csm_score, components, bands
  *   text.c    report text                templates, Markdown/HTML escaping
  *   cli.c     shared options             struct csm_cli
  *
@@ -517,6 +518,77 @@ struct csm_band *csm_cfg_bands(const struct csm_node *list, size_t *n);
 size_t csm_band_find(const struct csm_band *b, size_t n, double v);
 /* Writes the effective config as YAML. */
 void csm_cfg_dump(const struct csm_cfg *cfg, struct csm_out *o);
+
+/* ---- score.c: the health score ---------------------------------------- */
+
+/* How a component maps its value to a sub-score. */
+enum csm_mapping {
+	CSM_MAP_PLAIN = 0,	/* the value itself, clamped to 0-100 */
+	CSM_MAP_POINTS,		/* linear between (x, score) pairs */
+	CSM_MAP_STEPS,		/* the score of the last pair reached */
+	CSM_MAP_TEXT		/* map: a score per text value, default: */
+};
+
+/* A component of score:, read from the checked config (names borrowed). */
+struct csm_component {
+	const char *name;
+	const struct csm_node *node;
+	const struct csm_node *value_node;
+	double weight;
+	struct csm_expr *value;
+	int mapping;		/* enum csm_mapping */
+	size_t npairs;
+	double *x, *s;		/* points or steps */
+	const struct csm_node *map;
+	int has_default;
+	double dflt;
+};
+
+/* The score: section: components, bands and policies. */
+struct csm_score {
+	struct csm_component *comp;
+	size_t ncomp;
+	struct csm_band *band;
+	size_t nband;
+	int missing;		/* score.missing: 'r'enormalize, 'z'ero, 'f'ail */
+	int precision;		/* decimals of the score */
+	double total_weight;
+};
+
+/*
+ * One component evaluated on a record.  status is CSM_OK (score holds the
+ * sub-score), CSM_MISSING (the value is missing) or CSM_BAD (a map has no
+ * entry for the text and no default).  value is the numeric value when
+ * there is one; text/len the text a map looked up (borrowed from the
+ * record, the evaluator or buf: valid until the next evaluation).
+ */
+struct csm_subscore {
+	int status;
+	double value;
+	const char *text;
+	size_t len;
+	double score;
+	char buf[64];
+};
+
+/* Reads score: from the checked config into sc; sc borrows from cfg. */
+void csm_score_load(struct csm_score *sc, const struct csm_cfg *cfg);
+/* Binds every component's expression to the header (dies 65). */
+void csm_score_bind(struct csm_score *sc, const struct csm_cols *cols);
+void csm_score_release(struct csm_score *sc);
+/* Evaluates component i on ev's current record into *out. */
+void csm_score_component(const struct csm_score *sc, size_t i,
+    struct csm_eval *ev, struct csm_subscore *out);
+/*
+ * The weighted score of the sub-scores sub[i] where present[i] is
+ * non-zero, by score.missing (renormalize or zero), rounded to the
+ * precision: returns 1 with *score, or 0 when there is none (no weight
+ * present).  score.missing fail is the caller's to apply.
+ */
+int csm_score_combine(const struct csm_score *sc, const double *sub,
+    const unsigned char *present, double *score);
+/* The name of the band of a rounded score, or "" below every band. */
+const char *csm_score_band(const struct csm_score *sc, double score);
 
 /* ---- text.c: templates and escaping for reports ----------------------- */
 

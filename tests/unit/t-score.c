@@ -1,0 +1,251 @@
+/*
+ * t-score.c: the health score engine (score.c): each mapping of a
+ * component, the weighted mean with missing components, rounding and
+ * bands.  Every expected number is worked out in the comments.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csm.h"
+#include "t.h"
+
+static char path[] = "/tmp/t-score.XXXXXX";
+
+/* One record: columns a, b, plan. */
+static char h_a[] = "a", h_b[] = "b", h_plan[] = "plan";
+static char *hdr[] = {h_a, h_b, h_plan};
+static size_t hdrlen[] = {1, 1, 4};
+static char *fld[3];
+static size_t flen[3];
+static struct csm_tbl tbl;
+static struct csm_cols cols;
+static struct csm_eval ev;
+
+static const char config[] =
+    "score:\n"
+    "  missing: renormalize\n"
+    "  precision: 1\n"
+    "  bands: [{name: green, min: 75}, {name: yellow, min: 50},\n"
+    "          {name: red, min: 10}]\n"
+    "  components:\n"
+    "    - {name: lin, weight: 30, value: a, points: [[0, 0], [10, 100]]}\n"
+    "    - {name: stp, weight: 20, value: b, steps: [[0, 10], [5, 60], [9, 100]]}\n"
+    "    - {name: pln, weight: 40, value: plan,\n"
+    "       map: {Gold: 100, Silver: 50}, default: 20}\n"
+    "    - {name: raw, weight: 10, value: a * 20}\n";
+
+static void
+row(const char *a, const char *b, const char *plan)
+{
+	fld[0] = (char *)a;
+	fld[1] = (char *)b;
+	fld[2] = (char *)plan;
+	flen[0] = strlen(a);
+	flen[1] = strlen(b);
+	flen[2] = strlen(plan);
+}
+
+static void
+load(struct csm_cfg *cfg, struct csm_score *sc, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+
+	T_OK(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	csm_cfg_load(cfg, path);
+	csm_score_load(sc, cfg);
+	csm_score_bind(sc, &cols);
+}
+
+/* Scores the current row: returns whether it has a score. */
+static int
+score(const struct csm_score *sc, double *sub, unsigned char *present,
+    double *out)
+{
+	struct csm_subscore s;
+	size_t i;
+
+	for (i = 0; i < sc->ncomp; i++) {
+		csm_score_component(sc, i, &ev, &s);
+		present[i] = s.status == CSM_OK;
+		sub[i] = s.score;
+	}
+	return csm_score_combine(sc, sub, present, out);
+}
+
+static void
+test_mappings(void)
+{
+	struct csm_cfg cfg;
+	struct csm_score sc;
+	struct csm_subscore s;
+	double sub[4], total;
+	unsigned char present[4];
+
+	load(&cfg, &sc, config);
+	T_EQ_INT(sc.ncomp, 4);
+	T_EQ_NUM(sc.total_weight, 100);
+
+	/* a = 2.5: points 0->0, 10->100 give 25; raw 2.5*20 = 50 */
+	row("2.5", "7", "Silver");
+	csm_score_component(&sc, 0, &ev, &s);
+	T_EQ_INT(s.status, CSM_OK);
+	T_EQ_NUM(s.value, 2.5);
+	T_EQ_NUM(s.score, 25);
+	/* b = 7: the last step reached is [5, 60] */
+	csm_score_component(&sc, 1, &ev, &s);
+	T_EQ_NUM(s.score, 60);
+	/* Silver: 50; the text is kept for coverage reports */
+	csm_score_component(&sc, 2, &ev, &s);
+	T_EQ_NUM(s.score, 50);
+	T_EQ_INT(s.len, 6);
+	T_OK(memcmp(s.text, "Silver", 6) == 0);
+	csm_score_component(&sc, 3, &ev, &s);
+	T_EQ_NUM(s.score, 50);
+	/* (30*25 + 20*60 + 40*50 + 10*50) / 100 = (750+1200+2000+500)/100
+	 * = 44.5; band red (10 <= 44.5 < 50) */
+	T_OK(score(&sc, sub, present, &total));
+	T_EQ_NUM(total, 44.5);
+	T_EQ_STR(csm_score_band(&sc, total), "red");
+
+	/* Outside the points: held at the end scores; raw clamped to 100;
+	 * a below the first step: the first score; "gold" matches Gold
+	 * ignoring case.  lin 100, stp 10, pln 100, raw min(100, 240) */
+	row("12", "-3", " gold ");
+	T_OK(score(&sc, sub, present, &total));
+	/* (3000 + 200 + 4000 + 1000) / 100 = 82 */
+	T_EQ_NUM(total, 82);
+	T_EQ_STR(csm_score_band(&sc, total), "green");
+
+	/* Text the map lacks takes the default (20) */
+	row("0", "0", "Bronze");
+	csm_score_component(&sc, 2, &ev, &s);
+	T_EQ_INT(s.status, CSM_OK);
+	T_EQ_NUM(s.score, 20);
+	/* lin 0, stp 10, pln 20, raw 0: (0 + 200 + 800 + 0) / 100 = 10 */
+	T_OK(score(&sc, sub, present, &total));
+	T_EQ_NUM(total, 10);
+	T_EQ_STR(csm_score_band(&sc, total), "red");
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+}
+
+static void
+test_missing(void)
+{
+	struct csm_cfg cfg;
+	struct csm_score sc;
+	struct csm_subscore s;
+	double sub[4], total;
+	unsigned char present[4];
+
+	load(&cfg, &sc, config);
+	/* a and b blank: lin, stp and raw missing; renormalised over pln
+	 * alone: 100 */
+	row("", "NA", "Gold");
+	csm_score_component(&sc, 0, &ev, &s);
+	T_EQ_INT(s.status, CSM_MISSING);
+	T_OK(score(&sc, sub, present, &total));
+	T_EQ_NUM(total, 100);
+	/* all missing: no score */
+	row("", "", "");
+	T_OK(!score(&sc, sub, present, &total));
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+
+	/* missing: zero counts a missing component as 0: pln 100 alone is
+	 * 40*100 / 100 = 40; all missing is 0 */
+	{
+		char text[sizeof(config) + 32];
+
+		snprintf(text, sizeof(text), "%s", config);
+		memcpy(strstr(text, "renormalize"), "zero       ", 11);
+		load(&cfg, &sc, text);
+	}
+	row("", "", "Gold");
+	T_OK(score(&sc, sub, present, &total));
+	T_EQ_NUM(total, 40);
+	row("", "", "");
+	T_OK(score(&sc, sub, present, &total));
+	T_EQ_NUM(total, 0);
+	/* below every band: "" */
+	T_EQ_STR(csm_score_band(&sc, total), "");
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+}
+
+static void
+test_unmatched(void)
+{
+	struct csm_cfg cfg;
+	struct csm_score sc;
+	struct csm_subscore s;
+
+	/* Without default:, text the map lacks is CSM_BAD, not a score */
+	load(&cfg, &sc, "score:\n  bands: [{name: all, min: 0}]\n"
+	    "  components:\n"
+	    "    - {name: p, weight: 1, value: plan, map: {Gold: 90}}\n");
+	row("", "", "Two-year");
+	csm_score_component(&sc, 0, &ev, &s);
+	T_EQ_INT(s.status, CSM_BAD);
+	T_OK(s.len == 8 && memcmp(s.text, "Two-year", 8) == 0);
+	/* a number looked up as text: 3 -> "3" */
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+	load(&cfg, &sc, "score:\n  bands: [{name: all, min: 0}]\n"
+	    "  components:\n"
+	    "    - {name: p, weight: 1, value: a + 1, map: {'3': 90}}\n");
+	row("2", "", "");
+	csm_score_component(&sc, 0, &ev, &s);
+	T_EQ_INT(s.status, CSM_OK);
+	T_EQ_NUM(s.score, 90);
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+}
+
+static void
+test_rounding(void)
+{
+	struct csm_cfg cfg;
+	struct csm_score sc;
+	double sub[4] = {72.45, 0, 0, 0}, total;
+	unsigned char present[4] = {1, 0, 0, 0};
+
+	/* precision 1, half away from zero: 72.45 -> 72.5 */
+	load(&cfg, &sc, config);
+	T_OK(csm_score_combine(&sc, sub, present, &total));
+	T_EQ_NUM(total, 72.5);
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+}
+
+int
+main(void)
+{
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return 2;
+	close(fd);
+	tbl.ncols = 3;
+	tbl.hdr = hdr;
+	tbl.hdrlen = hdrlen;
+	tbl.f = fld;
+	tbl.flen = flen;
+	tbl.file = "t.csv";
+	tbl.line = 2;
+	csm_cols_init(&cols, &tbl, NULL);
+	csm_eval_init(&ev);
+	ev.rec = &tbl;
+	ev.cols = &cols;
+	T_RUN(test_mappings);
+	T_RUN(test_missing);
+	T_RUN(test_unmatched);
+	T_RUN(test_rounding);
+	csm_eval_release(&ev);
+	csm_cols_release(&cols);
+	unlink(path);
+	T_END();
+}
