@@ -1,19 +1,33 @@
 # csm-tools: see README.md.  GNU make (Linux, macOS, the BSDs' gmake).
 #
 #   make              build the library and every program into $(BUILD)/
-#   make check        set-up, unit tests, command-line tests, then all again
+#                     (never installs anything: a missing library is an
+#                     error that names the command installing it)
+#   make deps         install the libraries and tools the build and tests
+#                     need (scripts/install-deps: apt-get, through sudo)
+#   make check        deps, unit tests, command-line tests, then all again
 #                     under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make demo         the weekly risk report on the bundled sample data
-#   make install      to $(DESTDIR)$(PREFIX)/bin and share/man
+#   make demo         deps, then the weekly risk report on the bundled data
+#   make install      stripped programs, man pages, shell completions and
+#                     docs under $(DESTDIR)$(PREFIX) (INSTALL_STRIP= keeps
+#                     the symbols); make uninstall removes them all
+#   make dist         csm-tools-$(VERSION).tar.gz; make distcheck builds it
+#                     and runs make check in the unpacked tree
 #   make valgrind     the command-line tests under valgrind
 #   make asan         only the sanitizer run of the tests
 #   make bench        scripts/bench (never part of check)
 #   make fuzz         libFuzzer on every parser (clang; see tests/fuzz/fuzz.mk);
 #                     check runs each seed corpus once (fuzz-regress)
 
+VERSION  = $(shell sed -n 's/^\#define CSM_VERSION "\(.*\)"/\1/p' common/csm.h)
 PREFIX   = /usr/local
 BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man
+DOCDIR   = $(PREFIX)/share/doc/csm-tools
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
+INSTALL_STRIP = -s
 BUILD    = build
 CC       ?= cc
 CPPFLAGS = -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -Icommon
@@ -36,10 +50,14 @@ HDRS     = common/csm.h
 
 all: $(BUILD)/.deps $(BINS)
 
+# Plain make only checks: it never installs behind the user's back.
 $(BUILD)/.deps: scripts/install-deps
 	@mkdir -p $(BUILD)
-	@sh scripts/install-deps --if-missing
+	@sh scripts/install-deps --check
 	@touch $@
+
+deps:
+	@sh scripts/install-deps --if-missing
 
 $(BUILD)/%.o: common/%.c $(HDRS) | $(BUILD)/.deps
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -62,7 +80,10 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(LIB) $(HDRS)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-check: all $(TESTBINS)
+check: deps
+	@$(MAKE) --no-print-directory tests
+
+tests: all $(TESTBINS)
 	@if command -v mandoc >/dev/null 2>&1; then \
 		mandoc -Tlint -Wwarning man/*.[15] && echo "man pages: mandoc -Tlint clean"; \
 	else echo "man pages: mandoc not installed, lint skipped"; fi
@@ -75,7 +96,7 @@ check: all $(TESTBINS)
 
 asan:
 	$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 SANITIZE="$(SANFLAGS)" \
-	    NOASAN=1 WERROR="$(WERROR)" check
+	    NOASAN=1 WERROR="$(WERROR)" tests
 
 valgrind: all $(TESTBINS)
 	CSM_VALGRIND=1 sh tests/run-cli.sh $(BUILD)
@@ -83,7 +104,10 @@ valgrind: all $(TESTBINS)
 # The sample data is as of 2026-11-23, so the demo reasons from that date.
 DEMO_ASOF = --as-of 2026-11-23
 
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: all
 	@$(BUILD)/csm-score < tests/data/accounts.csv | \
 	    $(BUILD)/csm-risk $(DEMO_ASOF) --format md
 	@if [ -x $(BUILD)/csm-nrr ] && [ -f tests/data/arr_monthly.csv ]; then \
@@ -98,21 +122,66 @@ demo: all
 bench: all
 	sh scripts/bench
 
+DOCS     = README.md LICENSE
+EXAMPLES = tests/data/accounts.csv tests/data/arr_monthly.csv \
+           tests/data/quarterly.csv common/default.yaml
+
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
-	cp $(BINS) $(DESTDIR)$(BINDIR)/
-	cp man/*.1 $(DESTDIR)$(MANDIR)/man1/
-	cp man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)/examples
+	for p in $(BINS); do \
+		install -m 755 $(INSTALL_STRIP) $$p $(DESTDIR)$(BINDIR)/ || exit 1; done
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	install -m 644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+	install -m 755 scripts/weekly-risk $(DESTDIR)$(DOCDIR)/examples/ 2>/dev/null || true
+	@if [ -d completions ]; then \
+		mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		    $(DESTDIR)$(FISHCOMPDIR) && \
+		for p in $(PROGS); do \
+			install -m 644 completions/csm.bash \
+			    $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; done && \
+		install -m 644 completions/_csm $(DESTDIR)$(ZSHCOMPDIR)/_csm && \
+		install -m 644 completions/csm.fish \
+		    $(DESTDIR)$(FISHCOMPDIR)/csm-tools.fish; fi
 
 uninstall:
 	cd $(DESTDIR)$(BINDIR) && rm -f $(PROGS)
 	for p in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$${p#man/}; done
 	for p in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$${p#man/}; done
+	for p in $(PROGS); do rm -f $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_csm $(DESTDIR)$(FISHCOMPDIR)/csm-tools.fish
+	rm -rf $(DESTDIR)$(DOCDIR)
+
+# The release tarball: every file git tracks, under csm-tools-VERSION/.
+DIST     = csm-tools-$(VERSION)
+
+dist:
+	@git rev-parse --git-dir >/dev/null 2>&1 || \
+	    { echo "make dist: needs the git checkout" >&2; exit 1; }
+	@if [ -n "$$(git status --porcelain --untracked-files=no)" ]; then \
+	    echo "make dist: commit your changes first (git status)" >&2; exit 1; fi
+	git archive --format=tar --prefix=$(DIST)/ HEAD | gzip -9n > $(DIST).tar.gz
+	@echo "$(DIST).tar.gz"
+	@command -v sha256sum >/dev/null 2>&1 && sha256sum $(DIST).tar.gz || true
+
+distcheck: dist
+	rm -rf $(BUILD)/distcheck && mkdir -p $(BUILD)/distcheck
+	tar -xzf $(DIST).tar.gz -C $(BUILD)/distcheck
+	cd $(BUILD)/distcheck/$(DIST) && $(MAKE) check WERROR="$(WERROR)" && \
+	    $(MAKE) install DESTDIR=$$PWD/stage && \
+	    test -x stage$(BINDIR)/csm-score && \
+	    stage$(BINDIR)/csm-score --version | grep -q "$(VERSION)" && \
+	    $(MAKE) uninstall DESTDIR=$$PWD/stage && \
+	    test -z "$$(find stage -type f)"
+	@echo "$(DIST).tar.gz: builds, passes make check, installs and uninstalls"
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan csm-tools-*.tar.gz
 
 include tests/fuzz/fuzz.mk
 
-.PHONY: all check asan valgrind demo bench install uninstall clean
+.PHONY: all deps check tests asan valgrind demo demo-run bench install \
+	uninstall dist distcheck clean
 .SUFFIXES:

@@ -107,7 +107,9 @@ csm_cli_done(const struct csm_cli *cli, const char *usage, const char *help)
 	if (cli->help)
 		csm_usage(stdout, EX_OK, usage, help);
 	if (cli->version) {
-		printf("%s %s\n", csm_progname(), CSM_VERSION);
+		printf("%s (csm-tools) %s\n"
+		    "Copyright (c) 2026 the csm-tools authors; BSD 2-Clause "
+		    "License (see LICENSE)\n", csm_progname(), CSM_VERSION);
 		if (fclose(stdout) != 0)
 			csm_die(EX_IOERR, "write error on '<stdout>':");
 		exit(EX_OK);

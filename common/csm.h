@@ -30,7 +30,7 @@
 #include <stdio.h>
 #include <sysexits.h>
 
-#define CSM_VERSION "0.1.0"
+#define CSM_VERSION "0.2.0"
 
 #if defined(__GNUC__)
 #define CSM_NORETURN __attribute__((noreturn))

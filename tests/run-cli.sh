@@ -49,7 +49,9 @@ for c in $cases; do
 	dir=$top/tests/cli/$c
 	[ -f "$dir/cmd" ] || continue
 	if [ -f "$dir/needs" ] && ! (cd "$dir" && sh ./needs) >/dev/null 2>&1; then
-		echo "skip $c: $(head -n 1 "$dir/needs" | sed 's/^# *//')"
+		# the reason: the first comment line that is not a #! line
+		why=$(sed -n '/^#!/d; s/^# *//p' "$dir/needs" | head -n 1)
+		echo "skip $c: ${why:-a requirement of the test is missing}"
 		skip=$((skip + 1))
 		continue
 	fi

@@ -50,7 +50,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_DEPS) | $(BUILD)/.deps
 # Each corpus, and what ../shared/testdata holds for the target.
 fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-regress/%)
 	@if [ ! -d $(FUZZ_SHARED) ]; then \
-		echo "fuzz-regress: $(FUZZ_SHARED) not found, its inputs skipped"; fi
+		echo "fuzz-regress: shared test inputs (optional conformance data not found: skipped)"; fi
 	@for t in $(FUZZ_TARGETS); do \
 		set -- tests/fuzz/corpus/$$t; \
 		if [ -d $(FUZZ_SHARED) ]; then case $$t in \

@@ -1228,8 +1228,8 @@ main(int argc, char *argv[])
 	if (argc == 1)
 		dir = argv[0];
 	if (!isdir(dir)) {
-		printf("csvconform: %s absent, conformance cases skipped\n",
-		    dir);
+		printf("csvconform: CSV conformance cases (optional conformance "
+		    "data not found: skipped)\n");
 		return 0;
 	}
 	/* A test must not die of a pipe its own children close. */
