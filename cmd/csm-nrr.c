@@ -32,12 +32,12 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-nrr [-htV] [-c config] [-d delim] [-f format] "
+    "usage: csm-nrr [-hqtV] [-c config] [-d delim] [-f format] "
     "[-g col[,col...]]\n"
     "               [--from period] [--to period] [--wide | --long] "
     "[--accounts]\n"
     "               [--series month|quarter] [--window n] [--as-of date]\n"
-    "               [-q] [--ragged error|pad|skip] [--columns] [--dump-config]\n"
+    "               [--ragged error|pad|skip] [--columns] [--dump-config]\n"
     "               [file ...]\n";
 
 static const char help_text[] =
