@@ -27,7 +27,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 
 PROGS    = $(patsubst cmd/%.c,%,$(wildcard cmd/csm-*.c))
 LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text score cover
-UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg t-score
+UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg t-score t-cover
 
 LIB      = $(BUILD)/libcsm.a
 BINS     = $(PROGS:%=$(BUILD)/%)
