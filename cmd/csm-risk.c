@@ -1321,9 +1321,10 @@ main(int argc, char *argv[])
 	if (c.format == F_JSON)
 		csm_out_puts(&o, c.njson == 0 ? "[]\n" : "\n]\n");
 
-	csm_out_close(&o);
+	/* before the output ends, so that a tool reading it reports after */
 	if (!cli.quiet)
 		csm_cover_report(&c.cover, NULL);
+	csm_out_close(&o);
 	csm_eval_release(&ev);
 	csm_colreg_release(&reg);
 	free_ctx(&c);

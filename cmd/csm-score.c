@@ -313,11 +313,12 @@ main(int argc, char *argv[])
 	while (csm_tbl_next(&t))
 		score_row(&sc, &ly, &ev, &cv, &o);
 
-	csm_out_close(&o);
+	/* before the output ends, so that a tool reading it reports after */
 	if (!cli.quiet) {
 		unscored_why(&sc, why, sizeof(why));
 		csm_cover_report(&cv, why);
 	}
+	csm_out_close(&o);
 	csm_cover_release(&cv);
 	csm_eval_release(&ev);
 	free_layout(&ly);

@@ -155,15 +155,13 @@ static const struct field top[] = {
 void
 csm_cfg_die(const struct csm_node *nd, const char *fmt, ...)
 {
+	char at[1024];
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: %s:%ld:%ld: ", csm_progname(), nd->file,
-	    nd->line, nd->col);
+	snprintf(at, sizeof(at), "%s:%ld:%ld", nd->file, nd->line, nd->col);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	csm_vmsg(at, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	csm_exit(EX_CONFIG);
 	exit(EX_CONFIG);
 }
@@ -562,7 +560,8 @@ flow_cut(const struct csm_node *map, size_t i)
 {
 	const struct csm_node *v = map->kid[i + 1];
 	struct csm_buf whole, q;
-	size_t j, k;
+	char msg[2048];
+	size_t j, k, n;
 
 	csm_buf_init(&whole);
 	csm_buf_init(&q);
@@ -587,16 +586,14 @@ flow_cut(const struct csm_node *map, size_t i)
 	}
 	csm_buf_addc(&q, '"');
 	csm_buf_release(&whole);
-	fflush(stdout);
-	fprintf(stderr, "%s: %s:%ld:%ld: '%s' is cut short: in a YAML flow "
-	    "mapping {...} a comma ends the value; quote the expression",
-	    csm_progname(), v->file, v->line, v->col, csm_q(v->str, v->len));
-	if (q.len <= 2 * CSM_QMAX)
-		fprintf(stderr, ": %s: %s", map->kid[i]->str, q.s);
-	fputc('\n', stderr);
+	n = (size_t)snprintf(msg, sizeof(msg), "'%s' is cut short: in a YAML "
+	    "flow mapping {...} a comma ends the value; quote the expression",
+	    csm_q(v->str, v->len));
+	if (q.len <= 2 * CSM_QMAX && n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, ": %s: %s",
+		    csm_q(map->kid[i]->str, map->kid[i]->len), q.s);
 	csm_buf_release(&q);
-	csm_exit(EX_CONFIG);
-	exit(EX_CONFIG);
+	csm_cfg_die(v, "%s", msg);
 }
 
 /* partial: the user's section, whose omitted keys come from the default. */
