@@ -268,6 +268,17 @@ bind_qbr(struct qbr *q, const struct csm_cols *cols)
 }
 
 /*
+ * Whether fmt is a page, which shows the account's name, ARR, renewal and
+ * health: the columns only a page reads are looked up (and checked) only
+ * then (and the name for --out-dir's file names).
+ */
+static int
+is_page(int fmt)
+{
+	return fmt == F_MD || fmt == F_HTML;
+}
+
+/*
  * The columns this run uses, for the checks and --columns: account_id and
  * period, the config's expressions, and the columns a page shows.
  */
@@ -276,7 +287,7 @@ register_columns(const struct qbr *q, int fmt, int outdir,
     struct csm_colreg *reg)
 {
 	struct csm_buf who;
-	int page = fmt == F_MD || fmt == F_HTML;
+	int page = is_page(fmt);
 	size_t i;
 
 	csm_colreg_add(reg, "account_id", 1, "csm-qbr", NULL);
@@ -1957,11 +1968,12 @@ main(int argc, char *argv[])
 	if (!cli.quiet)
 		csm_colreg_warn(&reg);
 	csm_colreg_release(&reg);
-	hc.name = csm_cols_find(&cols, "account_name");
-	hc.arr = csm_cols_find(&cols, "arr");
-	hc.renewal = csm_cols_find(&cols, "renewal_date");
-	hc.health = csm_cols_find(&cols, "health_score");
-	hc.band = csm_cols_find(&cols, "health_band");
+	hc.name = is_page(fmt) || outdir != NULL ?
+	    csm_cols_find(&cols, "account_name") : -1;
+	hc.arr = is_page(fmt) ? csm_cols_find(&cols, "arr") : -1;
+	hc.renewal = is_page(fmt) ? csm_cols_find(&cols, "renewal_date") : -1;
+	hc.health = is_page(fmt) ? csm_cols_find(&cols, "health_score") : -1;
+	hc.band = is_page(fmt) ? csm_cols_find(&cols, "health_band") : -1;
 
 	csm_eval_init(&ev);
 	ev.rec = &t;

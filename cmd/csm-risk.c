@@ -1083,6 +1083,17 @@ write_md(struct ctx *c, struct csm_out *o)
 
 /* ---- main ------------------------------------------------------------- */
 
+/*
+ * Whether the output is the report, which shows account names, owners, ARR
+ * and renewal dates: the columns only it reads are looked up (and checked)
+ * only then.
+ */
+static int
+is_report(const struct ctx *c)
+{
+	return c->format == F_MD;
+}
+
 static void
 setup(struct ctx *c)
 {
@@ -1104,11 +1115,14 @@ setup(struct ctx *c)
 	c->w.part = csm_xcalloc(4 * (rk->nsig + rk->npat) + 1,
 	    sizeof(*c->w.part));
 	c->fired = csm_xcalloc(rk->nsig + rk->npat + 1, sizeof(*c->fired));
-	c->c_id = csm_cols_find(c->cols, "account_id");
-	c->c_name = csm_cols_find(c->cols, "account_name");
-	c->c_owner = csm_cols_find(c->cols, "owner");
-	c->c_arr = csm_cols_find(c->cols, "arr");
-	c->c_renewal = csm_cols_find(c->cols, "renewal_date");
+	c->c_id = c->has_prev || is_report(c) ?
+	    csm_cols_find(c->cols, "account_id") : -1;
+	c->c_name = is_report(c) ? csm_cols_find(c->cols, "account_name") : -1;
+	c->c_owner = is_report(c) ? csm_cols_find(c->cols, "owner") : -1;
+	c->c_arr = is_report(c) || c->sort ? csm_cols_find(c->cols, "arr") :
+	    -1;
+	c->c_renewal = is_report(c) ? csm_cols_find(c->cols, "renewal_date") :
+	    -1;
 	for (i = 0; i < rk->nsig; i++)
 		for (j = 0; j < rk->sig[i].ncol; j++)
 			rk->sig[i].colidx[j] = csm_cols_find(c->cols,
@@ -1128,7 +1142,7 @@ register_columns(const struct ctx *c, struct csm_colreg *reg)
 
 	if (c->has_prev)
 		csm_colreg_add(reg, "account_id", 1, "--previous", NULL);
-	if (c->format == F_MD) {
+	if (is_report(c)) {
 		csm_colreg_add(reg, "account_id", 0, "the report", NULL);
 		csm_colreg_add(reg, "account_name", 0, "the report",
 		    "the report shows no account names");
