@@ -1,8 +1,11 @@
 /*
  * t-cols.c: columns by name (cols.c): normalising names, finding a column
  * exactly, after normalising, or through the config's columns: map, the
- * "did you mean" suggestion, edit distances, and the error for a missing
- * required column.  Expected values are worked out by hand.
+ * "did you mean" suggestion, edit distances, the error for a missing
+ * required column, ambiguous headers, capped header lists, the output
+ * header (exact names replace, others are kept), and the registry of the
+ * columns a tool uses (its checks, warnings and --columns table).
+ * Expected values are worked out by hand.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
