@@ -40,8 +40,8 @@ LDLIBS   = -lcsv -lyaml -lm
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 PROGS    = $(patsubst cmd/%.c,%,$(wildcard cmd/csm-*.c))
-LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text score
-UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg t-score
+LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text score cover
+UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg t-score t-cover
 
 LIB      = $(BUILD)/libcsm.a
 BINS     = $(PROGS:%=$(BUILD)/%)

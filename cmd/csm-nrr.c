@@ -32,12 +32,13 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-nrr [-htV] [-c config] [-d delim] [-f format] "
+    "usage: csm-nrr [-hqtV] [-c config] [-d delim] [-f format] "
     "[-g col[,col...]]\n"
     "               [--from period] [--to period] [--wide | --long] "
     "[--accounts]\n"
     "               [--series month|quarter] [--window n] [--as-of date]\n"
-    "               [--ragged error|pad|skip] [--dump-config] [file ...]\n";
+    "               [--ragged error|pad|skip] [--columns] [--dump-config]\n"
+    "               [file ...]\n";
 
 static const char help_text[] =
     "Net and gross revenue retention, logo retention and the ARR bridge.\n"
@@ -1340,6 +1341,10 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 		{"window", 1, NULL, OPT_WINDOW},
 		{NULL, 0, NULL, 0}
 	};
+	static const char *const format_words[] = {"csv", "tsv", "json", "md",
+		NULL};
+	static const int formats[] = {FMT_CSV, FMT_TSV, FMT_JSON, FMT_MD};
+	static const char *const series_words[] = {"month", "quarter", NULL};
 	char *end;
 	int ch;
 
@@ -1349,17 +1354,8 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 			continue;
 		switch (ch) {
 		case 'f':
-			if (strcmp(optarg, "csv") == 0)
-				r->format = FMT_CSV;
-			else if (strcmp(optarg, "tsv") == 0)
-				r->format = FMT_TSV;
-			else if (strcmp(optarg, "json") == 0)
-				r->format = FMT_JSON;
-			else if (strcmp(optarg, "md") == 0)
-				r->format = FMT_MD;
-			else
-				csm_usage_error(usage_text, "--format: '%s' is "
-				    "not one of csv, tsv, json, md", optarg);
+			r->format = formats[csm_cli_word(usage_text,
+			    "--format", optarg, format_words)];
 			break;
 		case 'g':
 			parse_groups(r, optarg);
@@ -1382,13 +1378,9 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 			r->accounts = 1;
 			break;
 		case OPT_SERIES:
-			if (strcmp(optarg, "month") == 0)
-				r->series = CSM_MONTH;
-			else if (strcmp(optarg, "quarter") == 0)
-				r->series = CSM_QUARTER;
-			else
-				csm_usage_error(usage_text, "--series: '%s' is "
-				    "not month or quarter", optarg);
+			r->series = csm_cli_word(usage_text, "--series",
+			    optarg, series_words) == 0 ? CSM_MONTH :
+			    CSM_QUARTER;
 			break;
 		case OPT_WINDOW:
 			r->window = strtol(optarg, &end, 10);
@@ -1415,16 +1407,45 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 		    "together");
 }
 
-/* Finds the columns and decides the shape. */
+/* Whether the header has a column for name (ambiguous counts). */
+static int
+has_column(const struct csm_cols *cols, const char *name)
+{
+	struct csm_colmatch m;
+
+	csm_cols_match(cols, name, &m);
+	return m.how != CSM_MATCH_NONE;
+}
+
+/* Decides the shape, and registers the columns it and -g read. */
+static void
+register_columns(struct run *r, const struct csm_cols *cols,
+    struct csm_colreg *reg)
+{
+	size_t i;
+
+	if (r->shape == SHAPE_AUTO)
+		r->shape = has_column(cols, "arr_start") ||
+		    has_column(cols, "arr_end") ? SHAPE_WIDE : SHAPE_LONG;
+	csm_colreg_add(reg, "account_id", 1, "csm-nrr", NULL);
+	if (r->shape == SHAPE_WIDE) {
+		csm_colreg_add(reg, "arr_start", 1, "wide input", NULL);
+		csm_colreg_add(reg, "arr_end", 1, "wide input", NULL);
+	} else {
+		csm_colreg_add(reg, "period", 1, "long input", NULL);
+		csm_colreg_add(reg, "arr", 1, "long input", NULL);
+	}
+	csm_colreg_add(reg, "currency", 0, "nrr.fx", NULL);
+	for (i = 0; i < r->ng; i++)
+		csm_colreg_add(reg, r->gname[i], 1, "-g", NULL);
+}
+
+/* Finds the columns of the shape. */
 static void
 setup_columns(struct run *r, const struct csm_cols *cols)
 {
 	size_t i;
 
-	if (r->shape == SHAPE_AUTO)
-		r->shape = csm_cols_find(cols, "arr_start") >= 0 ||
-		    csm_cols_find(cols, "arr_end") >= 0 ? SHAPE_WIDE :
-		    SHAPE_LONG;
 	r->idcol = csm_cols_need(cols, "account_id", "csm-nrr");
 	if (r->shape == SHAPE_WIDE) {
 		if (r->fromx || r->tox || r->series)
@@ -1469,6 +1490,7 @@ main(int argc, char *argv[])
 	struct csm_cfg cfg;
 	struct csm_tbl t;
 	struct csm_cols cols;
+	struct csm_colreg reg;
 	struct csm_out o;
 	struct run r;
 
@@ -1482,12 +1504,27 @@ main(int argc, char *argv[])
 	csm_cli_done(&cli, usage_text, help_text);
 
 	csm_cli_config(&cli, &cfg);
-	csm_out_init(&o, 1, "<stdout>", ',');
 	load_nrr(&r, &cfg);
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
 	csm_cols_init(&cols, &t, cfg.columns);
+	csm_colreg_init(&reg, &cols);
+	register_columns(&r, &cols, &reg);
+	if (cli.columns) {
+		csm_cli_columns(&reg, t.delim);
+		csm_colreg_release(&reg);
+		csm_cols_release(&cols);
+		csm_tbl_close(&t);
+		free_run(&r);
+		csm_cfg_release(&cfg);
+		return EX_OK;
+	}
+	csm_colreg_check(&reg);
+	csm_out_init(&o, 1, "<stdout>", ',');
 	setup_columns(&r, &cols);
+	if (!cli.quiet)
+		csm_colreg_warn(&reg);
+	csm_colreg_release(&reg);
 	if (r.format == FMT_DEFAULT)
 		r.format = t.delim == '\t' ? FMT_TSV : FMT_CSV;
 	o.delim = r.format == FMT_TSV ? '\t' : ',';

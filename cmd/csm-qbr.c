@@ -32,11 +32,11 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-qbr [-htV] [-a account] [-c config] [-d delim] [-f format] "
+    "usage: csm-qbr [-hqtV] [-a account] [-c config] [-d delim] [-f format] "
     "[-o dir]\n"
     "               [-p period] [--as-of date] [--ragged error|pad|skip] "
-    "[--dump-config]\n"
-    "               [file ...]\n";
+    "[--columns]\n"
+    "               [--dump-config] [file ...]\n";
 
 static const char help_text[] =
     "Write a one-page QBR value summary per account from one row per\n"
@@ -265,6 +265,62 @@ bind_qbr(struct qbr *q, const struct csm_cols *cols)
 		csm_cfg_bind(q->it[i].value, q->it[i].node, cols);
 	if (q->cost != NULL)
 		csm_cfg_bind(q->cost, q->cost_node, cols);
+}
+
+/*
+ * Whether fmt is a page, which shows the account's name, ARR, renewal and
+ * health: the columns only a page reads are looked up (and checked) only
+ * then (and the name for --out-dir's file names).
+ */
+static int
+is_page(int fmt)
+{
+	return fmt == F_MD || fmt == F_HTML;
+}
+
+/*
+ * The columns this run uses, for the checks and --columns: account_id and
+ * period, the config's expressions, and the columns a page shows.
+ */
+static void
+register_columns(const struct qbr *q, int fmt, int outdir,
+    struct csm_colreg *reg)
+{
+	struct csm_buf who;
+	int page = is_page(fmt);
+	size_t i;
+
+	csm_colreg_add(reg, "account_id", 1, "csm-qbr", NULL);
+	csm_colreg_add(reg, "period", 1, "csm-qbr", NULL);
+	if (page || outdir)
+		csm_colreg_add(reg, "account_name", 0, page ? "the page" :
+		    "--out-dir", page ? "the pages show no account names" :
+		    "the files are named by account_id only");
+	if (page) {
+		csm_colreg_add(reg, "arr", 0, "the page",
+		    "the pages show no ARR");
+		csm_colreg_add(reg, "renewal_date", 0, "the page",
+		    "the pages show no renewal dates");
+		csm_colreg_add(reg, "health_score", 0, "the page",
+		    "the pages show no health score");
+		csm_colreg_add(reg, "health_band", 0, "the page",
+		    "the pages show no health band");
+	}
+	csm_buf_init(&who);
+	for (i = 0; i < q->nm; i++) {
+		csm_buf_reset(&who);
+		csm_buf_printf(&who, "metric %s", q->m[i].name);
+		csm_colreg_add_expr(reg, q->m[i].value, who.s);
+		csm_colreg_add_expr(reg, q->m[i].target, who.s);
+		csm_colreg_add_tmpl(reg, q->m[i].focus, who.s);
+	}
+	for (i = 0; i < q->nit; i++) {
+		csm_buf_reset(&who);
+		csm_buf_printf(&who, "value item '%s'", q->it[i].label);
+		csm_colreg_add_expr(reg, q->it[i].value, who.s);
+	}
+	csm_colreg_add_expr(reg, q->cost, "value cost");
+	csm_buf_release(&who);
 }
 
 static void
@@ -1837,6 +1893,7 @@ main(int argc, char *argv[])
 	struct csm_cfg cfg;
 	struct csm_tbl t;
 	struct csm_cols cols;
+	struct csm_colreg reg;
 	struct csm_eval ev;
 	struct csm_out o;
 	struct csm_map used;
@@ -1863,10 +1920,8 @@ main(int argc, char *argv[])
 			account = optarg;
 			break;
 		case 'f':
-			if ((fmt = word_index(fmt_names, optarg)) < 0)
-				csm_usage_error(usage_text, "--format: '%s' is "
-				    "not one of md, csv, tsv, json, html",
-				    optarg);
+			fmt = csm_cli_word(usage_text, "--format", optarg,
+			    fmt_names);
 			break;
 		case 'o':
 			if (*optarg == '\0')
@@ -1890,19 +1945,35 @@ main(int argc, char *argv[])
 	csm_cli_done(&cli, usage_text, help_text);
 
 	csm_cli_config(&cli, &cfg);
-	csm_out_init(&o, 1, "<stdout>", fmt == F_TSV ? '\t' : ',');
 	load_qbr(&q, &cfg);
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
 	csm_cols_init(&cols, &t, cfg.columns);
+	csm_colreg_init(&reg, &cols);
+	register_columns(&q, fmt, outdir != NULL, &reg);
+	if (cli.columns) {
+		csm_cli_columns(&reg, t.delim);
+		csm_colreg_release(&reg);
+		csm_cols_release(&cols);
+		csm_tbl_close(&t);
+		free_qbr(&q);
+		csm_cfg_release(&cfg);
+		return EX_OK;
+	}
+	csm_colreg_check(&reg);
+	csm_out_init(&o, 1, "<stdout>", fmt == F_TSV ? '\t' : ',');
 	idcol = csm_cols_need(&cols, "account_id", "csm-qbr");
 	percol = csm_cols_need(&cols, "period", "csm-qbr");
 	bind_qbr(&q, &cols);
-	hc.name = csm_cols_find(&cols, "account_name");
-	hc.arr = csm_cols_find(&cols, "arr");
-	hc.renewal = csm_cols_find(&cols, "renewal_date");
-	hc.health = csm_cols_find(&cols, "health_score");
-	hc.band = csm_cols_find(&cols, "health_band");
+	if (!cli.quiet)
+		csm_colreg_warn(&reg);
+	csm_colreg_release(&reg);
+	hc.name = is_page(fmt) || outdir != NULL ?
+	    csm_cols_find(&cols, "account_name") : -1;
+	hc.arr = is_page(fmt) ? csm_cols_find(&cols, "arr") : -1;
+	hc.renewal = is_page(fmt) ? csm_cols_find(&cols, "renewal_date") : -1;
+	hc.health = is_page(fmt) ? csm_cols_find(&cols, "health_score") : -1;
+	hc.band = is_page(fmt) ? csm_cols_find(&cols, "health_band") : -1;
 
 	csm_eval_init(&ev);
 	ev.rec = &t;

@@ -13,20 +13,23 @@
  *
  * CSV and TSV without --sort stream one row at a time in constant memory,
  * as does JSON; --sort and the Markdown report hold the rows they write.
+ * At the end, a summary on stderr names the signals whose condition was
+ * missing and how often (-q: not).
  */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-risk [-htV] [-c config] [-d delim] [-f csv|tsv|md|json]\n"
+    "usage: csm-risk [-hqtV] [-c config] [-d delim] [-f csv|tsv|md|json]\n"
     "                [--as-of date] [--fail-on tier] [--min-tier tier]\n"
     "                [--previous file] [--sort] [--ragged error|pad|skip]\n"
-    "                [--dump-config] [file ...]\n";
+    "                [--columns] [--dump-config] [file ...]\n";
 
 static const char help_text[] =
     "Append risk_score, risk_tier, risk_signals and risk_reasons to every row\n"
@@ -131,11 +134,10 @@ struct ctx {
 	int failed;
 	int sort, hold;
 	/* output layout */
+	struct csm_outhdr oh;	/* the output header */
 	size_t nout;
-	char **hdr;		/* output header names, borrowed or owned */
+	char **hdr;		/* oh's names and lengths */
 	size_t *hdrlen;
-	char **extra;		/* appended names, owned */
-	size_t nextra;
 	long at_score, at_tier, at_sig, at_rea, at_change;
 	long c_id, c_name, c_owner, c_arr, c_renewal;
 	/* work space for one row */
@@ -154,6 +156,8 @@ struct ctx {
 	/* the report's summary, over every row */
 	size_t *count;
 	int64_t *arrsum;
+	/* coverage: the rows where each signal's condition was missing */
+	struct csm_cover cover;
 };
 
 static void
@@ -284,16 +288,19 @@ free_risk(struct risk *rk)
 	free(rk->tier);
 }
 
-/* A tier named on the command line; an unknown name is a usage error. */
+/*
+ * A tier named on the command line, ignoring case (the config's names
+ * differ ignoring case); an unknown name is a usage error.
+ */
 static size_t
 tier_arg(const struct risk *rk, const char *opt, const char *arg)
 {
 	struct csm_buf b;
-	long i = tier_index(rk, arg);
 	size_t j;
 
-	if (i >= 0)
-		return (size_t)i;
+	for (j = 0; j <= rk->ntier; j++)
+		if (strcasecmp(tier_name(rk, j), arg) == 0)
+			return j;
 	csm_buf_init(&b);
 	for (j = 0; j <= rk->ntier; j++)
 		csm_buf_printf(&b, "%s%s", j == 0 ? "" : ", ",
@@ -510,6 +517,8 @@ assess(struct ctx *c, struct csm_eval *ev)
 	c->w.nsig = c->w.nrea = 0;
 	for (i = 0; i < rk->nsig; i++) {
 		csm_expr_eval(rk->sig[i].when, ev, &v);
+		if (v.type == CSM_T_MISSING)
+			c->cover.item[i].missing++;
 		c->fired[i] = csm_val_true(&v);
 		if (c->fired[i]) {
 			sum += rk->sig[i].points;
@@ -696,6 +705,7 @@ risk_row(struct ctx *c, struct csm_eval *ev, struct csm_out *o)
 	const struct csm_tbl *t = c->t;
 	size_t i;
 
+	c->cover.rows++;
 	for (i = 0; i < t->ncols; i++)
 		set_field(&c->w, (long)i, t->f[i], t->flen[i]);
 	assess(c, ev);
@@ -1074,20 +1084,14 @@ write_md(struct ctx *c, struct csm_out *o)
 /* ---- main ------------------------------------------------------------- */
 
 /*
- * The output index of an appended column: the input's own column when it
- * has one, else the next one after the input's.
+ * Whether the output is the report, which shows account names, owners, ARR
+ * and renewal dates: the columns only it reads are looked up (and checked)
+ * only then.
  */
-static long
-place(struct ctx *c, const char *name)
+static int
+is_report(const struct ctx *c)
 {
-	long i = csm_cols_find(c->cols, name);
-
-	if (i >= 0)
-		return i;
-	c->extra = csm_xreallocarray(c->extra, c->nextra + 1,
-	    sizeof(*c->extra));
-	c->extra[c->nextra] = csm_xstrdup(name);
-	return (long)(c->cols->n + c->nextra++);
+	return c->format == F_MD;
 }
 
 static void
@@ -1096,51 +1100,104 @@ setup(struct ctx *c)
 	const struct risk *rk = &c->rk;
 	size_t i, j;
 
-	c->at_score = place(c, "risk_score");
-	c->at_tier = place(c, "risk_tier");
-	c->at_sig = place(c, "risk_signals");
-	c->at_rea = place(c, "risk_reasons");
-	c->at_change = c->has_prev ? place(c, "risk_change") : -1;
-	c->nout = c->t->ncols + c->nextra;
-	c->hdr = csm_xcalloc(c->nout, sizeof(*c->hdr));
-	c->hdrlen = csm_xcalloc(c->nout, sizeof(*c->hdrlen));
-	for (i = 0; i < c->t->ncols; i++) {
-		c->hdr[i] = c->t->hdr[i];
-		c->hdrlen[i] = c->t->hdrlen[i];
-	}
-	for (i = 0; i < c->nextra; i++) {
-		c->hdr[c->t->ncols + i] = c->extra[i];
-		c->hdrlen[c->t->ncols + i] = strlen(c->extra[i]);
-	}
+	csm_outhdr_init(&c->oh, c->cols);
+	c->at_score = (long)csm_outhdr_place(&c->oh, "risk_score");
+	c->at_tier = (long)csm_outhdr_place(&c->oh, "risk_tier");
+	c->at_sig = (long)csm_outhdr_place(&c->oh, "risk_signals");
+	c->at_rea = (long)csm_outhdr_place(&c->oh, "risk_reasons");
+	c->at_change = c->has_prev ?
+	    (long)csm_outhdr_place(&c->oh, "risk_change") : -1;
+	c->nout = c->oh.n;
+	c->hdr = c->oh.name;
+	c->hdrlen = c->oh.len;
 	c->w.f = csm_xcalloc(c->nout, sizeof(*c->w.f));
 	c->w.flen = csm_xcalloc(c->nout, sizeof(*c->w.flen));
 	c->w.part = csm_xcalloc(4 * (rk->nsig + rk->npat) + 1,
 	    sizeof(*c->w.part));
 	c->fired = csm_xcalloc(rk->nsig + rk->npat + 1, sizeof(*c->fired));
-	c->c_id = csm_cols_find(c->cols, "account_id");
-	c->c_name = csm_cols_find(c->cols, "account_name");
-	c->c_owner = csm_cols_find(c->cols, "owner");
-	c->c_arr = csm_cols_find(c->cols, "arr");
-	c->c_renewal = csm_cols_find(c->cols, "renewal_date");
+	c->c_id = c->has_prev || is_report(c) ?
+	    csm_cols_find(c->cols, "account_id") : -1;
+	c->c_name = is_report(c) ? csm_cols_find(c->cols, "account_name") : -1;
+	c->c_owner = is_report(c) ? csm_cols_find(c->cols, "owner") : -1;
+	c->c_arr = is_report(c) || c->sort ? csm_cols_find(c->cols, "arr") :
+	    -1;
+	c->c_renewal = is_report(c) ? csm_cols_find(c->cols, "renewal_date") :
+	    -1;
 	for (i = 0; i < rk->nsig; i++)
 		for (j = 0; j < rk->sig[i].ncol; j++)
 			rk->sig[i].colidx[j] = csm_cols_find(c->cols,
 			    rk->sig[i].col[j]);
 }
 
+/*
+ * The columns this run uses, for the checks and --columns: the signals'
+ * conditions and reasons, and what the output reads besides.
+ */
+static void
+register_columns(const struct ctx *c, struct csm_colreg *reg)
+{
+	const struct risk *rk = &c->rk;
+	struct csm_buf who;
+	size_t i;
+
+	if (c->has_prev)
+		csm_colreg_add(reg, "account_id", 1, "--previous", NULL);
+	if (is_report(c)) {
+		csm_colreg_add(reg, "account_id", 0, "the report", NULL);
+		csm_colreg_add(reg, "account_name", 0, "the report",
+		    "the report shows no account names");
+		csm_colreg_add(reg, "owner", 0, "the report",
+		    "the report does not group accounts by owner");
+		csm_colreg_add(reg, "arr", 0, "the report",
+		    "the report shows no ARR");
+		csm_colreg_add(reg, "renewal_date", 0, "the report",
+		    "the report shows no renewal dates");
+	}
+	if (c->sort)
+		csm_colreg_add(reg, "arr", 0, "--sort",
+		    "--sort orders by tier and score only");
+	csm_buf_init(&who);
+	for (i = 0; i < rk->nsig; i++) {
+		csm_buf_reset(&who);
+		csm_buf_printf(&who, "signal %s", rk->sig[i].name);
+		csm_colreg_add_expr(reg, rk->sig[i].when, who.s);
+		csm_colreg_add_tmpl(reg, rk->sig[i].reason, who.s);
+	}
+	for (i = 0; i < rk->npat; i++) {
+		csm_buf_reset(&who);
+		csm_buf_printf(&who, "pattern %s", rk->pat[i].name);
+		csm_colreg_add_tmpl(reg, rk->pat[i].reason, who.s);
+	}
+	csm_buf_release(&who);
+}
+
+/* Frees what the run's context holds (any part may be unset). */
+static void
+free_ctx(struct ctx *c)
+{
+	free_held(c);
+	free(c->w.f);
+	free(c->w.flen);
+	free(c->w.part);
+	free(c->fired);
+	free(c->count);
+	free(c->arrsum);
+	csm_outhdr_release(&c->oh);
+	csm_map_release(&c->prev, free_prev);
+	csm_buf_release(&c->sigbuf);
+	csm_buf_release(&c->reabuf);
+	csm_buf_release(&c->tmp);
+	csm_cover_release(&c->cover);
+	free_risk(&c->rk);
+}
+
 static int
 format_arg(const char *arg)
 {
-	if (strcmp(arg, "csv") == 0)
-		return F_CSV;
-	if (strcmp(arg, "tsv") == 0)
-		return F_TSV;
-	if (strcmp(arg, "md") == 0)
-		return F_MD;
-	if (strcmp(arg, "json") == 0)
-		return F_JSON;
-	csm_usage_error(usage_text, "-f: '%s' is not a format (csv, tsv, md, "
-	    "json)", arg);
+	static const char *const words[] = {"csv", "tsv", "md", "json", NULL};
+	static const int fmt[] = {F_CSV, F_TSV, F_MD, F_JSON};
+
+	return fmt[csm_cli_word(usage_text, "-f", arg, words)];
 }
 
 int
@@ -1159,6 +1216,7 @@ main(int argc, char *argv[])
 	struct csm_cfg cfg;
 	struct csm_tbl t;
 	struct csm_cols cols;
+	struct csm_colreg reg;
 	struct csm_eval ev;
 	struct csm_out o;
 	struct ctx c;
@@ -1200,8 +1258,10 @@ main(int argc, char *argv[])
 	csm_cli_done(&cli, usage_text, help_text);
 
 	csm_cli_config(&cli, &cfg);
-	csm_out_init(&o, 1, "<stdout>", ',');
 	load_risk(&c.rk, &cfg);
+	csm_cover_init(&c.cover, c.rk.nsig);
+	for (i = 0; i < c.rk.nsig; i++)
+		csm_cover_name(&c.cover, i, "signal", c.rk.sig[i].name);
 	c.cfg = &cfg;
 	c.today = cli.today;
 	c.min_tier = min_tier ? tier_arg(&c.rk, "--min-tier", min_tier) :
@@ -1217,13 +1277,27 @@ main(int argc, char *argv[])
 	csm_buf_init(&c.reabuf);
 	csm_buf_init(&c.tmp);
 	csm_map_init(&c.prev);
-	if (previous != NULL)
+	c.has_prev = previous != NULL;
+	if (previous != NULL && !cli.columns)
 		load_previous(&c, previous);
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
 	csm_cols_init(&cols, &t, cfg.columns);
 	c.t = &t;
 	c.cols = &cols;
+	csm_colreg_init(&reg, &cols);
+	register_columns(&c, &reg);
+	if (cli.columns) {
+		csm_cli_columns(&reg, t.delim);
+		csm_colreg_release(&reg);
+		free_ctx(&c);
+		csm_cols_release(&cols);
+		csm_tbl_close(&t);
+		csm_cfg_release(&cfg);
+		return EX_OK;
+	}
+	csm_colreg_check(&reg);
+	csm_out_init(&o, 1, "<stdout>", ',');
 	for (i = 0; i < c.rk.nsig; i++) {
 		csm_cfg_bind(c.rk.sig[i].when, c.rk.sig[i].when_node, &cols);
 		if (c.rk.sig[i].reason != NULL)
@@ -1234,6 +1308,8 @@ main(int argc, char *argv[])
 			csm_tmpl_bind(c.rk.pat[i].reason, &cols);
 	if (c.has_prev)
 		csm_cols_need(&cols, "account_id", "--previous");
+	if (!cli.quiet)
+		csm_colreg_warn(&reg);
 	setup(&c);
 	o.delim = c.format == F_CSV ? ',' : c.format == F_TSV ? '\t' :
 	    t.delim;
@@ -1259,27 +1335,15 @@ main(int argc, char *argv[])
 	if (c.format == F_JSON)
 		csm_out_puts(&o, c.njson == 0 ? "[]\n" : "\n]\n");
 
+	/* before the output ends, so that a tool reading it reports after */
+	if (!cli.quiet)
+		csm_cover_report(&c.cover, NULL);
 	csm_out_close(&o);
 	csm_eval_release(&ev);
-	free_held(&c);
-	free(c.w.f);
-	free(c.w.flen);
-	free(c.w.part);
-	free(c.fired);
-	free(c.count);
-	free(c.arrsum);
-	free(c.hdr);
-	free(c.hdrlen);
-	for (i = 0; i < c.nextra; i++)
-		free(c.extra[i]);
-	free(c.extra);
-	csm_map_release(&c.prev, free_prev);
-	csm_buf_release(&c.sigbuf);
-	csm_buf_release(&c.reabuf);
-	csm_buf_release(&c.tmp);
+	csm_colreg_release(&reg);
+	free_ctx(&c);
 	csm_cols_release(&cols);
 	csm_tbl_close(&t);
-	free_risk(&c.rk);
 	csm_cfg_release(&cfg);
 	return c.failed ? 1 : EX_OK;
 }

@@ -6,11 +6,13 @@
  * linear between pairs, steps: the last step reached, map: by text, or the
  * value itself clamped).  health_score is the weighted mean of the
  * sub-scores, the missing ones handled by score.missing; health_band is
- * the first band whose min the rounded score reaches.  --explain adds one
- * health_<component> column per component and health_missing.
+ * the first band whose min the rounded score reaches, or unscored when the
+ * present components weigh less than score.min_weight.  --explain adds one
+ * health_<component> column per component and health_missing.  At the
+ * end, a summary on stderr says what was missing (-q: not).
  *
  * The data flows one way: read a record, score it, write it.  Memory does
- * not grow with the number of rows.
+ * not grow with the number of rows: coverage is counters per component.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -20,9 +22,10 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-score [-htV] [-c config] [-d delim] [--as-of date] "
+    "usage: csm-score [-hqtV] [-c config] [-d delim] [--as-of date] "
     "[--explain]\n"
-    "                 [--ragged error|pad|skip] [--dump-config] [file ...]\n";
+    "                 [--ragged error|pad|skip] [--columns] [--dump-config]\n"
+    "                 [file ...]\n";
 
 static const char help_text[] =
     "Append health_score and health_band to every row of a CSV or TSV.\n"
@@ -42,6 +45,7 @@ enum { OPT_EXPLAIN = CSM_OPT_TOOL };
 
 /* Output columns: where each appended value goes. */
 struct layout {
+	struct csm_outhdr hdr;	/* the output header */
 	size_t nout;		/* fields per output record */
 	long score, band, missing;	/* output index of each */
 	long *at_sub;		/* output index of health_<component> */
@@ -60,70 +64,44 @@ usage(FILE *fp, int status)
 	csm_usage(fp, status, usage_text, help_text);
 }
 
-/*
- * The output index of an appended column: the input's own column when it
- * has one, else the next one after the input's, its name added to extra.
- */
-static long
-place(const struct csm_cols *cols, const char *name, char ***extra,
-    size_t *nextra)
-{
-	long i = csm_cols_find(cols, name);
-
-	if (i >= 0)
-		return i;
-	*extra = csm_xreallocarray(*extra, *nextra + 1, sizeof(**extra));
-	(*extra)[*nextra] = csm_xstrdup(name);
-	return (long)(cols->n + (*nextra)++);
-}
-
 static void
-write_header(struct csm_out *o, const struct csm_tbl *t, char **extra,
-    size_t nextra)
-{
-	size_t i;
-
-	csm_out_fields(o, t->hdr, t->hdrlen, t->ncols);
-	for (i = 0; i < nextra; i++)
-		csm_out_field(o, extra[i], strlen(extra[i]));
-	csm_out_endrec(o);
-}
-
-static void
-setup(struct layout *ly, const struct csm_score *sc, const struct csm_tbl *t,
+setup(struct layout *ly, const struct csm_score *sc,
     const struct csm_cols *cols, int explain, struct csm_out *o)
 {
-	char **extra = NULL, name[256];
-	size_t nextra = 0, i;
+	struct csm_buf name;
+	size_t i;
 
 	memset(ly, 0, sizeof(*ly));
-	ly->score = place(cols, "health_score", &extra, &nextra);
-	ly->band = place(cols, "health_band", &extra, &nextra);
+	csm_outhdr_init(&ly->hdr, cols);
+	ly->score = (long)csm_outhdr_place(&ly->hdr, "health_score");
+	ly->band = (long)csm_outhdr_place(&ly->hdr, "health_band");
 	ly->missing = -1;
 	if (explain) {
 		ly->at_sub = csm_xcalloc(sc->ncomp, sizeof(*ly->at_sub));
+		csm_buf_init(&name);
 		for (i = 0; i < sc->ncomp; i++) {
-			snprintf(name, sizeof(name), "health_%s",
-			    sc->comp[i].name);
-			ly->at_sub[i] = place(cols, name, &extra, &nextra);
+			csm_buf_reset(&name);
+			csm_buf_printf(&name, "health_%s", sc->comp[i].name);
+			ly->at_sub[i] = (long)csm_outhdr_place(&ly->hdr,
+			    name.s);
 		}
-		ly->missing = place(cols, "health_missing", &extra, &nextra);
+		csm_buf_release(&name);
+		ly->missing = (long)csm_outhdr_place(&ly->hdr,
+		    "health_missing");
 	}
 	ly->sub = csm_xcalloc(sc->ncomp + 1, sizeof(*ly->sub));
 	ly->present = csm_xcalloc(sc->ncomp + 1, sizeof(*ly->present));
-	ly->nout = t->ncols + nextra;
+	ly->nout = ly->hdr.n;
 	ly->f = csm_xcalloc(ly->nout, sizeof(*ly->f));
 	ly->flen = csm_xcalloc(ly->nout, sizeof(*ly->flen));
 	ly->text = csm_xcalloc(sc->ncomp + 2, sizeof(*ly->text));
-	write_header(o, t, extra, nextra);
-	for (i = 0; i < nextra; i++)
-		free(extra[i]);
-	free(extra);
+	csm_outhdr_write(&ly->hdr, o);
 }
 
 static void
 free_layout(struct layout *ly)
 {
+	csm_outhdr_release(&ly->hdr);
 	free(ly->at_sub);
 	free(ly->sub);
 	free(ly->present);
@@ -157,10 +135,24 @@ add_missing(struct layout *ly, size_t *len, const char *name)
 	ly->missing_text[*len] = '\0';
 }
 
+/* score.missing fail: a missing component ends the run. */
+static void
+missing_fail(const struct csm_tbl *t, const struct csm_component *c,
+    const struct csm_subscore *sub)
+{
+	if (sub->status == CSM_BAD)
+		csm_die_at(EX_DATAERR, t->file, t->line, "component '%s': "
+		    "its map has no entry for \"%s\" and score.missing is "
+		    "fail", c->name, csm_q(sub->text, sub->len));
+	csm_die_at(EX_DATAERR, t->file, t->line, "component '%s' is "
+	    "missing (its value '%s' is missing) and score.missing is fail",
+	    c->name, csm_q(c->value_node->str, c->value_node->len));
+}
+
 /* Scores the current record and writes it. */
 static void
 score_row(const struct csm_score *sc, struct layout *ly, struct csm_eval *ev,
-    struct csm_out *o)
+    struct csm_cover *cv, struct csm_out *o)
 {
 	const struct csm_tbl *t = ev->rec;
 	struct csm_subscore sub;
@@ -169,6 +161,7 @@ score_row(const struct csm_score *sc, struct layout *ly, struct csm_eval *ev,
 	const char *band;
 	char *scoretext = ly->text[sc->ncomp];
 
+	cv->rows++;
 	for (i = 0; i < t->ncols; i++)
 		set_field(ly, (long)i, t->f[i], t->flen[i]);
 	for (i = 0; i < sc->ncomp; i++) {
@@ -179,10 +172,10 @@ score_row(const struct csm_score *sc, struct layout *ly, struct csm_eval *ev,
 		ly->sub[i] = sub.score;
 		if (!ly->present[i]) {
 			if (sc->missing == 'f')
-				csm_die_at(EX_DATAERR, t->file, t->line,
-				    "component '%s' is missing (its value "
-				    "'%s' is missing) and score.missing is "
-				    "fail", c->name, c->value_node->str);
+				missing_fail(t, c, &sub);
+			cv->item[i].missing++;
+			if (sub.status == CSM_BAD)
+				csm_cover_unmatched(cv, i, sub.text, sub.len);
 			if (ly->at_sub != NULL)
 				set_field(ly, ly->at_sub[i], ly->text[i], 0);
 			if (ly->missing >= 0)
@@ -199,10 +192,9 @@ score_row(const struct csm_score *sc, struct layout *ly, struct csm_eval *ev,
 		csm_fmt_num(score, sc->precision, scoretext);
 		band = csm_score_band(sc, score);
 	} else {
-		csm_warn_at(t->file, t->line, "no score: every component is "
-		    "missing");
+		csm_cover_unscored(cv, t->file, t->line);
 		scoretext[0] = '\0';
-		band = "";
+		band = CSM_UNSCORED;
 	}
 	set_field(ly, ly->score, scoretext, strlen(scoretext));
 	set_field(ly, ly->band, (char *)band, strlen(band));
@@ -211,6 +203,39 @@ score_row(const struct csm_score *sc, struct layout *ly, struct csm_eval *ev,
 		    ly->missing_text : scoretext + strlen(scoretext), mlen);
 	csm_out_fields(o, ly->f, ly->flen, ly->nout);
 	csm_out_endrec(o);
+}
+
+/* The columns the config uses, for the checks and --columns. */
+static void
+register_columns(struct csm_colreg *reg, const struct csm_score *sc)
+{
+	struct csm_buf who;
+	size_t i;
+
+	csm_buf_init(&who);
+	for (i = 0; i < sc->ncomp; i++) {
+		csm_buf_reset(&who);
+		csm_buf_printf(&who, "component %s", sc->comp[i].name);
+		csm_colreg_add_expr(reg, sc->comp[i].value, who.s);
+	}
+	csm_buf_release(&who);
+}
+
+/* Why a row is unscored, for the summary. */
+static void
+unscored_why(const struct csm_score *sc, char *out, size_t n)
+{
+	char w[64];
+	size_t k;
+
+	csm_fmt_num(sc->min_weight, 4, w);
+	k = strlen(w);
+	while (k > 1 && w[k - 1] == '0' && strchr(w, '.') != NULL)
+		w[--k] = '\0';
+	if (k > 0 && w[k - 1] == '.')
+		w[--k] = '\0';
+	snprintf(out, n, "the components present weigh less than "
+	    "score.min_weight (%s of the total weight)", w);
 }
 
 int
@@ -225,11 +250,15 @@ main(int argc, char *argv[])
 	struct csm_cfg cfg;
 	struct csm_tbl t;
 	struct csm_cols cols;
+	struct csm_colreg reg;
 	struct csm_eval ev;
 	struct csm_out o;
 	struct csm_score sc;
+	struct csm_cover cv;
 	struct layout ly;
 	int ch, explain = 0;
+	char why[160];
+	size_t i;
 
 	csm_setprogname(argv[0]);
 	csm_cli_init(&cli);
@@ -250,14 +279,30 @@ main(int argc, char *argv[])
 	csm_cli_done(&cli, usage_text, help_text);
 
 	csm_cli_config(&cli, &cfg);
-	csm_out_init(&o, 1, "<stdout>", ',');
 	csm_score_load(&sc, &cfg);
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
 	csm_cols_init(&cols, &t, cfg.columns);
+	csm_colreg_init(&reg, &cols);
+	register_columns(&reg, &sc);
+	if (cli.columns) {
+		csm_cli_columns(&reg, t.delim);
+		csm_colreg_release(&reg);
+		csm_cols_release(&cols);
+		csm_tbl_close(&t);
+		csm_score_release(&sc);
+		csm_cfg_release(&cfg);
+		return EX_OK;
+	}
+	csm_colreg_check(&reg);
 	csm_score_bind(&sc, &cols);
-	o.delim = t.delim;
-	setup(&ly, &sc, &t, &cols, explain, &o);
+	if (!cli.quiet)
+		csm_colreg_warn(&reg);
+	csm_out_init(&o, 1, "<stdout>", t.delim);
+	setup(&ly, &sc, &cols, explain, &o);
+	csm_cover_init(&cv, sc.ncomp);
+	for (i = 0; i < sc.ncomp; i++)
+		csm_cover_name(&cv, i, "component", sc.comp[i].name);
 
 	csm_eval_init(&ev);
 	ev.rec = &t;
@@ -266,11 +311,18 @@ main(int argc, char *argv[])
 	ev.date_format = cfg.date_format;
 	ev.badval = cfg.badval;
 	while (csm_tbl_next(&t))
-		score_row(&sc, &ly, &ev, &o);
+		score_row(&sc, &ly, &ev, &cv, &o);
 
+	/* before the output ends, so that a tool reading it reports after */
+	if (!cli.quiet) {
+		unscored_why(&sc, why, sizeof(why));
+		csm_cover_report(&cv, why);
+	}
 	csm_out_close(&o);
+	csm_cover_release(&cv);
 	csm_eval_release(&ev);
 	free_layout(&ly);
+	csm_colreg_release(&reg);
 	csm_cols_release(&cols);
 	csm_tbl_close(&t);
 	csm_score_release(&sc);

@@ -1,16 +1,21 @@
 /*
  * cfg.c: the config.  The built-in default (common/default.yaml, compiled
- * in) with the user's file put over it: a top-level section the user gives
- * replaces the default's whole, columns: entries merge.  The effective
- * tree is checked against the schema of every section, every expression
- * compiled, before a tool reads any data; errors name file:line:column.
+ * in) with the user's file put over it, key by key: a key that a user's
+ * section omits keeps the default's value, a key it gives (a list of
+ * components, signals or metrics included) replaces the default's whole,
+ * and columns: entries merge.  The effective tree is checked against the
+ * schema of every section, every expression compiled and every number
+ * range-checked, before a tool reads any data; errors name
+ * file:line:column.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "csm.h"
@@ -38,6 +43,8 @@ enum ftype {
 #define NONNEG 2	/* a number that is not negative */
 #define NONEMPTY 4	/* a list with at least one item */
 #define POS 8		/* a number above zero */
+#define SUB 16		/* a sub-score, from 0 to 100 */
+#define SHARE 32	/* a share, from 0 to 1 */
 
 struct field {
 	const char *key;
@@ -58,10 +65,10 @@ static const struct field component[] = {
 	{"name", F_NAME, NULL, REQ, NULL},
 	{"weight", F_NUM, NULL, REQ | NONNEG, NULL},
 	{"value", F_EXPR, NULL, REQ, NULL},
-	{"points", F_PAIRS, NULL, 0, NULL},
-	{"steps", F_PAIRS, NULL, 0, NULL},
-	{"map", F_NUMDICT, NULL, 0, NULL},
-	{"default", F_NUM, NULL, 0, NULL},
+	{"points", F_PAIRS, NULL, SUB, NULL},
+	{"steps", F_PAIRS, NULL, SUB, NULL},
+	{"map", F_NUMDICT, NULL, SUB, NULL},
+	{"default", F_NUM, NULL, SUB, NULL},
 	{"label", F_STR, NULL, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
@@ -69,6 +76,7 @@ static const struct field component[] = {
 static const struct field score[] = {
 	{"missing", F_ENUM, missing_words, 0, NULL},
 	{"precision", F_INT, NULL, 0, NULL},
+	{"min_weight", F_NUM, NULL, SHARE, NULL},
 	{"bands", F_BANDS, NULL, REQ | NONEMPTY, "band"},
 	{"components", F_LIST, component, REQ | NONEMPTY, "component"},
 	{NULL, 0, NULL, 0, NULL}
@@ -147,15 +155,13 @@ static const struct field top[] = {
 void
 csm_cfg_die(const struct csm_node *nd, const char *fmt, ...)
 {
+	char at[1024];
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: %s:%ld:%ld: ", csm_progname(), nd->file,
-	    nd->line, nd->col);
+	snprintf(at, sizeof(at), "%s:%ld:%ld", nd->file, nd->line, nd->col);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	csm_vmsg(at, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	csm_exit(EX_CONFIG);
 	exit(EX_CONFIG);
 }
@@ -204,6 +210,12 @@ check_num(const struct csm_node *nd, const char *key, int flags)
 	if ((flags & POS) && d <= 0)
 		csm_cfg_die(nd, "'%s' must be above zero, not %s", key,
 		    nd->str);
+	if ((flags & SUB) && (d < 0 || d > 100))
+		csm_cfg_die(nd, "'%s': a score must be from 0 to 100, not %s",
+		    key, nd->str);
+	if ((flags & SHARE) && (d < 0 || d > 1))
+		csm_cfg_die(nd, "'%s' must be a share from 0 to 1 (or 0%% to "
+		    "100%%), not %s", key, nd->str);
 }
 
 /* The column inside a scalar's text where the expression's col points. */
@@ -214,7 +226,8 @@ expr_die(const struct csm_node *nd, const struct csm_experr *err, size_t off)
 
 	at.col = nd->col + (nd->quoted ? 1 : 0) + (long)off +
 	    (long)(err->col ? err->col - 1 : 0);
-	csm_cfg_die(&at, "%s, in expression '%s'", err->msg, nd->str);
+	csm_cfg_die(&at, "%s, in expression '%s'", err->msg,
+	    csm_q(nd->str, nd->len));
 }
 
 struct csm_expr *
@@ -262,26 +275,23 @@ csm_cfg_bind(struct csm_expr *e, const struct csm_node *nd,
 	struct unknown u = {c, NULL};
 	struct csm_buf b;
 	const char *near;
-	size_t i;
 
 	if (csm_expr_bind(e, c, &err) == 0)
 		return;
 	csm_expr_columns(e, find_unknown, &u);
 	csm_buf_init(&b);
 	if (u.name != NULL) {
-		csm_buf_printf(&b, "no column '%s'", u.name);
+		csm_buf_printf(&b, "no column '%s'", csm_q(u.name,
+		    strlen(u.name)));
 		if ((near = csm_cols_suggest(c, u.name)) != NULL)
-			csm_buf_printf(&b, ", did you mean '%s'?", near);
+			csm_buf_printf(&b, ", did you mean '%s'?",
+			    csm_q(near, strlen(near)));
 	} else
 		csm_buf_adds(&b, err.msg);
 	csm_buf_printf(&b, " (needed by '%s' at %s:%ld:%ld); the columns "
-	    "are: ", nd->str, nd->file, nd->line, nd->col +
+	    "are: ", csm_q(nd->str, nd->len), nd->file, nd->line, nd->col +
 	    (nd->quoted ? 1 : 0) + (long)(err.col ? err.col - 1 : 0));
-	for (i = 0; i < c->n; i++) {
-		if (i > 0)
-			csm_buf_adds(&b, ", ");
-		csm_buf_add(&b, c->name[i], c->len[i]);
-	}
+	csm_cols_list(c, &b);
 	csm_die_at(EX_DATAERR, c->file, 0, "%s", b.s);
 }
 
@@ -334,7 +344,7 @@ static void check_map(const struct csm_node *nd, const struct field *schema,
     const char *what);
 
 static void
-check_pairs(const struct csm_node *nd, const char *key)
+check_pairs(const struct csm_node *nd, const char *key, int flags)
 {
 	double prev = 0, x;
 	size_t i;
@@ -350,7 +360,7 @@ check_pairs(const struct csm_node *nd, const char *key)
 			csm_cfg_die(p, "'%s' items must be [x, score] pairs",
 			    key);
 		check_num(p->kid[0], key, 0);
-		check_num(p->kid[1], key, 0);
+		check_num(p->kid[1], key, flags);
 		x = csm_cfg_num(p->kid[0]);
 		if (i > 0 && x <= prev)
 			csm_cfg_die(p->kid[0], "'%s': x must increase from "
@@ -383,10 +393,12 @@ check_bands(const struct csm_node *nd, const char *key, const char *what)
 			    prev);
 		prev = min;
 		for (j = 0; j < i; j++)
-			if (strcmp(csm_node_get(nd->kid[j], "name")->str,
+			if (strcasecmp(csm_node_get(nd->kid[j], "name")->str,
 			    csm_node_get(b, "name")->str) == 0)
 				csm_cfg_die(csm_node_get(b, "name"),
-				    "duplicate %s name '%s'", what,
+				    "duplicate %s name '%s' (names are typed "
+				    "on the command line, where case does not "
+				    "count)", what,
 				    csm_node_get(b, "name")->str);
 	}
 }
@@ -483,7 +495,7 @@ check_value(const struct csm_node *nd, const struct field *f)
 				    f->key);
 		break;
 	case F_PAIRS:
-		check_pairs(nd, f->key);
+		check_pairs(nd, f->key, f->flags);
 		break;
 	case F_NUMDICT:
 	case F_STRDICT:
@@ -517,9 +529,77 @@ unknown_key(const struct csm_node *key, const struct field *schema,
 	csm_cfg_die(key, "unknown key '%s' in %s", key->str, what);
 }
 
+/* Whether an unquoted expression opens more parentheses than it closes. */
+static int
+unbalanced(const char *s)
+{
+	int depth = 0;
+	char q = 0;
+
+	for (; *s != '\0'; s++) {
+		if (q != 0) {
+			if (*s == q)
+				q = 0;
+		} else if (*s == '\'' || *s == '"' || *s == '`')
+			q = *s;
+		else if (*s == '(')
+			depth++;
+		else if (*s == ')')
+			depth--;
+	}
+	return depth > 0;
+}
+
+/*
+ * In a YAML flow mapping ({value: ratio(a, b)}) a comma ends a plain
+ * value: the expression arrives cut short, and the rest as keys without
+ * values.  Says so, with the expression put back together and quoted.
+ */
 static void
-check_map(const struct csm_node *nd, const struct field *schema,
-    const char *what)
+flow_cut(const struct csm_node *map, size_t i)
+{
+	const struct csm_node *v = map->kid[i + 1];
+	struct csm_buf whole, q;
+	char msg[2048];
+	size_t j, k, n;
+
+	csm_buf_init(&whole);
+	csm_buf_init(&q);
+	csm_buf_add(&whole, v->str, v->len);
+	for (j = i + 2; j < map->n && unbalanced(whole.s); j += 2) {
+		if (map->kid[j + 1]->kind != CSM_N_SCALAR ||
+		    map->kid[j + 1]->len != 0 || map->kid[j]->quoted)
+			break;
+		csm_buf_adds(&whole, ", ");
+		csm_buf_add(&whole, map->kid[j]->str, map->kid[j]->len);
+	}
+	if (unbalanced(whole.s)) {
+		csm_buf_reset(&whole);
+		csm_buf_add(&whole, v->str, v->len);
+		csm_buf_adds(&whole, ", ...");
+	}
+	csm_buf_addc(&q, '"');
+	for (k = 0; k < whole.len; k++) {
+		if (whole.s[k] == '"' || whole.s[k] == '\\')
+			csm_buf_addc(&q, '\\');
+		csm_buf_addc(&q, whole.s[k]);
+	}
+	csm_buf_addc(&q, '"');
+	csm_buf_release(&whole);
+	n = (size_t)snprintf(msg, sizeof(msg), "'%s' is cut short: in a YAML "
+	    "flow mapping {...} a comma ends the value; quote the expression",
+	    csm_q(v->str, v->len));
+	if (q.len <= 2 * CSM_QMAX && n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, ": %s: %s",
+		    csm_q(map->kid[i]->str, map->kid[i]->len), q.s);
+	csm_buf_release(&q);
+	csm_cfg_die(v, "%s", msg);
+}
+
+/* partial: the user's section, whose omitted keys come from the default. */
+static void
+check_map_as(const struct csm_node *nd, const struct field *schema,
+    const char *what, int partial)
 {
 	const struct field *f;
 	size_t i;
@@ -533,11 +613,43 @@ check_map(const struct csm_node *nd, const struct field *schema,
 				break;
 		if (f->key == NULL)
 			unknown_key(nd->kid[i], schema, what);
+		if (nd->flow && (f->type == F_EXPR || f->type == F_NUMEXPR ||
+		    f->type == F_BOOLEXPR) &&
+		    nd->kid[i + 1]->kind == CSM_N_SCALAR &&
+		    !nd->kid[i + 1]->quoted && unbalanced(nd->kid[i + 1]->str))
+			flow_cut(nd, i);
 		check_value(nd->kid[i + 1], f);
 	}
-	for (f = schema; f->key != NULL; f++)
+	for (f = schema; f->key != NULL && !partial; f++)
 		if ((f->flags & REQ) && csm_node_get(nd, f->key) == NULL)
 			csm_cfg_die(nd, "%s has no '%s'", what, f->key);
+}
+
+static void
+check_map(const struct csm_node *nd, const struct field *schema,
+    const char *what)
+{
+	check_map_as(nd, schema, what, 0);
+}
+
+/* The user's file: each section may leave out what the default gives. */
+static void
+check_user(const struct csm_node *root)
+{
+	const struct field *f;
+	size_t i;
+
+	for (i = 0; i < root->n; i += 2) {
+		for (f = top; f->key != NULL; f++)
+			if (strcmp(f->key, root->kid[i]->str) == 0)
+				break;
+		if (f->key == NULL)
+			unknown_key(root->kid[i], top, "the config");
+		if (f->type == F_MAP)
+			check_map_as(root->kid[i + 1], f->sub, f->key, 1);
+		else
+			check_value(root->kid[i + 1], f);
+	}
 }
 
 /* Names in a list of maps must be unique; returns the index or -1. */
@@ -566,6 +678,89 @@ check_unique(const struct csm_node *list, const char *what)
 	}
 }
 
+/* A name that goes into a ';'-separated list (health_missing,
+ * risk_signals) must not hold a ';'. */
+static void
+check_listable(const struct csm_node *list, const char *what,
+    const char *where)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && i < list->n; i++) {
+		const struct csm_node *nm = csm_node_get(list->kid[i], "name");
+
+		if (strchr(nm->str, ';') != NULL)
+			csm_cfg_die(nm, "%s name '%s' holds a ';', which "
+			    "separates the names in %s", what, nm->str, where);
+	}
+}
+
+/*
+ * The suffixes of csm-score's own columns: a component of one of these
+ * names would make --explain write two columns of one name (health_score
+ * twice).  Names are compared normalised, as the tools read headers.
+ */
+static const char *const reserved_components[] = {"score", "band",
+	"missing", "prev", "change", "override", NULL};
+
+static void
+check_component_names(const struct csm_node *comps)
+{
+	struct csm_buf a, b;
+	size_t i, j, k;
+
+	csm_buf_init(&a);
+	csm_buf_init(&b);
+	for (i = 0; i < comps->n; i++) {
+		const struct csm_node *nm = csm_node_get(comps->kid[i], "name");
+
+		csm_col_norm(nm->str, nm->len, &a);
+		for (k = 0; reserved_components[k] != NULL; k++)
+			if (strcmp(a.s, reserved_components[k]) == 0) {
+				csm_buf_release(&a);
+				csm_buf_release(&b);
+				csm_cfg_die(nm, "component name '%s' is "
+				    "reserved: --explain would write its "
+				    "sub-score as health_%s, which is "
+				    "csm-score's own column", nm->str,
+				    reserved_components[k]);
+			}
+		for (j = 0; j < i; j++) {
+			const struct csm_node *o = csm_node_get(comps->kid[j],
+			    "name");
+
+			csm_col_norm(o->str, o->len, &b);
+			if (strcmp(a.s, b.s) == 0) {
+				char col[128];
+
+				snprintf(col, sizeof(col), "%s", a.s);
+				csm_buf_release(&a);
+				csm_buf_release(&b);
+				csm_cfg_die(nm, "component names '%s' and '%s' "
+				    "would make two columns that read as one "
+				    "(health_%s)", o->str, nm->str, col);
+			}
+		}
+	}
+	csm_buf_release(&a);
+	csm_buf_release(&b);
+}
+
+static void
+check_bands_reserved(const struct csm_node *bands)
+{
+	size_t i;
+
+	for (i = 0; i < bands->n; i++) {
+		const struct csm_node *nm = csm_node_get(bands->kid[i], "name");
+
+		if (strcasecmp(nm->str, CSM_UNSCORED) == 0)
+			csm_cfg_die(nm, "'%s' is the band of a row with too "
+			    "little data to score and cannot be listed",
+			    nm->str);
+	}
+}
+
 /* The rules the schema cannot say: one mapping per component, and so on. */
 static void
 check_score(const struct csm_node *sc)
@@ -575,6 +770,9 @@ check_score(const struct csm_node *sc)
 	size_t i;
 
 	check_unique(comps, "component");
+	check_component_names(comps);
+	check_listable(comps, "component", "health_missing");
+	check_bands_reserved(csm_node_get(sc, "bands"));
 	for (i = 0; i < comps->n; i++) {
 		const struct csm_node *c = comps->kid[i];
 		int kinds = (csm_node_get(c, "points") != NULL) +
@@ -596,6 +794,10 @@ check_score(const struct csm_node *sc)
 	}
 	if (sum <= 0)
 		csm_cfg_die(comps, "the component weights add up to 0");
+	if (!isfinite(sum * 100))
+		csm_cfg_die(comps, "the component weights are too large (they "
+		    "add up to %g): weights are relative, use smaller ones",
+		    sum);
 }
 
 static void
@@ -608,12 +810,14 @@ check_risk(const struct csm_node *rk)
 
 	check_unique(sig, "signal");
 	check_unique(pat, "pattern");
+	check_listable(sig, "signal", "risk_signals");
+	check_listable(pat, "pattern", "risk_signals");
 	for (i = 0; i < tiers->n; i++)
-		if (strcmp(csm_node_get(tiers->kid[i], "name")->str,
+		if (strcasecmp(csm_node_get(tiers->kid[i], "name")->str,
 		    "none") == 0)
 			csm_cfg_die(csm_node_get(tiers->kid[i], "name"),
-			    "'none' is the tier below all tiers and cannot be "
-			    "listed");
+			    "'%s' is the tier below all tiers and cannot be "
+			    "listed", csm_node_get(tiers->kid[i], "name")->str);
 	for (i = 0; pat != NULL && i < pat->n; i++) {
 		const struct csm_node *all = csm_node_get(pat->kid[i], "all");
 		const struct csm_node *tier = csm_node_get(pat->kid[i], "tier");
@@ -743,7 +947,62 @@ map_put(struct csm_node *map, const struct csm_node *key,
 	map->kid[map->n++] = copy_node(val);
 }
 
-/* The default with the user's sections over it; columns: entries merge. */
+static void
+map_del(struct csm_node *map, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < map->n; i += 2)
+		if (strcmp(map->kid[i]->str, key) == 0) {
+			csm_node_free(map->kid[i]);
+			csm_node_free(map->kid[i + 1]);
+			memmove(map->kid + i, map->kid + i + 2,
+			    (map->n - i - 2) * sizeof(*map->kid));
+			map->n -= 2;
+			return;
+		}
+}
+
+/*
+ * A key whose default goes with others: when the user's section gives any
+ * of them but not the key, the default's value is dropped, not kept.  The
+ * default's patterns name the default's signals and tiers; the default's
+ * value model reads the columns of the default's metrics.
+ */
+static const struct tie {
+	const char *section;
+	const char *key;
+	const char *with[3];
+} ties[] = {
+	{"risk", "patterns", {"signals", "tiers", NULL}},
+	{"qbr", "value", {"metrics", NULL, NULL}},
+	{NULL, NULL, {NULL, NULL, NULL}}
+};
+
+static void
+untie(struct csm_node *mine, const char *section,
+    const struct csm_node *user)
+{
+	const struct tie *t;
+	size_t j;
+
+	for (t = ties; t->section != NULL; t++) {
+		if (strcmp(t->section, section) != 0 ||
+		    csm_node_get(user, t->key) != NULL)
+			continue;
+		for (j = 0; t->with[j] != NULL; j++)
+			if (csm_node_get(user, t->with[j]) != NULL) {
+				map_del(mine, t->key);
+				break;
+			}
+	}
+}
+
+/*
+ * The default with the user's file over it: in a section (and in
+ * columns:) each key the user gives replaces the default's, whole; the
+ * keys the user omits keep the default's values.
+ */
 static struct csm_node *
 merge(const struct csm_node *dflt, const struct csm_node *user)
 {
@@ -755,10 +1014,11 @@ merge(const struct csm_node *dflt, const struct csm_node *user)
 		struct csm_node *mine = (struct csm_node *)csm_node_get(root,
 		    k->str);
 
-		if (strcmp(k->str, "columns") == 0 && mine != NULL &&
-		    mine->kind == CSM_N_MAP && v->kind == CSM_N_MAP) {
+		if (mine != NULL && mine->kind == CSM_N_MAP &&
+		    v->kind == CSM_N_MAP) {
 			for (j = 0; j < v->n; j += 2)
 				map_put(mine, v->kid[j], v->kid[j + 1]);
+			untie(mine, k->str, v);
 		} else
 			map_put(root, k, v);
 	}
@@ -783,7 +1043,7 @@ csm_cfg_load(struct csm_cfg *cfg, const char *path)
 		cfg->file = path;
 		text = read_config(path, &n);
 		parse(&cfg->user, text, n, path, text);
-		check_map(cfg->user, top, "the config");
+		check_user(cfg->user);
 	}
 	cfg->root = merge(cfg->dflt, cfg->user);
 	check_config(cfg->root);

@@ -1,12 +1,14 @@
 /*
  * cli.c: the options every tool shares (-c, -d, -t, --as-of,
- * --dump-config, --ragged, -h, -V), so that each tool's getopt loop
- * handles only its own.
+ * --dump-config, --ragged, -q, --columns, -h, -V), so that each tool's
+ * getopt loop handles only its own.  Words people type (formats, modes,
+ * tiers) match ignoring case.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csm.h"
 
@@ -34,7 +36,7 @@ csm_usage_error(const char *usage, const char *fmt, ...)
 static int
 delimiter(const char *arg)
 {
-	if (strcmp(arg, "\\t") == 0 || strcmp(arg, "tab") == 0)
+	if (strcmp(arg, "\\t") == 0 || strcasecmp(arg, "tab") == 0)
 		return '\t';
 	if (strlen(arg) != 1 || arg[0] == '"' || arg[0] == '\n' ||
 	    arg[0] == '\r')
@@ -69,15 +71,21 @@ csm_cli_opt(struct csm_cli *cli, int ch, const char *arg)
 		cli->dump_config = 1;
 		return 1;
 	case CSM_OPT_RAGGED:
-		if (strcmp(arg, "error") == 0)
+		if (strcasecmp(arg, "error") == 0)
 			cli->tbl.ragged = CSM_RAGGED_ERROR;
-		else if (strcmp(arg, "pad") == 0)
+		else if (strcasecmp(arg, "pad") == 0)
 			cli->tbl.ragged = CSM_RAGGED_PAD;
-		else if (strcmp(arg, "skip") == 0)
+		else if (strcasecmp(arg, "skip") == 0)
 			cli->tbl.ragged = CSM_RAGGED_SKIP;
 		else
 			csm_die(EX_USAGE, "--ragged: '%s' is not one of error, "
 			    "pad, skip", arg);
+		return 1;
+	case 'q':
+		cli->quiet = 1;
+		return 1;
+	case CSM_OPT_COLUMNS:
+		cli->columns = 1;
 		return 1;
 	case 'h':
 		cli->help = 1;
@@ -129,4 +137,35 @@ csm_cli_config(const struct csm_cli *cli, struct csm_cfg *cfg)
 	csm_out_close(&o);
 	csm_cfg_release(cfg);
 	exit(EX_OK);
+}
+
+int
+csm_cli_word(const char *usage, const char *opt, const char *arg,
+    const char *const *words)
+{
+	struct csm_buf b;
+	int i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strcasecmp(words[i], arg) == 0)
+			return i;
+	csm_buf_init(&b);
+	for (i = 0; words[i] != NULL; i++)
+		csm_buf_printf(&b, "%s%s", i == 0 ? "" : ", ", words[i]);
+	fflush(stdout);
+	fprintf(stderr, "%s: %s: '%s' is not one of %s\n", csm_progname(), opt,
+	    csm_q(arg, strlen(arg)), b.s);
+	csm_buf_release(&b);
+	fputs(usage, stderr);
+	exit(EX_USAGE);
+}
+
+void
+csm_cli_columns(struct csm_colreg *r, int delim)
+{
+	struct csm_out o;
+
+	csm_out_init(&o, 1, "<stdout>", delim);
+	csm_colreg_print(r, &o);
+	csm_out_close(&o);
 }

@@ -9,11 +9,12 @@
  *   val.c     reading values             numbers, money, booleans, dates, periods
  *   tbl.c     reading CSV/TSV            struct csm_tbl (libcsv underneath)
  *   out.c     writing CSV/TSV/text       struct csm_out
- *   cols.c    columns by name            csm_col_norm, csm_cols_find
+ *   cols.c    columns by name            csm_cols_find, struct csm_colreg
  *   expr.c    the expression language    struct csm_expr
  *   yaml.c    YAML to a checked tree     struct csm_node (libyaml underneath)
  *   cfg.c     the config                 struct csm_cfg, the schema, --dump-config
  *   score.c   the health score           struct csm_score, components, bands
+ *   cover.c   coverage                   struct csm_cover, the summary
  *   text.c    report text                templates, Markdown/HTML escaping
  *   cli.c     shared options             struct csm_cli
  *
@@ -329,6 +330,125 @@ int csm_col_optional(const char *name);
 /* Edit distance, for "did you mean". */
 size_t csm_editdist(const char *a, const char *b);
 
+struct csm_expr;
+struct csm_tmpl;
+
+/*
+ * How a name matches the header: an exact match wins; else a header that
+ * matches after normalising; two headers equally good are ambiguous.
+ * csm_cols_find dies 65 on an ambiguous match; csm_cols_match only says.
+ */
+enum csm_match {
+	CSM_MATCH_NONE = 0,
+	CSM_MATCH_EXACT,
+	CSM_MATCH_NORM,
+	CSM_MATCH_AMBIGUOUS
+};
+
+struct csm_colmatch {
+	int how;		/* enum csm_match */
+	long idx;		/* the header's index, or -1 */
+	long other;		/* CSM_MATCH_AMBIGUOUS: a second one */
+	const struct csm_node *mapped;	/* the columns: entry used, or NULL */
+};
+
+void csm_cols_match(const struct csm_cols *c, const char *name,
+    struct csm_colmatch *m);
+/* Dies 65 naming the headers of an ambiguous match of name. */
+CSM_NORETURN void csm_cols_ambiguous(const struct csm_cols *c,
+    const char *name, const struct csm_colmatch *m);
+/*
+ * Appends the headers to b for a message, "a, b, c", at most
+ * CSM_LIST_MAX of them, each quoted with csm_q, then "and 99,990 more".
+ */
+#define CSM_LIST_MAX 20
+void csm_cols_list(const struct csm_cols *c, struct csm_buf *b);
+
+/*
+ * The header of a filter's output: the input's columns, then the columns
+ * the tool appends.  An appended column replaces an input column only
+ * when the input's header is exactly its name (re-scoring a scored file);
+ * a header that only normalises to it (a CRM's "Health Score") is kept and
+ * the column appended.  name[i] is borrowed from the table for i < nin and
+ * owned after; csm_outhdr_release frees what is owned.
+ */
+struct csm_outhdr {
+	size_t n;		/* output columns */
+	size_t nin;		/* input columns */
+	char **name;
+	size_t *len;
+	const char *file;	/* the input, for messages */
+};
+
+void csm_outhdr_init(struct csm_outhdr *h, const struct csm_cols *c);
+/*
+ * The output index of the appended column name.  Two input columns named
+ * exactly name are a data error (65): one would be left stale.
+ */
+size_t csm_outhdr_place(struct csm_outhdr *h, const char *name);
+/* Writes the header as one record. */
+void csm_outhdr_write(const struct csm_outhdr *h, struct csm_out *o);
+void csm_outhdr_release(struct csm_outhdr *h);
+
+/*
+ * The columns a tool uses, one entry per canonical name, filled by the
+ * tool (its own columns, and every column its expressions read) before it
+ * binds anything.  It drives the checks every tool makes (ambiguous
+ * headers, columns: entries naming absent headers), the warning for an
+ * absent optional column, and --columns.  The registry owns its entries.
+ */
+struct csm_coluse {
+	char *name;		/* canonical name */
+	int required;
+	struct csm_buf users;	/* who reads it, "; "-separated */
+	struct csm_buf effects;	/* what its absence costs, or empty */
+	struct csm_colmatch m;	/* filled by csm_colreg_match */
+};
+
+struct csm_colreg {
+	const struct csm_cols *cols;	/* borrowed */
+	struct csm_coluse *use;
+	size_t n, cap;
+};
+
+void csm_colreg_init(struct csm_colreg *r, const struct csm_cols *c);
+void csm_colreg_release(struct csm_colreg *r);
+/*
+ * Registers name as used by user (a short phrase: "the report", "signal
+ * low_health").  effect says what the output lacks when an optional column
+ * is absent ("the report shows no ARR"), or NULL for nothing to say.  A
+ * name registered again gathers its users and effects; required wins.
+ */
+void csm_colreg_add(struct csm_colreg *r, const char *name, int required,
+    const char *user, const char *effect);
+/* Registers every column e reads: optional ones (csm_col_optional) with
+ * the effect "<user> reads it as missing", the others required. */
+void csm_colreg_add_expr(struct csm_colreg *r, const struct csm_expr *e,
+    const char *user);
+/* The same for the expressions of a template. */
+void csm_colreg_add_tmpl(struct csm_colreg *r, const struct csm_tmpl *t,
+    const char *user);
+/* Matches every entry against the header (csm_cols_match). */
+void csm_colreg_match(struct csm_colreg *r);
+/*
+ * Matches, then checks: an ambiguous header, or a columns: entry naming a
+ * header that is not there, is a data error (65).  An absent required
+ * column is left to the binding, which names who needs it.
+ */
+void csm_colreg_check(struct csm_colreg *r);
+/*
+ * After the checks and the binding: a warning for each absent optional
+ * column with an effect, once, with the nearest header no other column
+ * matched ("no column 'arr' (did you mean 'ARR (USD)'? map it under
+ * columns:); the report shows no ARR").  Tools skip it under -q.
+ */
+void csm_colreg_warn(const struct csm_colreg *r);
+/*
+ * Writes the --columns table: column, required, header, match (exact,
+ * normalised, columns, none or ambiguous) and used_by, one row per entry.
+ */
+void csm_colreg_print(struct csm_colreg *r, struct csm_out *o);
+
 /* ---- expr.c: the expression language ---------------------------------- */
 
 enum csm_type { CSM_T_MISSING = 0, CSM_T_NUM, CSM_T_BOOL, CSM_T_STR };
@@ -433,6 +553,7 @@ struct csm_node {
 	char *str;		/* scalar text, NUL-terminated */
 	size_t len;
 	int quoted;
+	int flow;		/* a map or list written in flow style {...} [...] */
 	size_t n;
 	struct csm_node **kid;
 	const char *file;	/* borrowed from the tree's owner */
@@ -553,7 +674,11 @@ struct csm_score {
 	int missing;		/* score.missing: 'r'enormalize, 'z'ero, 'f'ail */
 	int precision;		/* decimals of the score */
 	double total_weight;
+	double min_weight;	/* share of total_weight a row needs present */
 };
+
+/* The band of a row left without a score (a reserved band name). */
+#define CSM_UNSCORED "unscored"
 
 /*
  * One component evaluated on a record.  status is CSM_OK (score holds the
@@ -582,13 +707,63 @@ void csm_score_component(const struct csm_score *sc, size_t i,
 /*
  * The weighted score of the sub-scores sub[i] where present[i] is
  * non-zero, by score.missing (renormalize or zero), rounded to the
- * precision: returns 1 with *score, or 0 when there is none (no weight
- * present).  score.missing fail is the caller's to apply.
+ * precision: returns 1 with *score, or 0 when the row is unscored (the
+ * present components weigh nothing, or less than score.min_weight of the
+ * total weight): its health_score is empty and its band CSM_UNSCORED.
+ * score.missing fail is the caller's to apply.
  */
 int csm_score_combine(const struct csm_score *sc, const double *sub,
     const unsigned char *present, double *score);
 /* The name of the band of a rounded score, or "" below every band. */
 const char *csm_score_band(const struct csm_score *sc, double score);
+
+/* ---- cover.c: coverage, for the summary of what was missing ----------- */
+
+/*
+ * Per component or signal: the rows where its value was missing and, for a
+ * map, the texts it had no entry for.  The tool increments missing itself
+ * (the row path stays an increment); texts are kept in bounded memory.
+ */
+struct csm_cover_item {
+	const char *kind;	/* "component", "signal"; borrowed */
+	const char *name;	/* borrowed */
+	size_t missing;		/* rows where the value was missing */
+	size_t unmatched;	/* rows whose text a map had no entry for */
+	size_t dropped;		/* of them, texts past the table's cap */
+	struct csm_map *texts;	/* unmatched text -> index into count */
+	size_t *count;
+	size_t ncount;
+};
+
+struct csm_cover {
+	size_t rows;		/* rows seen; the tool counts them */
+	size_t unscored;	/* rows left without a score */
+	const char *first_file;	/* where the first unscored row is */
+	long first_line;
+	struct csm_cover_item *item;
+	size_t n;
+};
+
+/* n items, each named by csm_cover_name; csm_cover_release frees. */
+void csm_cover_init(struct csm_cover *cv, size_t n);
+void csm_cover_name(struct csm_cover *cv, size_t i, const char *kind,
+    const char *name);
+void csm_cover_release(struct csm_cover *cv);
+/* Item i's map had no entry for s[0..n) (counted trimmed). */
+void csm_cover_unmatched(struct csm_cover *cv, size_t i, const char *s,
+    size_t n);
+/* A row left unscored, at file:line (file borrowed for the run). */
+void csm_cover_unscored(struct csm_cover *cv, const char *file, long line);
+/*
+ * The summary, one warning per item that had missing values ("coverage:
+ * component 'x' missing on 1,695 of 7,043 rows (24.1%); its map has no
+ * entry for "Two-year" (1,695)") and one for the unscored rows, followed
+ * by ": why" when why is not NULL.  Prints nothing when nothing was
+ * missing.
+ */
+void csm_cover_report(const struct csm_cover *cv, const char *why);
+/* Writes n with thousands separators ("99,990") into out (32 bytes). */
+void csm_fmt_count(size_t n, char *out);
 
 /* ---- text.c: templates and escaping for reports ----------------------- */
 
@@ -605,6 +780,10 @@ struct csm_tmpl;
 struct csm_tmpl *csm_tmpl_compile(const struct csm_node *nd);
 /* Binds its expressions to a header, as csm_cfg_bind does. */
 void csm_tmpl_bind(struct csm_tmpl *t, const struct csm_cols *c);
+/* Calls fn for every column its expressions reference (as
+ * csm_expr_columns; a name may come more than once). */
+void csm_tmpl_columns(const struct csm_tmpl *t,
+    void (*fn)(void *ctx, const char *name), void *ctx);
 /* Appends the rendered text for ev's current record to out. */
 void csm_tmpl_render(const struct csm_tmpl *t, struct csm_eval *ev,
     struct csm_buf *out);
@@ -626,16 +805,18 @@ void csm_out_html(struct csm_out *o, const char *s, size_t n);
 /*
  * Options every tool takes, for getopt_long:
  *   -c, --config FILE   -d, --delimiter C   -t, --tsv   --as-of DATE
- *   --dump-config   --ragged error|pad|skip   -h, --help   -V, --version
+ *   --dump-config   --ragged error|pad|skip   -q, --quiet   --columns
+ *   -h, --help   -V, --version
  */
 enum {
 	CSM_OPT_ASOF = 0x100,
 	CSM_OPT_DUMP,
 	CSM_OPT_RAGGED,
+	CSM_OPT_COLUMNS,
 	CSM_OPT_TOOL		/* tools number their own long-only options from here */
 };
 
-#define CSM_CLI_SHORTOPTS "c:d:thV"
+#define CSM_CLI_SHORTOPTS "c:d:qthV"
 #define CSM_CLI_LONGOPTS \
 	{"config", 1, NULL, 'c'}, \
 	{"delimiter", 1, NULL, 'd'}, \
@@ -643,6 +824,8 @@ enum {
 	{"as-of", 1, NULL, CSM_OPT_ASOF}, \
 	{"dump-config", 0, NULL, CSM_OPT_DUMP}, \
 	{"ragged", 1, NULL, CSM_OPT_RAGGED}, \
+	{"quiet", 0, NULL, 'q'}, \
+	{"columns", 0, NULL, CSM_OPT_COLUMNS}, \
 	{"help", 0, NULL, 'h'}, \
 	{"version", 0, NULL, 'V'}
 
@@ -650,6 +833,10 @@ enum {
 #define CSM_CLI_HELP_SHARED \
     "      --ragged MODE     a record of another width: error (default), pad\n" \
     "                        (short ones padded with empty fields) or skip\n" \
+    "  -q, --quiet           no coverage summary and no warnings about absent\n" \
+    "                        optional columns\n" \
+    "      --columns         print the columns the config and the tool use,\n" \
+    "                        the header each matched, and exit\n" \
     "      --dump-config     print the effective config as YAML and exit\n" \
     "  -h, --help            this help\n" \
     "  -V, --version         the version\n"
@@ -659,6 +846,8 @@ struct csm_cli {
 	struct csm_tbl_opts tbl;
 	long today;		/* --as-of, default today */
 	int dump_config;
+	int quiet;		/* -q */
+	int columns;		/* --columns */
 	int help;
 	int version;
 };
@@ -686,5 +875,17 @@ void csm_cli_config(const struct csm_cli *cli, struct csm_cfg *cfg);
 /* Prints "prog: message" and the usage text to stderr, exits 64. */
 CSM_NORETURN void csm_usage_error(const char *usage, const char *fmt, ...)
     CSM_PRINTF(2, 3);
+/*
+ * A word typed on the command line (a format, a mode): the index of arg
+ * in the NULL-terminated words, ignoring case.  Anything else is a usage
+ * error: "opt: 'arg' is not one of w1, w2, w3", the usage, exit 64.
+ */
+int csm_cli_word(const char *usage, const char *opt, const char *arg,
+    const char *const *words);
+/*
+ * --columns: prints the registry's table (csm_colreg_print) to standard
+ * output with the input's delimiter; the caller then releases and exits 0.
+ */
+void csm_cli_columns(struct csm_colreg *r, int delim);
 
 #endif /* CSM_H */

@@ -38,13 +38,48 @@ csm_progname(void)
 	return progname;
 }
 
+/*
+ * The message is put together first and written with one call, so that
+ * the messages of the tools of one pipeline do not interleave; one too
+ * long for the buffer (no message should be) is written in parts.  No
+ * allocation: this reports running out of memory too.
+ */
 void
 csm_vmsg(const char *file, long line, const char *fmt, va_list ap)
 {
 	int saved = errno;
-	size_t n = strlen(fmt);
+	size_t n = strlen(fmt), len;
+	char buf[8192];
+	va_list aq;
+	int k;
 
 	fflush(stdout);
+	if (file == NULL)
+		k = snprintf(buf, sizeof(buf), "%s: ", progname);
+	else if (line > 0)
+		k = snprintf(buf, sizeof(buf), "%s: %s:%ld: ", progname, file,
+		    line);
+	else
+		k = snprintf(buf, sizeof(buf), "%s: %s: ", progname, file);
+	len = k > 0 && (size_t)k < sizeof(buf) ? (size_t)k : sizeof(buf);
+	va_copy(aq, ap);
+	k = len < sizeof(buf) ? vsnprintf(buf + len, sizeof(buf) - len, fmt,
+	    aq) : -1;
+	va_end(aq);
+	if (k >= 0 && len + (size_t)k < sizeof(buf)) {
+		len += (size_t)k;
+		if (n > 0 && fmt[n - 1] == ':') {
+			k = snprintf(buf + len, sizeof(buf) - len, " %s",
+			    strerror(saved));
+			len = k > 0 && len + (size_t)k < sizeof(buf) ?
+			    len + (size_t)k : sizeof(buf) - 1;
+		}
+		if (len < sizeof(buf) - 1) {
+			buf[len++] = '\n';
+			fwrite(buf, 1, len, stderr);
+			return;
+		}
+	}
 	fprintf(stderr, "%s: ", progname);
 	if (file != NULL) {
 		if (line > 0)

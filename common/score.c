@@ -7,8 +7,15 @@
  * scores held outside them), steps (the score of the last pair reached),
  * map (by text, with an optional default), or the value itself clamped.
  * The score is the weighted mean of the sub-scores, the missing ones
- * handled by score.missing, rounded to score.precision decimals.
+ * handled by score.missing, rounded to score.precision decimals.  A row
+ * whose present components weigh less than score.min_weight of the total
+ * is unscored: an empty row never scores green.
+ *
+ * The config loader has checked the numbers (sub-scores 0-100, weights
+ * finite, >= 0, and small enough to sum), so every score is finite and
+ * within 0-100.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +80,8 @@ csm_score_load(struct csm_score *sc, const struct csm_cfg *cfg)
 	sc->missing = nd ? nd->str[0] : 'r';
 	nd = csm_node_get(sec, "precision");
 	sc->precision = nd ? (int)csm_cfg_num(nd) : 0;
+	nd = csm_node_get(sec, "min_weight");
+	sc->min_weight = nd ? csm_cfg_num(nd) : 0.5;
 	sc->band = csm_cfg_bands(csm_node_get(sec, "bands"), &sc->nband);
 	comps = csm_node_get(sec, "components");
 	sc->ncomp = comps->n;
@@ -113,17 +122,25 @@ clamp100(double v)
 	return v < 0 ? 0 : v > 100 ? 100 : v;
 }
 
+/* Linear between the pairs around v: the part t of the way, 0 to 1,
+ * halved first when the span is too wide for a double (-1e308, 1e308). */
 static double
 interpolate(const struct csm_component *c, double v)
 {
 	size_t i;
+	double t;
 
 	if (v <= c->x[0])
 		return c->s[0];
 	for (i = 1; i < c->npairs; i++)
-		if (v <= c->x[i])
-			return c->s[i - 1] + (c->s[i] - c->s[i - 1]) *
-			    (v - c->x[i - 1]) / (c->x[i] - c->x[i - 1]);
+		if (v <= c->x[i]) {
+			if (isfinite(c->x[i] - c->x[i - 1]))
+				t = (v - c->x[i - 1]) / (c->x[i] - c->x[i - 1]);
+			else
+				t = (v / 2 - c->x[i - 1] / 2) /
+				    (c->x[i] / 2 - c->x[i - 1] / 2);
+			return c->s[i - 1] + (c->s[i] - c->s[i - 1]) * t;
+		}
 	return c->s[c->npairs - 1];
 }
 
@@ -233,7 +250,7 @@ int
 csm_score_combine(const struct csm_score *sc, const double *sub,
     const unsigned char *present, double *score)
 {
-	double sum = 0, wsum = 0;
+	double sum = 0, wsum = 0, need;
 	size_t i;
 
 	for (i = 0; i < sc->ncomp; i++)
@@ -241,10 +258,12 @@ csm_score_combine(const struct csm_score *sc, const double *sub,
 			sum += sc->comp[i].weight * sub[i];
 			wsum += sc->comp[i].weight;
 		}
+	/* a share of the total, forgiving the last bits of rounding */
+	need = sc->min_weight * sc->total_weight * (1 - 1e-12);
+	if (wsum <= 0 || wsum < need)
+		return 0;
 	if (sc->missing == 'z')
 		wsum = sc->total_weight;
-	if (wsum <= 0)
-		return 0;
 	*score = csm_round(sum / wsum, sc->precision);
 	return 1;
 }

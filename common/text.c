@@ -83,6 +83,17 @@ csm_tmpl_bind(struct csm_tmpl *t, const struct csm_cols *c)
 }
 
 void
+csm_tmpl_columns(const struct csm_tmpl *t,
+    void (*fn)(void *ctx, const char *name), void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->part[i].e != NULL)
+			csm_expr_columns(t->part[i].e, fn, ctx);
+}
+
+void
 csm_fmt_value(const struct csm_val *v, const char *fmt, struct csm_buf *out)
 {
 	char tmp[64];

@@ -213,6 +213,12 @@ node(struct parse *ps, const yaml_event_t *ev)
 		    CSM_CFG_MAX_DEPTH);
 
 	nd = newnode(ps, kind, mark);
+	if (kind == CSM_N_SEQ)
+		nd->flow = ev->data.sequence_start.style ==
+		    YAML_FLOW_SEQUENCE_STYLE;
+	else if (kind == CSM_N_MAP)
+		nd->flow = ev->data.mapping_start.style ==
+		    YAML_FLOW_MAPPING_STYLE;
 	if (kind == CSM_N_SCALAR) {
 		nd->len = ev->data.scalar.length;
 		nd->str = csm_xmalloc(nd->len + 1);

@@ -1,7 +1,10 @@
 /*
  * t-cfg.c: the config (cfg.c): the user's file over the built-in default
- * (a section replaces the default's whole, columns: entries merge),
- * $CSM_CONFIG, bands, and the exit status of a refused config.
+ * (key by key: a key a section omits keeps the default's value, a key it
+ * gives replaces the default's whole; columns: entries merge), what goes
+ * with what (the default's patterns with its signals and tiers),
+ * $CSM_CONFIG, bands, the dump loading back, and the exit status of a
+ * refused config (numbers out of range included).
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -71,13 +74,17 @@ test_merge(void)
 	T_EQ_STR(cfg.date_format, "%m/%d/%Y");
 	csm_cfg_release(&cfg);
 
-	/* a section given replaces the default's whole */
+	/* the lists a section gives replace the default's whole; the keys
+	 * it omits keep the default's values */
 	write_config("score:\n  bands: [{name: ok, min: 0}]\n"
 	    "  components: [{name: only, weight: 1, value: a}]\n");
 	csm_cfg_load(&cfg, path);
 	T_EQ_INT(count(&cfg, "score", "components"), 1);
 	T_EQ_INT(count(&cfg, "score", "bands"), 1);
-	T_OK(csm_node_get(csm_cfg_section(&cfg, "score"), "missing") == NULL);
+	T_EQ_STR(csm_node_get(csm_cfg_section(&cfg, "score"), "missing")->str,
+	    "renormalize");
+	T_EQ_STR(csm_node_get(csm_cfg_section(&cfg, "score"),
+	    "min_weight")->str, "0.5");
 	T_OK(csm_cfg_section(&cfg, "risk") != NULL);	/* untouched */
 	csm_cfg_release(&cfg);
 
@@ -88,6 +95,122 @@ test_merge(void)
 	T_EQ_INT(count(&cfg, "score", "components"), 1);
 	csm_cfg_release(&cfg);
 	unsetenv("CSM_CONFIG");
+}
+
+/* The text of key in section, or "" when it is not there. */
+static const char *
+str(const struct csm_cfg *cfg, const char *section, const char *key)
+{
+	const struct csm_node *nd = csm_node_get(csm_cfg_section(cfg,
+	    section), key);
+
+	return nd != NULL && nd->kind == CSM_N_SCALAR ? nd->str : "";
+}
+
+static void
+test_fallback(void)
+{
+	struct csm_cfg cfg;
+
+	/* score: a scalar key alone keeps the default's lists */
+	write_config("score: {missing: zero, min_weight: 30%}\n");
+	csm_cfg_load(&cfg, path);
+	T_EQ_STR(str(&cfg, "score", "missing"), "zero");
+	T_EQ_STR(str(&cfg, "score", "min_weight"), "30%");
+	T_EQ_STR(str(&cfg, "score", "precision"), "0");
+	T_EQ_INT(count(&cfg, "score", "components"), 5);
+	T_EQ_INT(count(&cfg, "score", "bands"), 3);
+	csm_cfg_release(&cfg);
+
+	/* risk: signals of one's own drop the default's patterns (they name
+	 * the default's signals); the tiers stay the default's */
+	write_config("risk:\n  signals: [{name: s, when: a > 1, points: 5}]\n");
+	csm_cfg_load(&cfg, path);
+	T_EQ_INT(count(&cfg, "risk", "signals"), 1);
+	T_EQ_INT(count(&cfg, "risk", "tiers"), 4);
+	T_OK(csm_node_get(csm_cfg_section(&cfg, "risk"), "patterns") == NULL);
+	csm_cfg_release(&cfg);
+
+	/* tiers of one's own drop them too (they name the default's tiers) */
+	write_config("risk:\n  tiers: [{name: hot, min: 50}]\n");
+	csm_cfg_load(&cfg, path);
+	T_EQ_INT(count(&cfg, "risk", "tiers"), 1);
+	T_EQ_INT(count(&cfg, "risk", "signals"), 8);
+	T_OK(csm_node_get(csm_cfg_section(&cfg, "risk"), "patterns") == NULL);
+	csm_cfg_release(&cfg);
+
+	/* signals and patterns both given: both kept */
+	write_config("risk:\n  signals: [{name: s, when: a > 1, points: 5},"
+	    " {name: t, when: b, points: 5}]\n"
+	    "  patterns: [{name: p, all: [s, t], tier: high}]\n");
+	csm_cfg_load(&cfg, path);
+	T_EQ_INT(count(&cfg, "risk", "patterns"), 1);
+	T_EQ_INT(count(&cfg, "risk", "tiers"), 4);
+	csm_cfg_release(&cfg);
+
+	/* a key that is not a list of them keeps the patterns */
+	write_config("risk: {}\n");
+	csm_cfg_load(&cfg, path);
+	T_EQ_INT(count(&cfg, "risk", "patterns"), 1);
+	csm_cfg_release(&cfg);
+
+	/* qbr: metrics of one's own drop the default's value model (it reads
+	 * the default metrics' columns); highlight_change stays */
+	write_config("qbr:\n  metrics: [{name: m, value: a}]\n");
+	csm_cfg_load(&cfg, path);
+	T_EQ_INT(count(&cfg, "qbr", "metrics"), 1);
+	T_EQ_STR(str(&cfg, "qbr", "highlight_change"), "10%");
+	T_OK(csm_node_get(csm_cfg_section(&cfg, "qbr"), "value") == NULL);
+	csm_cfg_release(&cfg);
+	/* highlight_change alone keeps both */
+	write_config("qbr: {highlight_change: 5%}\n");
+	csm_cfg_load(&cfg, path);
+	T_EQ_INT(count(&cfg, "qbr", "metrics"), 6);
+	T_OK(csm_node_get(csm_cfg_section(&cfg, "qbr"), "value") != NULL);
+	csm_cfg_release(&cfg);
+}
+
+/* The dump of a config loads back to the same effective config. */
+static void
+test_dump_loads_back(void)
+{
+	static const char *const configs[] = {
+		"",
+		"score: {missing: zero}\n",
+		"risk:\n  signals: [{name: s, when: a > 1, points: 5}]\n",
+		"columns: {arr: ARR (USD)}\nqbr: {highlight_change: 5%}\n",
+	};
+	char dump[2][65536];
+	struct csm_cfg cfg;
+	struct csm_out o;
+	size_t i, k;
+	int fd;
+
+	for (i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+		write_config(configs[i]);
+		for (k = 0; k < 2; k++) {
+			char tmp[] = "/tmp/t-cfg-dump.XXXXXX";
+			ssize_t n;
+
+			csm_cfg_load(&cfg, path);
+			fd = mkstemp(tmp);
+			T_OK(fd >= 0);
+			csm_out_init(&o, fd, tmp, ',');
+			csm_node_dump(cfg.root, &o);
+			csm_out_flush(&o);
+			free(o.buf);
+			lseek(fd, 0, SEEK_SET);
+			n = read(fd, dump[k], sizeof(dump[k]) - 1);
+			T_OK(n > 0);
+			dump[k][n > 0 ? n : 0] = '\0';
+			close(fd);
+			unlink(tmp);
+			csm_cfg_release(&cfg);
+			/* the second round loads the first's dump */
+			write_config(dump[k]);
+		}
+		T_EQ_STR(dump[1], dump[0]);
+	}
 }
 
 static void
@@ -136,13 +259,87 @@ refused(const char *text)
 static void
 test_refused(void)
 {
-	T_EQ_INT(refused("score: {missing: zero}\n"), EX_CONFIG);
+	T_EQ_INT(refused("score: {missing: zero}\n"), 0);
 	T_EQ_INT(refused("colums: {}\n"), EX_CONFIG);
 	T_EQ_INT(refused("a: &x 1\nb: *x\n"), EX_CONFIG);
 	T_EQ_INT(refused("risk:\n  tiers: [{name: hi, min: 1}]\n"
 	    "  signals: [{name: s, when: 'a >', points: 1}]\n"), EX_CONFIG);
 	T_EQ_INT(refused("bad_values: missing\n"), 0);
 	T_EQ_INT(refused(""), 0);
+	/* the lists a user gives must still be whole */
+	T_EQ_INT(refused("score:\n  components: [{name: a, value: x}]\n"),
+	    EX_CONFIG);
+	T_EQ_INT(refused("qbr:\n  value: {cost: arr}\n"), EX_CONFIG);
+}
+
+#define COMP(extra) "score:\n  components:\n" \
+	"    - {name: a, weight: 1, value: x" extra "}\n"
+
+static void
+test_numbers(void)
+{
+	/* sub-scores from 0 to 100 in points, steps, map and default */
+	T_EQ_INT(refused(COMP(", points: [[0, 0], [1, 100]]")), 0);
+	T_EQ_INT(refused(COMP(", points: [[0, 0], [1, 500]]")), EX_CONFIG);
+	T_EQ_INT(refused(COMP(", steps: [[0, -1], [1, 50]]")), EX_CONFIG);
+	T_EQ_INT(refused(COMP(", map: {a: 100.5}")), EX_CONFIG);
+	T_EQ_INT(refused(COMP(", map: {a: 1}, default: -0.1")), EX_CONFIG);
+	T_EQ_INT(refused(COMP(", map: {a: 1}, default: 100")), 0);
+	/* x may be anything finite */
+	T_EQ_INT(refused(COMP(", points: [[-1e308, 0], [1e308, 9]]")), 0);
+	/* numbers that are not finite are not numbers */
+	T_EQ_INT(refused(COMP(", points: [[0, 0], [1e999, 9]]")), EX_CONFIG);
+	T_EQ_INT(refused("score:\n  bands: [{name: a, min: inf}]\n"),
+	    EX_CONFIG);
+	T_EQ_INT(refused("score:\n  bands: [{name: a, min: nan}]\n"),
+	    EX_CONFIG);
+	/* weights: not negative, and summing to something finite */
+	T_EQ_INT(refused("score:\n  components:\n"
+	    "    - {name: a, weight: 1e308, value: x}\n"
+	    "    - {name: b, weight: 1e308, value: y}\n"), EX_CONFIG);
+	T_EQ_INT(refused("score:\n  components:\n"
+	    "    - {name: a, weight: 1e300, value: x}\n"), 0);
+	/* min_weight is a share */
+	T_EQ_INT(refused("score: {min_weight: 1}\n"), 0);
+	T_EQ_INT(refused("score: {min_weight: 0%}\n"), 0);
+	T_EQ_INT(refused("score: {min_weight: 1.5}\n"), EX_CONFIG);
+	T_EQ_INT(refused("score: {min_weight: -0.1}\n"), EX_CONFIG);
+}
+
+static void
+test_names(void)
+{
+	/* components whose health_<name> is csm-score's own column */
+	T_EQ_INT(refused(COMP("") "    - {name: score, weight: 1, "
+	    "value: y}\n"), EX_CONFIG);
+	T_EQ_INT(refused(COMP("") "    - {name: Band, weight: 1, "
+	    "value: y}\n"), EX_CONFIG);
+	T_EQ_INT(refused(COMP("") "    - {name: missing, weight: 1, "
+	    "value: y}\n"), EX_CONFIG);
+	T_EQ_INT(refused(COMP("") "    - {name: scores, weight: 1, "
+	    "value: y}\n"), 0);
+	/* two names that read as one column */
+	T_EQ_INT(refused(COMP("") "    - {name: A, weight: 1, "
+	    "value: y}\n"), EX_CONFIG);
+	/* names in ';'-separated lists */
+	T_EQ_INT(refused(COMP("") "    - {name: 'b;c', weight: 1, "
+	    "value: y}\n"), EX_CONFIG);
+	T_EQ_INT(refused("risk:\n  signals: [{name: 'a;b', when: x, "
+	    "points: 1}]\n"), EX_CONFIG);
+	/* unscored is the band of rows without a score */
+	T_EQ_INT(refused("score:\n  bands: [{name: Unscored, min: 0}]\n"),
+	    EX_CONFIG);
+	/* band and tier names differ ignoring case (typed on the command
+	 * line, where case does not count); none is below all tiers */
+	T_EQ_INT(refused("score:\n  bands: [{name: ok, min: 5}, "
+	    "{name: OK, min: 0}]\n"), EX_CONFIG);
+	T_EQ_INT(refused("risk:\n  tiers: [{name: None, min: 5}]\n"),
+	    EX_CONFIG);
+	/* an expression cut short by a YAML flow mapping's comma */
+	T_EQ_INT(refused("score:\n  components:\n"
+	    "    - {name: a, weight: 1, value: ratio(a, b)}\n"), EX_CONFIG);
+	T_EQ_INT(refused("score:\n  components:\n"
+	    "    - {name: a, weight: 1, value: 'ratio(a, b)'}\n"), 0);
 }
 
 int
@@ -157,6 +354,10 @@ main(void)
 	T_RUN(test_merge);
 	T_RUN(test_bands);
 	T_RUN(test_refused);
+	T_RUN(test_fallback);
+	T_RUN(test_dump_loads_back);
+	T_RUN(test_numbers);
+	T_RUN(test_names);
 	unlink(path);
 	T_END();
 }

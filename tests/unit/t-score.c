@@ -1,7 +1,9 @@
 /*
  * t-score.c: the health score engine (score.c): each mapping of a
- * component, the weighted mean with missing components, rounding and
- * bands.  Every expected number is worked out in the comments.
+ * component, the weighted mean with missing components, the minimum
+ * coverage (score.min_weight), rounding, bands, and scores that stay finite
+ * and within 0-100 at the ends of the doubles.  Every expected number is
+ * worked out in the comments.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@ static const char config[] =
     "score:\n"
     "  missing: renormalize\n"
     "  precision: 1\n"
+    "  min_weight: 0\n"
     "  bands: [{name: green, min: 75}, {name: yellow, min: 50},\n"
     "          {name: red, min: 10}]\n"
     "  components:\n"
@@ -156,7 +159,7 @@ test_missing(void)
 	csm_cfg_release(&cfg);
 
 	/* missing: zero counts a missing component as 0: pln 100 alone is
-	 * 40*100 / 100 = 40; all missing is 0 */
+	 * 40*100 / 100 = 40; all missing is unscored, not 0 */
 	{
 		char text[sizeof(config) + 32];
 
@@ -168,9 +171,12 @@ test_missing(void)
 	T_OK(score(&sc, sub, present, &total));
 	T_EQ_NUM(total, 40);
 	row("", "", "");
+	T_OK(!score(&sc, sub, present, &total));
+	/* Bronze takes the default 20: 40*20 / 100 = 8, below every band:
+	 * "" */
+	row("", "", "Bronze");
 	T_OK(score(&sc, sub, present, &total));
-	T_EQ_NUM(total, 0);
-	/* below every band: "" */
+	T_EQ_NUM(total, 8);
 	T_EQ_STR(csm_score_band(&sc, total), "");
 	csm_score_release(&sc);
 	csm_cfg_release(&cfg);
@@ -221,6 +227,77 @@ test_rounding(void)
 	csm_cfg_release(&cfg);
 }
 
+static void
+test_min_weight(void)
+{
+	struct csm_cfg cfg;
+	struct csm_score sc;
+	double sub[4], total;
+	unsigned char present[4];
+	char text[sizeof(config) + 32];
+
+	/* The default min_weight is 0.5 (the line left out) */
+	snprintf(text, sizeof(text), "%s", config);
+	memcpy(strstr(text, "  min_weight: 0\n"), "               \n", 16);
+	load(&cfg, &sc, text);
+	T_EQ_NUM(sc.min_weight, 0.5);
+	/* pln (40) alone: 40 of 100 present, under half: unscored */
+	row("", "", "Gold");
+	T_OK(!score(&sc, sub, present, &total));
+	/* lin 30 + stp 20 = 50 of 100: exactly half scores.  a 5 -> 50,
+	 * b 5 -> 60; raw a*20 = 100 present too (10): (1500 + 1200 + 1000)
+	 * / 60 = 61.666.. -> 61.7 */
+	row("5", "5", "");
+	T_OK(score(&sc, sub, present, &total));
+	T_EQ_NUM(total, 61.7);
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+
+	/* min_weight 0.95 under missing: zero: pln missing (40) leaves 60 */
+	snprintf(text, sizeof(text), "%s", config);
+	memcpy(strstr(text, "renormalize"), "zero       ", 11);
+	memcpy(strstr(text, "min_weight: 0\n"), "min_weight: 1\n", 14);
+	load(&cfg, &sc, text);
+	row("5", "5", "");
+	T_OK(!score(&sc, sub, present, &total));
+	/* everything present: (1500 + 1200 + 4000 + 1000) / 100 = 77 */
+	row("5", "5", "Gold");
+	T_OK(score(&sc, sub, present, &total));
+	T_EQ_NUM(total, 77);
+	/* nothing present is unscored whatever min_weight says */
+	row("", "", "");
+	T_OK(!score(&sc, sub, present, &total));
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+}
+
+/* Points at the ends of the doubles still interpolate to a finite score. */
+static void
+test_extremes(void)
+{
+	struct csm_cfg cfg;
+	struct csm_score sc;
+	struct csm_subscore s;
+
+	load(&cfg, &sc, "score:\n  bands: [{name: all, min: 0}]\n"
+	    "  components:\n"
+	    "    - {name: p, weight: 1, value: a,\n"
+	    "       points: [[-1e308, 0], [1e308, 100]]}\n");
+	/* halfway: 50; at 1e308 - the span: t = 1 -> 100 */
+	row("0", "", "");
+	csm_score_component(&sc, 0, &ev, &s);
+	T_EQ_NUM(s.score, 50);
+	row("1e308", "", "");
+	csm_score_component(&sc, 0, &ev, &s);
+	T_EQ_NUM(s.score, 100);
+	/* 5e307 is a quarter of the way past the middle: 75 */
+	row("5e307", "", "");
+	csm_score_component(&sc, 0, &ev, &s);
+	T_EQ_NUM(s.score, 75);
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+}
+
 int
 main(void)
 {
@@ -244,6 +321,8 @@ main(void)
 	T_RUN(test_missing);
 	T_RUN(test_unmatched);
 	T_RUN(test_rounding);
+	T_RUN(test_min_weight);
+	T_RUN(test_extremes);
 	csm_eval_release(&ev);
 	csm_cols_release(&cols);
 	unlink(path);

@@ -1,6 +1,6 @@
 /*
- * t-yaml.c: unit tests of yaml.c: the tree csm_yaml_parse builds, every
- * refusal with its message and position, the dump read back to an equal
+ * t-yaml.c: unit tests of yaml.c: the tree csm_yaml_parse builds (flow
+ * style remembered), every refusal with its message and position, the dump read back to an equal
  * tree, and the hostile inputs of ../shared/testdata/yaml, which must be
  * refused or read without a crash, a leak or a hang.
  */
@@ -265,6 +265,31 @@ nested_block(size_t n)
 #define E_TAG "tags are not allowed in a config"
 #define E_KEY "a key must be a plain name"
 #define E_DOCS "more than one YAML document"
+
+/* Maps and lists remember whether they were written in flow style, so
+ * that an expression cut by a flow mapping's comma can be told. */
+static void
+test_flow(void)
+{
+	struct csm_node *nd = good("a: {b: 1, c: [2, 3]}\nd:\n  - e: 4\n");
+	const struct csm_node *a = csm_node_get(nd, "a");
+	const struct csm_node *d = csm_node_get(nd, "d");
+
+	T_EQ_INT(nd->flow, 0);
+	T_EQ_INT(a->flow, 1);
+	T_EQ_INT(csm_node_get(a, "c")->flow, 1);
+	T_EQ_INT(d->flow, 0);
+	T_EQ_INT(d->kid[0]->flow, 0);
+	T_EQ_INT(csm_node_get(a, "b")->flow, 0);	/* scalars: 0 */
+	csm_node_free(nd);
+	/* the comma ends a plain value: the rest is a key with no value */
+	nd = good("{v: ratio(a, b)}\n");
+	T_EQ_INT(nd->n, 4);
+	T_EQ_STR(nd->kid[1]->str, "ratio(a");
+	T_EQ_STR(nd->kid[2]->str, "b)");
+	T_EQ_INT(nd->kid[3]->len, 0);
+	csm_node_free(nd);
+}
 
 static void
 test_refusals(void)
@@ -883,6 +908,7 @@ int
 main(void)
 {
 	T_RUN(test_shape);
+	T_RUN(test_flow);
 	T_RUN(test_refusals);
 	T_RUN(test_limits);
 	T_RUN(test_empty);
