@@ -26,8 +26,10 @@ LDLIBS   = -lcsv -lyaml -lm
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 PROGS    = $(patsubst cmd/%.c,%,$(wildcard cmd/csm-*.c))
-LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text
-UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg
+LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text \
+           utf8 json md html svg
+UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg \
+           t-utf8 t-json t-md t-html t-svg
 
 LIB      = $(BUILD)/libcsm.a
 BINS     = $(PROGS:%=$(BUILD)/%)
@@ -58,7 +60,7 @@ $(LIB): $(LIBOBJS:%=$(BUILD)/%.o)
 $(BUILD)/csm-%: cmd/csm-%.c $(LIB) $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(LIB) $(HDRS)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h tests/unit/tcap.h $(LIB) $(HDRS)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 

@@ -45,8 +45,8 @@ static const char help_text[] =
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
-    "  -f, --format F        csv, tsv, json or md (default: the input's\n"
-    "                        delimiter)\n"
+    "  -f, --format F        csv, tsv, json, jsonl (JSON Lines) or md\n"
+    "                        (default: the input's delimiter)\n"
     "  -g, --group COLS      one row per value of these columns, then total\n"
     "      --from PERIOD     the start snapshot (default: --window periods\n"
     "                        before --to)\n"
@@ -75,7 +75,7 @@ enum {
 	OPT_WINDOW
 };
 
-enum format { FMT_DEFAULT, FMT_CSV, FMT_TSV, FMT_JSON, FMT_MD };
+enum format { FMT_DEFAULT, FMT_CSV, FMT_TSV, FMT_JSON, FMT_MD, FMT_JSONL };
 enum shape { SHAPE_AUTO, SHAPE_WIDE, SHAPE_LONG };
 enum move { MV_NONE, MV_NEW, MV_REACT, MV_EXP, MV_CONTR, MV_CHURN, MV_FLAT };
 
@@ -779,7 +779,10 @@ pct_text(int64_t num, int64_t den, char *out)
 
 /* ---- output ------------------------------------------------------------ */
 
-/* A table written as CSV, TSV, JSON (an array of objects) or Markdown. */
+/*
+ * A table written as CSV, TSV, JSON (an array of objects), JSON Lines (an
+ * object a line) or a Markdown table, a row at a time.
+ */
 struct tab {
 	struct csm_out *o;
 	int fmt;
@@ -788,15 +791,20 @@ struct tab {
 	const char **label;	/* Markdown headers */
 	unsigned char *num;	/* right-aligned in Markdown */
 	size_t i;		/* the next cell of the row */
-	size_t nrow;
+	struct csm_json json;
+	struct csm_md_table md;
+	/* what every JSON object carries: the snapshots and the currency */
+	char from[32], to[32];	/* empty: none (wide input) */
+	const char *currency;	/* or NULL */
 };
 
 static void
-tab_init(struct tab *tb, struct csm_out *o, int fmt)
+tab_init(struct tab *tb, struct csm_out *o, const struct run *r)
 {
 	memset(tb, 0, sizeof(*tb));
 	tb->o = o;
-	tb->fmt = fmt;
+	tb->fmt = r->format;
+	tb->currency = r->base;
 }
 
 static void
@@ -827,19 +835,16 @@ tab_head(struct tab *tb)
 
 	switch (tb->fmt) {
 	case FMT_JSON:
-		csm_out_puts(tb->o, "[");
+		csm_json_init(&tb->json, tb->o, CSM_JSON_DOC, 1);
+		csm_json_arr_begin(&tb->json);
+		break;
+	case FMT_JSONL:
+		csm_json_init(&tb->json, tb->o, CSM_JSON_LINES, 0);
 		break;
 	case FMT_MD:
-		csm_out_puts(tb->o, "|");
-		for (i = 0; i < tb->ncol; i++) {
-			csm_out_puts(tb->o, " ");
-			csm_out_md(tb->o, tb->label[i], strlen(tb->label[i]));
-			csm_out_puts(tb->o, " |");
-		}
-		csm_out_puts(tb->o, "\n|");
+		csm_md_table_init(&tb->md, tb->o, 0);
 		for (i = 0; i < tb->ncol; i++)
-			csm_out_puts(tb->o, tb->num[i] ? " ---: |" : " --- |");
-		csm_out_puts(tb->o, "\n");
+			csm_md_table_col(&tb->md, tb->label[i], tb->num[i]);
 		break;
 	default:
 		for (i = 0; i < tb->ncol; i++)
@@ -848,41 +853,63 @@ tab_head(struct tab *tb)
 	}
 }
 
+/* The snapshots of the rows to come, from and to, for JSON. */
+static void
+tab_window(struct tab *tb, const struct run *r, long from, long to)
+{
+	struct csm_period p;
+
+	tb->from[0] = tb->to[0] = '\0';
+	if (r->shape != SHAPE_LONG || r->nper == 0)
+		return;
+	p.kind = r->series ? r->series : r->kind;
+	p.index = from;
+	csm_period_format(&p, tb->from);
+	p.index = to;
+	csm_period_format(&p, tb->to);
+}
+
+static void
+json_text(struct csm_json *j, const char *key, const char *s)
+{
+	csm_json_key(j, key);
+	if (s != NULL && *s != '\0')
+		csm_json_strz(j, s);
+	else
+		csm_json_null(j);
+}
+
 static void
 tab_begin(struct tab *tb)
 {
 	tb->i = 0;
-	if (tb->fmt == FMT_JSON)
-		csm_out_puts(tb->o, tb->nrow == 0 ? "\n{" : ",\n{");
-	else if (tb->fmt == FMT_MD)
-		csm_out_puts(tb->o, "|");
+	if (tb->fmt != FMT_JSON && tb->fmt != FMT_JSONL)
+		return;
+	csm_json_obj_begin(&tb->json);
+	json_text(&tb->json, "from", tb->from);
+	json_text(&tb->json, "to", tb->to);
+	json_text(&tb->json, "currency", tb->currency);
 }
 
-static void
-json_key(struct tab *tb)
+/* The key of the next cell, in JSON. */
+static int
+json_cell(struct tab *tb)
 {
-	if (tb->i > 0)
-		csm_out_puts(tb->o, ",");
-	csm_out_json_str(tb->o, tb->key[tb->i], strlen(tb->key[tb->i]));
-	csm_out_puts(tb->o, ":");
+	if (tb->fmt != FMT_JSON && tb->fmt != FMT_JSONL)
+		return 0;
+	csm_json_key(&tb->json, tb->key[tb->i]);
+	return 1;
 }
 
 static void
 tab_str(struct tab *tb, const char *s, size_t n)
 {
-	switch (tb->fmt) {
-	case FMT_JSON:
-		json_key(tb);
-		csm_out_json_str(tb->o, s, n);
-		break;
-	case FMT_MD:
-		csm_out_puts(tb->o, " ");
-		csm_out_md(tb->o, s, n);
-		csm_out_puts(tb->o, " |");
-		break;
-	default:
+	if (json_cell(tb))
+		csm_json_str(&tb->json, s, n);
+	else if (tb->fmt == FMT_MD)
+		csm_md_table_cell(&tb->md, s, n);
+	else
 		csm_out_field(tb->o, s, n);
-	}
 	tb->i++;
 }
 
@@ -890,18 +917,14 @@ tab_str(struct tab *tb, const char *s, size_t n)
 static void
 tab_num(struct tab *tb, const char *s, const char *suffix)
 {
-	switch (tb->fmt) {
-	case FMT_JSON:
-		json_key(tb);
-		csm_out_puts(tb->o, s[0] != '\0' ? s : "null");
-		break;
-	case FMT_MD:
-		csm_out_printf(tb->o, " %s%s |", s[0] != '\0' ? s : "n/a",
-		    s[0] != '\0' ? suffix : "");
-		break;
-	default:
+	if (json_cell(tb))
+		csm_json_numtext(&tb->json, s, strlen(s));
+	else if (tb->fmt == FMT_MD && s[0] == '\0')
+		csm_md_table_cells(&tb->md, "n/a");
+	else if (tb->fmt == FMT_MD)
+		csm_md_table_cellf(&tb->md, "%s%s", s, suffix);
+	else
 		csm_out_field(tb->o, s, strlen(s));
-	}
 	tb->i++;
 }
 
@@ -935,20 +958,23 @@ tab_pct(struct tab *tb, int64_t num, int64_t den)
 static void
 tab_end(struct tab *tb)
 {
-	if (tb->fmt == FMT_JSON)
-		csm_out_puts(tb->o, "}");
+	if (tb->fmt == FMT_JSON || tb->fmt == FMT_JSONL)
+		csm_json_obj_end(&tb->json);
 	else if (tb->fmt == FMT_MD)
-		csm_out_puts(tb->o, "\n");
+		csm_md_table_row(&tb->md);
 	else
 		csm_out_endrec(tb->o);
-	tb->nrow++;
 }
 
 static void
 tab_close(struct tab *tb)
 {
 	if (tb->fmt == FMT_JSON)
-		csm_out_puts(tb->o, tb->nrow == 0 ? "]\n" : "\n]\n");
+		csm_json_arr_end(&tb->json);
+	if (tb->fmt == FMT_JSON || tb->fmt == FMT_JSONL)
+		csm_json_finish(&tb->json);
+	else if (tb->fmt == FMT_MD)
+		csm_md_table_end(&tb->md);
 }
 
 static const char *const tot_key[] = {"accounts_start", "accounts_churned",
@@ -1026,7 +1052,7 @@ md_title(struct csm_out *o, const struct run *r, const char *what,
 		csm_out_puts(o, ", arr_start to arr_end");
 	if (r->base != NULL) {
 		csm_out_puts(o, " (");
-		csm_out_md(o, r->base, strlen(r->base));
+		csm_md_esc(o, r->base, strlen(r->base));
 		csm_out_puts(o, ")");
 	}
 	csm_out_puts(o, "\n\n");
@@ -1145,7 +1171,8 @@ print_summary(const struct run *r, struct csm_out *o)
 	sort_run = r;
 	qsort(order, n, sizeof(*order), cmp_group);
 
-	tab_init(&tb, o, r->format);
+	tab_init(&tb, o, r);
+	tab_window(&tb, r, from, to);
 	for (i = 0; i < r->ng; i++)
 		tab_col(&tb, r->gname[i], NULL, 0);
 	tot_cols(&tb);
@@ -1189,7 +1216,8 @@ print_accounts(const struct run *r, struct csm_out *o)
 
 	snap_range(r, &from, &to);
 	check_snapshots(r, from, to);
-	tab_init(&tb, o, r->format);
+	tab_init(&tb, o, r);
+	tab_window(&tb, r, from, to);
 	tab_col(&tb, "account_id", "account", 0);
 	for (i = 0; i < r->ng; i++)
 		tab_col(&tb, r->gname[i], NULL, 0);
@@ -1245,7 +1273,7 @@ print_series(const struct run *r, struct csm_out *o)
 	int mv, conv = r->series == CSM_QUARTER && r->kind == CSM_MONTH;
 
 	w = r->window > 0 ? r->window : r->series == CSM_MONTH ? 12 : 4;
-	tab_init(&tb, o, r->format);
+	tab_init(&tb, o, r);
 	tab_col(&tb, "period", NULL, 0);
 	tab_col(&tb, "start_period", "from", 0);
 	tot_cols(&tb);
@@ -1284,6 +1312,7 @@ print_series(const struct run *r, struct csm_out *o)
 		reconcile(&x, "a period");
 		csm_period_format(&p, a);
 		csm_period_format(&q, b);
+		tab_window(&tb, r, pi - w, pi);
 		tab_begin(&tb);
 		tab_str(&tb, a, strlen(a));
 		tab_str(&tb, b, strlen(b));
@@ -1340,6 +1369,10 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 		{"window", 1, NULL, OPT_WINDOW},
 		{NULL, 0, NULL, 0}
 	};
+	static const char *const fmt_names[] = {"csv", "tsv", "json",
+		"jsonl", "md", NULL};
+	static const int fmts[] = {FMT_CSV, FMT_TSV, FMT_JSON, FMT_JSONL,
+		FMT_MD};
 	char *end;
 	int ch;
 
@@ -1349,17 +1382,8 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 			continue;
 		switch (ch) {
 		case 'f':
-			if (strcmp(optarg, "csv") == 0)
-				r->format = FMT_CSV;
-			else if (strcmp(optarg, "tsv") == 0)
-				r->format = FMT_TSV;
-			else if (strcmp(optarg, "json") == 0)
-				r->format = FMT_JSON;
-			else if (strcmp(optarg, "md") == 0)
-				r->format = FMT_MD;
-			else
-				csm_usage_error(usage_text, "--format: '%s' is "
-				    "not one of csv, tsv, json, md", optarg);
+			r->format = fmts[csm_cli_format(usage_text, optarg,
+			    fmt_names)];
 			break;
 		case 'g':
 			parse_groups(r, optarg);

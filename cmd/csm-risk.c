@@ -23,7 +23,7 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-risk [-htV] [-c config] [-d delim] [-f csv|tsv|md|json]\n"
+    "usage: csm-risk [-htV] [-c config] [-d delim] [-f csv|tsv|md|json|jsonl]\n"
     "                [--as-of date] [--fail-on tier] [--min-tier tier]\n"
     "                [--previous file] [--sort] [--ragged error|pad|skip]\n"
     "                [--dump-config] [file ...]\n";
@@ -35,8 +35,8 @@ static const char help_text[] =
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
-    "  -f, --format F        csv, tsv, md (the weekly report) or json\n"
-    "                        (default: the input's delimiter)\n"
+    "  -f, --format F        csv, tsv, md (the weekly report), json or jsonl\n"
+    "                        (JSON Lines; default: the input's delimiter)\n"
     "      --min-tier T      only rows at tier T or above\n"
     "      --sort            worst first: tier, then ARR, then score\n"
     "      --previous FILE   an earlier csm-risk output: append risk_change\n"
@@ -57,7 +57,7 @@ enum {
 	OPT_FAIL_ON
 };
 
-enum format { F_DELIM, F_CSV, F_TSV, F_MD, F_JSON };
+enum format { F_DELIM, F_CSV, F_TSV, F_MD, F_JSON, F_JSONL };
 
 enum change { C_NONE = -1, C_NEW, C_ESCALATED, C_IMPROVED, C_UNCHANGED };
 
@@ -150,7 +150,7 @@ struct ctx {
 	struct row *held;
 	size_t nheld, capheld;
 	size_t seq;
-	size_t njson;
+	struct csm_json json;	/* F_JSON and F_JSONL */
 	/* the report's summary, over every row */
 	size_t *count;
 	int64_t *arrsum;
@@ -577,50 +577,50 @@ write_header(struct ctx *c, struct csm_out *o)
 	csm_out_endrec(o);
 }
 
+/* A list column as a JSON array of its parts. */
 static void
-write_json_list(struct csm_out *o, const char *s, const size_t *part,
+write_json_list(struct csm_json *j, const char *s, const size_t *part,
     size_t n)
 {
 	size_t i;
 
-	csm_out_puts(o, "[");
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			csm_out_puts(o, ", ");
-		csm_out_json_str(o, s + part[2 * i], part[2 * i + 1]);
-	}
-	csm_out_puts(o, "]");
+	csm_json_arr_begin(j);
+	for (i = 0; i < n; i++)
+		csm_json_str(j, s + part[2 * i], part[2 * i + 1]);
+	csm_json_arr_end(j);
 }
 
+/*
+ * A row as a JSON object: the input's columns as strings, risk_score a
+ * number, the signals and reasons arrays, the tier and change strings.
+ */
 static void
-write_json(struct ctx *c, const struct row *r, struct csm_out *o)
+write_json(struct ctx *c, const struct row *r)
 {
+	struct csm_json *j = &c->json;
 	size_t i;
 
-	csm_out_puts(o, c->njson++ == 0 ? "[\n  {" : ",\n  {");
+	csm_json_obj_begin(j);
 	for (i = 0; i < c->nout; i++) {
-		if (i > 0)
-			csm_out_puts(o, ", ");
-		csm_out_json_str(o, c->hdr[i], c->hdrlen[i]);
-		csm_out_puts(o, ": ");
+		csm_json_keyn(j, c->hdr[i], c->hdrlen[i]);
 		if ((long)i == c->at_score)
-			csm_out_write(o, r->f[i], r->flen[i]);
+			csm_json_numtext(j, r->f[i], r->flen[i]);
 		else if ((long)i == c->at_sig)
-			write_json_list(o, r->f[i], r->part, r->nsig);
+			write_json_list(j, r->f[i], r->part, r->nsig);
 		else if ((long)i == c->at_rea)
-			write_json_list(o, r->f[i], r->part + 2 * r->nsig,
+			write_json_list(j, r->f[i], r->part + 2 * r->nsig,
 			    r->nrea);
 		else
-			csm_out_json_str(o, r->f[i], r->flen[i]);
+			csm_json_str(j, r->f[i], r->flen[i]);
 	}
-	csm_out_puts(o, "}");
+	csm_json_obj_end(j);
 }
 
 static void
 write_row(struct ctx *c, const struct row *r, struct csm_out *o)
 {
-	if (c->format == F_JSON)
-		write_json(c, r, o);
+	if (c->format == F_JSON || c->format == F_JSONL)
+		write_json(c, r);
 	else {
 		csm_out_fields(o, r->f, r->flen, c->nout);
 		csm_out_endrec(o);
@@ -730,71 +730,20 @@ risk_row(struct ctx *c, struct csm_eval *ev, struct csm_out *o)
 
 /* ---- the Markdown report ---------------------------------------------- */
 
-/* The width of s once escaped by csm_out_md, in characters. */
-static size_t
-md_width(const char *s, size_t n)
-{
-	size_t i, w = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if ((ch & 0xc0) == 0x80)
-			continue;
-		w++;
-		if (ch != '\0' && strchr("|\\`*_[]<>~", ch) != NULL)
-			w++;
-	}
-	return w;
-}
-
 static void
-pad(struct csm_out *o, size_t n)
+md_str(struct csm_out *o, const char *s)
 {
-	while (n-- > 0)
-		csm_out_write(o, " ", 1);
-}
-
-/* A table cell: escaped, padded to width, left or right aligned. */
-static void
-md_cell(struct csm_out *o, const char *s, size_t width, int right)
-{
-	size_t n = strlen(s), w = md_width(s, n);
-
-	csm_out_puts(o, "| ");
-	if (right)
-		pad(o, width > w ? width - w : 0);
-	csm_out_md(o, s, n);
-	if (!right)
-		pad(o, width > w ? width - w : 0);
-	csm_out_puts(o, " ");
-}
-
-static void
-md_rule(struct csm_out *o, size_t width, int right)
-{
-	size_t i;
-
-	csm_out_puts(o, right ? "| " : "| :");
-	for (i = 1; i < width; i++)
-		csm_out_write(o, "-", 1);
-	csm_out_puts(o, right ? ": " : " ");
-}
-
-static void
-money(int64_t cents, char *out)
-{
-	csm_fmt_cents(cents, 1, out);
+	csm_md_esc(o, s, strlen(s));
 }
 
 /* The summary: accounts and ARR per tier, over every input row. */
 static void
 md_summary(struct ctx *c, struct csm_out *o)
 {
-	size_t nt = c->rk.ntier + 1, i, k, at = 0, total = 0;
-	size_t w[3] = {4, 8, 3}, ncol = c->c_arr >= 0 ? 3 : 2;
+	struct csm_md_table t;
+	size_t nt = c->rk.ntier + 1, i, at = 0, total = 0;
 	int64_t arrat = 0, arrall = 0;
-	char (*txt)[3][64] = csm_xcalloc(nt + 1, sizeof(*txt));
+	char buf[32];
 
 	for (i = 0; i < nt; i++) {
 		total += c->count[i];
@@ -804,42 +753,34 @@ md_summary(struct ctx *c, struct csm_out *o)
 			arrat += c->arrsum[i];
 		}
 	}
-	for (i = 0; i <= nt; i++) {
-		snprintf(txt[i][0], 64, "%s", i == nt ? "total" :
-		    tier_name(&c->rk, i));
-		snprintf(txt[i][1], 64, "%zu", i == nt ? total : c->count[i]);
-		money(i == nt ? arrall : c->arrsum[i], txt[i][2]);
-		for (k = 0; k < 3; k++)
-			if (md_width(txt[i][k], strlen(txt[i][k])) > w[k])
-				w[k] = md_width(txt[i][k], strlen(txt[i][k]));
-	}
 	csm_out_printf(o, "%zu of %zu account%s at risk", at, total,
 	    total == 1 ? "" : "s");
 	if (c->c_arr >= 0) {
-		char a[64], b[64];
+		char a[32], b[32];
 
-		money(arrat, a);
-		money(arrall, b);
+		csm_fmt_cents(arrat, 1, a);
+		csm_fmt_cents(arrall, 1, b);
 		csm_out_printf(o, ", %s of %s ARR", a, b);
 	}
 	csm_out_puts(o, ".\n\n");
-	md_cell(o, "Tier", w[0], 0);
-	md_cell(o, "Accounts", w[1], 1);
-	if (ncol == 3)
-		md_cell(o, "ARR", w[2], 1);
-	csm_out_puts(o, "|\n");
-	for (k = 0; k < ncol; k++)
-		md_rule(o, w[k], k > 0);
-	csm_out_puts(o, "|\n");
+	csm_md_table_init(&t, o, CSM_MD_PAD);
+	csm_md_table_col(&t, "Tier", 0);
+	csm_md_table_col(&t, "Accounts", 1);
+	if (c->c_arr >= 0)
+		csm_md_table_col(&t, "ARR", 1);
 	for (i = 0; i <= nt; i++) {
-		for (k = 0; k < ncol; k++)
-			md_cell(o, txt[i][k], w[k], k > 0);
-		csm_out_puts(o, "|\n");
+		csm_md_table_cells(&t, i == nt ? "total" : tier_name(&c->rk, i));
+		csm_md_table_cellf(&t, "%zu", i == nt ? total : c->count[i]);
+		if (c->c_arr >= 0) {
+			csm_fmt_cents(i == nt ? arrall : c->arrsum[i], 1, buf);
+			csm_md_table_cells(&t, buf);
+		}
+		csm_md_table_row(&t);
 	}
+	csm_md_table_end(&t);
 	if (c->min_tier < c->rk.ntier)
 		csm_out_printf(o, "\nListed below: the accounts at %s or above.\n",
 		    tier_name(&c->rk, c->min_tier));
-	free(txt);
 }
 
 /* "**Name** (ID)", or the ID alone, or the name alone. */
@@ -848,16 +789,16 @@ md_account(const char *name, const char *id, struct csm_out *o)
 {
 	if (name != NULL && *name != '\0') {
 		csm_out_puts(o, "**");
-		csm_out_md(o, name, strlen(name));
+		csm_md_esc(o, name, strlen(name));
 		csm_out_puts(o, "**");
 		if (id != NULL && *id != '\0') {
 			csm_out_puts(o, " (");
-			csm_out_md(o, id, strlen(id));
+			csm_md_esc(o, id, strlen(id));
 			csm_out_puts(o, ")");
 		}
 	} else if (id != NULL && *id != '\0') {
 		csm_out_puts(o, "**");
-		csm_out_md(o, id, strlen(id));
+		csm_md_esc(o, id, strlen(id));
 		csm_out_puts(o, "**");
 	} else
 		csm_out_puts(o, "**(no name)**");
@@ -917,14 +858,12 @@ md_changes(struct ctx *c, struct csm_out *o)
 				if (e >= 0) {
 					struct prev *pv = c->prev.ent[e].val;
 
-					csm_out_md(o, tier_name(&c->rk,
-					    pv->tier), strlen(tier_name(&c->rk,
-					    pv->tier)));
+					md_str(o, tier_name(&c->rk,
+					    pv->tier));
 					csm_out_puts(o, " to ");
 				}
 			}
-			csm_out_md(o, tier_name(&c->rk, r->tier),
-			    strlen(tier_name(&c->rk, r->tier)));
+			md_str(o, tier_name(&c->rk, r->tier));
 			csm_out_puts(o, "\n");
 		}
 	}
@@ -939,8 +878,7 @@ md_changes(struct ctx *c, struct csm_out *o)
 		csm_out_puts(o, "- ");
 		md_account(pv->name, c->prev.ent[i].key, o);
 		csm_out_puts(o, ": was ");
-		csm_out_md(o, tier_name(&c->rk, pv->tier),
-		    strlen(tier_name(&c->rk, pv->tier)));
+		md_str(o, tier_name(&c->rk, pv->tier));
 		csm_out_puts(o, pv->now == c->rk.ntier ? ", now none\n" :
 		    ", no longer in the input\n");
 	}
@@ -958,12 +896,12 @@ md_item(struct ctx *c, const struct row *r, struct csm_out *o)
 	csm_out_puts(o, "- ");
 	md_account(field(r, c->c_name), field(r, c->c_id), o);
 	csm_out_puts(o, ": ");
-	csm_out_md(o, tn, strlen(tn));
+	md_str(o, tn);
 	csm_out_puts(o, ", score ");
 	csm_out_puts(o, r->f[c->at_score]);
 	if (c->c_arr >= 0) {
 		if (r->has_arr) {
-			money(r->arr, buf);
+			csm_fmt_cents(r->arr, 1, buf);
 			csm_out_printf(o, ", ARR %s", buf);
 		} else
 			csm_out_puts(o, ", ARR n/a");
@@ -976,7 +914,7 @@ md_item(struct ctx *c, const struct row *r, struct csm_out *o)
 			csm_out_puts(o, ", renewal n/a");
 		else {
 			csm_out_puts(o, ", renewal ");
-			csm_out_md(o, rd, n);
+			csm_md_esc(o, rd, n);
 			if (csm_parse_date(rd, n, c->cfg->date_format,
 			    &days) == CSM_OK) {
 				days -= c->today;
@@ -998,7 +936,7 @@ md_item(struct ctx *c, const struct row *r, struct csm_out *o)
 		const size_t *p = r->part + 2 * (r->nsig + i);
 
 		csm_out_puts(o, "  - ");
-		csm_out_md(o, r->f[c->at_rea] + p[0], p[1]);
+		csm_md_esc(o, r->f[c->at_rea] + p[0], p[1]);
 		csm_out_puts(o, "\n");
 	}
 }
@@ -1046,7 +984,7 @@ md_owners(struct ctx *c, struct csm_out *o)
 		if (own == 0)
 			csm_out_puts(o, "No owner");
 		else
-			csm_out_md(o, ow, own);
+			csm_md_esc(o, ow, own);
 		csm_out_puts(o, "\n\n");
 		for (j = i; j < c->nheld; j++)
 			if (!done[j] && c->held[j].tier < c->rk.ntier &&
@@ -1131,16 +1069,11 @@ setup(struct ctx *c)
 static int
 format_arg(const char *arg)
 {
-	if (strcmp(arg, "csv") == 0)
-		return F_CSV;
-	if (strcmp(arg, "tsv") == 0)
-		return F_TSV;
-	if (strcmp(arg, "md") == 0)
-		return F_MD;
-	if (strcmp(arg, "json") == 0)
-		return F_JSON;
-	csm_usage_error(usage_text, "-f: '%s' is not a format (csv, tsv, md, "
-	    "json)", arg);
+	static const char *const names[] = {"csv", "tsv", "md", "json",
+		"jsonl", NULL};
+	static const int fmts[] = {F_CSV, F_TSV, F_MD, F_JSON, F_JSONL};
+
+	return fmts[csm_cli_format(usage_text, arg, names)];
 }
 
 int
@@ -1239,6 +1172,10 @@ main(int argc, char *argv[])
 	    t.delim;
 	if (c.format == F_CSV || c.format == F_TSV || c.format == F_DELIM)
 		write_header(&c, &o);
+	csm_json_init(&c.json, &o, c.format == F_JSONL ? CSM_JSON_LINES :
+	    CSM_JSON_DOC, 1);
+	if (c.format == F_JSON)
+		csm_json_arr_begin(&c.json);
 
 	csm_eval_init(&ev);
 	ev.rec = &t;
@@ -1257,7 +1194,9 @@ main(int argc, char *argv[])
 		for (i = 0; i < c.nheld; i++)
 			write_row(&c, &c.held[i], &o);
 	if (c.format == F_JSON)
-		csm_out_puts(&o, c.njson == 0 ? "[]\n" : "\n]\n");
+		csm_json_arr_end(&c.json);
+	if (c.format == F_JSON || c.format == F_JSONL)
+		csm_json_finish(&c.json);
 
 	csm_out_close(&o);
 	csm_eval_release(&ev);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csm.h"
 
@@ -127,4 +128,19 @@ csm_cli_config(const struct csm_cli *cli, struct csm_cfg *cfg)
 	csm_out_close(&o);
 	csm_cfg_release(cfg);
 	exit(EX_OK);
+}
+
+int
+csm_cli_format(const char *usage, const char *arg, const char *const *names)
+{
+	struct csm_buf b;
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcasecmp(names[i], arg) == 0)
+			return i;
+	csm_buf_init(&b);
+	for (i = 0; names[i] != NULL; i++)
+		csm_buf_printf(&b, "%s%s", i > 0 ? ", " : "", names[i]);
+	csm_usage_error(usage, "--format: '%s' is not one of %s", arg, b.s);
 }
