@@ -638,9 +638,30 @@ move_text(const struct metric *m, const struct mres *r, struct csm_buf *b)
 	csm_buf_addc(b, ')');
 }
 
+/*
+ * Whether x can be written in the metric's machine format: finite, and
+ * still finite as a percent (x 100) for a percent metric.
+ */
+static int
+writable(int format, double x)
+{
+	return isfinite(x) && (format != M_PERCENT || isfinite(x * 100));
+}
+
+/* Says that a change cannot be computed; returns 0, its new has flag. */
+static int
+out_of_range(const struct acct *a, const struct metric *m, const char *what,
+    const struct mres *r)
+{
+	csm_warn("account '%s', metric '%s': the %s from %g to %g is out of "
+	    "range, shown as n/a", csm_q(a->id, strlen(a->id)), m->name, what,
+	    r->prev, r->cur);
+	return 0;
+}
+
 static void
-metric_result(const struct metric *m, size_t i, const struct prow *prev,
-    const struct prow *cur, struct mres *r)
+metric_result(const struct acct *a, const struct metric *m, size_t i,
+    const struct prow *prev, const struct prow *cur, struct mres *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->hc = (cur->has[i] & HAS_V) != 0;
@@ -659,6 +680,14 @@ metric_result(const struct metric *m, size_t i, const struct prow *prev,
 			r->pct = r->change / fabs(r->prev);
 		}
 	}
+	/* 1e308 then -1e308: a change no double holds is not made up */
+	if (r->hch && !writable(m->format, r->change))
+		r->hch = r->hpct = out_of_range(a, m, "change", r);
+	else if (r->hpct && !writable(M_PERCENT, r->pct))
+		r->hpct = out_of_range(a, m, "percent change", r);
+	r->hp = r->hp && writable(m->format, r->prev);
+	r->hc = r->hc && writable(m->format, r->cur);
+	r->ht = r->ht && writable(m->format, r->tgt);
 	r->status = ST_NONE;
 	if (r->hc && r->ht)
 		r->status = (m->lower ? r->cur <= r->tgt : r->cur >= r->tgt) ?
@@ -696,7 +725,7 @@ build_report(struct report *rep, const struct qbr *q, const struct acct *a,
 		struct mres *r = &rep->mr[i];
 		int up, down;
 
-		metric_result(m, i, rep->prev, rep->cur, r);
+		metric_result(a, m, i, rep->prev, rep->cur, r);
 		up = moved(m, r, q->hl, 1);
 		down = moved(m, r, q->hl, 0);
 		if (r->status == ST_MET || up) {
@@ -801,16 +830,31 @@ series(const struct report *rep, size_t i, int targets, double *v,
 	}
 }
 
-/* A raw number for CSV: up to 6 decimals, no trailing zeros. */
+/*
+ * A metric's number as CSV, TSV and JSON write it (SPEC 8.3): a percent
+ * as a percent number with two decimals (0.05 -> 5.00), money with two
+ * decimals, others with up to 6 decimals and no trailing zeros; empty
+ * when missing.
+ */
 static void
-field_num(struct csm_out *o, int has, double x)
+machine(int format, int has, double x, char *out)
+{
+	if (!has)
+		out[0] = '\0';
+	else if (format == M_PERCENT)
+		csm_fmt_num(x * 100, 2, out);
+	else if (format == M_MONEY)
+		csm_fmt_num(x, 2, out);
+	else
+		csm_fmt_real(x, 6, out);
+}
+
+static void
+field_num(struct csm_out *o, int format, int has, double x)
 {
 	char tmp[64];
 
-	if (!has)
-		tmp[0] = '\0';
-	else
-		csm_fmt_real(x, 6, tmp);
+	machine(format, has, x, tmp);
 	csm_out_field(o, tmp, strlen(tmp));
 }
 
@@ -842,11 +886,11 @@ csv_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 		csm_out_field(o, per, strlen(per));
 		csm_out_field(o, m->name, strlen(m->name));
 		csm_out_field(o, m->label, strlen(m->label));
-		field_num(o, r->hp, r->prev);
-		field_num(o, r->hc, r->cur);
-		field_num(o, r->hch, r->change);
-		field_num(o, r->hpct, r->pct);
-		field_num(o, r->ht, r->tgt);
+		field_num(o, m->format, r->hp, r->prev);
+		field_num(o, m->format, r->hc, r->cur);
+		field_num(o, m->format, r->hch, r->change);
+		field_num(o, M_PERCENT, r->hpct, r->pct);
+		field_num(o, m->format, r->ht, r->tgt);
 		csm_out_field(o, status_names[r->status],
 		    strlen(status_names[r->status]));
 		csm_out_endrec(o);
@@ -854,13 +898,13 @@ csv_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 }
 
 static void
-json_real(struct csm_json *j, const char *key, int has, double x)
+json_num(struct csm_json *j, const char *key, int format, int has, double x)
 {
+	char tmp[64];
+
+	machine(format, has, x, tmp);
 	csm_json_key(j, key);
-	if (has)
-		csm_json_real(j, x, 6);
-	else
-		csm_json_null(j);
+	csm_json_numtext(j, tmp, strlen(tmp));
 }
 
 static void
@@ -903,19 +947,27 @@ json_account(struct csm_json *j, const struct ctx *c,
 		csm_json_strz(j, m->name);
 		csm_json_key(j, "label");
 		csm_json_strz(j, m->label);
-		json_real(j, "previous", r->hp, r->prev);
-		json_real(j, "current", r->hc, r->cur);
-		json_real(j, "change", r->hch, r->change);
-		json_real(j, "pct_change", r->hpct, r->pct);
-		json_real(j, "target", r->ht, r->tgt);
+		json_num(j, "previous", m->format, r->hp, r->prev);
+		json_num(j, "current", m->format, r->hc, r->cur);
+		json_num(j, "change", m->format, r->hch, r->change);
+		json_num(j, "pct_change", M_PERCENT, r->hpct, r->pct);
+		json_num(j, "target", m->format, r->ht, r->tgt);
 		csm_json_key(j, "status");
 		csm_json_strz(j, status_names[r->status]);
 		csm_json_obj_end(j);
 	}
 	csm_json_arr_end(j);
-	json_real(j, "value", rep->has_value, (double)rep->value / 100);
-	json_real(j, "cost", rep->has_cost, (double)rep->cost / 100);
-	json_real(j, "roi", rep->has_roi, rep->roi);
+	csm_json_key(j, "value");
+	if (rep->has_value)
+		csm_json_cents(j, rep->value);
+	else
+		csm_json_null(j);
+	csm_json_key(j, "cost");
+	if (rep->has_cost)
+		csm_json_cents(j, rep->cost);
+	else
+		csm_json_null(j);
+	json_num(j, "roi", M_NUMBER, rep->has_roi, rep->roi);
 	json_strs(j, "highlights", &rep->hl);
 	json_strs(j, "gaps", &rep->gap);
 	json_strs(j, "focus", &rep->focus);

@@ -547,8 +547,9 @@ void csm_fmt_value(const struct csm_val *v, const char *fmt,
 /*
  * Formats x for machines into out (at least 64 bytes): up to maxdigits
  * decimals, trailing zeros dropped (0.180556, 12, 0.5), never "-0"; a
- * value too large for that in exponent form (1e+308).  A value that is not
- * finite gives the empty string: missing.
+ * value too large for that in exponent form, with the fewest digits that
+ * read back as x (1e+300, not 1.0000000000000001e+300).  A value that is
+ * not finite gives the empty string: missing.
  */
 void csm_fmt_real(double x, int maxdigits, char *out);
 /*

@@ -269,6 +269,8 @@ csm_json_num(struct csm_json *j, double x, int digits)
 		return;
 	}
 	csm_fmt_num(x, digits, tmp);
+	if (strchr(tmp, 'e') != NULL)
+		csm_fmt_real(x, digits, tmp);	/* the shortest exponent form */
 	raw_number(j, tmp, strlen(tmp));
 }
 

@@ -168,6 +168,26 @@ csm_tmpl_free(struct csm_tmpl *t)
 	free(t);
 }
 
+/*
+ * Rewrites a number csm_fmt_num gave in exponent form (%.17g:
+ * 1.0000000000000001e+300) with the fewest digits that read back as the
+ * same double (1e+300).
+ */
+static void
+shortest(double x, char *out)
+{
+	int prec;
+
+	if (strchr(out, 'e') == NULL)
+		return;
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(out, 64, "%.*g", prec, x);
+		if (strtod(out, NULL) == x)
+			return;
+	}
+	snprintf(out, 64, "%.17g", x);
+}
+
 void
 csm_fmt_real(double x, int maxdigits, char *out)
 {
@@ -178,6 +198,7 @@ csm_fmt_real(double x, int maxdigits, char *out)
 		return;
 	}
 	csm_fmt_num(x, maxdigits, out);
+	shortest(x, out);
 	if (strchr(out, 'e') == NULL && strchr(out, '.') != NULL) {
 		n = strlen(out);
 		while (out[n - 1] == '0')
@@ -198,6 +219,8 @@ csm_fmt_grouped(double x, int digits, struct csm_buf *b)
 	size_t i, intlen;
 
 	csm_fmt_num(x, digits, tmp);
+	if (isfinite(x))
+		shortest(x, tmp);
 	if (strchr(tmp, 'e') != NULL || !isfinite(x)) {
 		/* 1e+308 stays as it is: no separators in an exponent */
 		csm_buf_adds(b, isfinite(x) ? tmp : "n/a");

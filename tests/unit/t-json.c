@@ -177,6 +177,7 @@ test_numbers(void)
 	csm_json_num(&j, -INFINITY, 2);
 	csm_json_real(&j, NAN, 6);
 	csm_json_num(&j, 1e308, 2);		/* too long for %f: exponent */
+	csm_json_num(&j, -1e300, 2);		/* the shortest that reads back */
 	csm_json_int(&j, -9007199254740993LL);
 	csm_json_cents(&j, -123405);		/* -1234.05 */
 	csm_json_cents(&j, 7);			/* 0.07 */
@@ -189,7 +190,7 @@ test_numbers(void)
 	csm_json_finish(&j);
 	s = tcap_read(&c, NULL);
 	T_EQ_STR(s, "[5.00, 0.13, 0.00, 1235, 0.180556, 12.5, 0, 40, null, "
-	    "null, null, 1e+308, -9007199254740993, -1234.05, 0.07, 84.83, "
+	    "null, null, 1e+308, -1e+300, -9007199254740993, -1234.05, 0.07, 84.83, "
 	    "null, 1e+308, false, null]\n");
 	free(s);
 }

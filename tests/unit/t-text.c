@@ -119,6 +119,8 @@ test_number_formats(void)
 	/* exponent form has no separators (it was "1e+,308") */
 	T_EQ_STR(grouped(1e308, 0), "1e+308");
 	T_EQ_STR(grouped(-1e308, 0), "-1e+308");
+	T_EQ_STR(grouped(1e300, 0), "1e+300");	/* not 1.0000000000000001e+300 */
+	T_EQ_STR(grouped(-1.7976931348623157e308, 0), "-1.7976931348623157e+308");
 	T_EQ_STR(grouped(HUGE_VAL, 0), "n/a");
 	T_EQ_STR(grouped(NAN, 0), "n/a");
 
@@ -128,6 +130,8 @@ test_number_formats(void)
 	T_EQ_STR(real(-0.0000001, 6), "0");
 	T_EQ_STR(real(2.50, 2), "2.5");
 	T_EQ_STR(real(1e308, 6), "1e+308");
+	T_EQ_STR(real(1e300, 6), "1e+300");
+	T_EQ_STR(real(2.5e299, 2), "2.5e+299");
 	T_EQ_STR(real(-HUGE_VAL, 6), "");
 	T_EQ_STR(real(NAN, 2), "");
 }
