@@ -941,11 +941,30 @@ md_item(struct ctx *c, const struct row *r, struct csm_out *o)
 	}
 }
 
-static int
-same_owner(const struct row *a, const struct row *b, long at)
+/*
+ * The owner of a row, trimmed (owner names typed by people: "Bob " is
+ * Bob); a missing one (empty, NA, none...) is the empty string.
+ */
+static void
+owner_of(const struct ctx *c, const struct row *r, const char **s,
+    size_t *n)
 {
-	return a->flen[at] == b->flen[at] &&
-	    memcmp(a->f[at], b->f[at], a->flen[at]) == 0;
+	*s = r->f[c->c_owner];
+	*n = r->flen[c->c_owner];
+	csm_trim(s, n);
+	if (csm_is_missing(*s, *n))
+		*n = 0;
+}
+
+static int
+same_owner(const struct ctx *c, const struct row *a, const struct row *b)
+{
+	const char *sa, *sb;
+	size_t na, nb;
+
+	owner_of(c, a, &sa, &na);
+	owner_of(c, b, &sb, &nb);
+	return na == nb && memcmp(sa, sb, na) == 0;
 }
 
 /* The accounts at risk, per owner (owners ordered by their worst account). */
@@ -977,9 +996,7 @@ md_owners(struct ctx *c, struct csm_out *o)
 
 		if (done[i] || r->tier >= c->rk.ntier)
 			continue;
-		ow = r->f[c->c_owner];
-		own = r->flen[c->c_owner];
-		csm_trim(&ow, &own);
+		owner_of(c, r, &ow, &own);
 		csm_out_puts(o, "\n## ");
 		if (own == 0)
 			csm_out_puts(o, "No owner");
@@ -988,7 +1005,7 @@ md_owners(struct ctx *c, struct csm_out *o)
 		csm_out_puts(o, "\n\n");
 		for (j = i; j < c->nheld; j++)
 			if (!done[j] && c->held[j].tier < c->rk.ntier &&
-			    same_owner(r, &c->held[j], c->c_owner)) {
+			    same_owner(c, r, &c->held[j])) {
 				done[j] = 1;
 				md_item(c, &c->held[j], o);
 			}
