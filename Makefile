@@ -8,7 +8,8 @@
 #   make valgrind     the command-line tests under valgrind
 #   make asan         only the sanitizer run of the tests
 #   make bench        scripts/bench (never part of check)
-#   make fuzz         libFuzzer on every parser (clang; see tests/fuzz/fuzz.mk);
+#   make fuzz         libFuzzer on every parser and the report renderers
+#                     (clang; see tests/fuzz/fuzz.mk);
 #                     check runs each seed corpus once (fuzz-regress)
 
 PREFIX   = /usr/local
