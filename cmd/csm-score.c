@@ -22,9 +22,9 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-score [-htV] [-c config] [-d delim] [--as-of date] "
-    "[--explain]\n"
-    "                 [--ragged error|pad|skip] [--dump-config] [file ...]\n";
+    "usage: csm-score [-htV] [-c config] [-d delim] [-f csv|tsv|json|jsonl]\n"
+    "                 [--as-of date] [--explain] [--ragged error|pad|skip]\n"
+    "                 [--dump-config] [file ...]\n";
 
 static const char help_text[] =
     "Append health_score and health_band to every row of a CSV or TSV.\n"
@@ -32,6 +32,8 @@ static const char help_text[] =
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
+    "  -f, --format F        csv, tsv, json or jsonl (JSON Lines; default: the\n"
+    "                        input's delimiter)\n"
     "      --explain         also append health_<component> and health_missing\n"
     "      --as-of DATE      today's date for days_since/days_until (YYYY-MM-DD)\n"
     CSM_CLI_HELP_SHARED
@@ -41,6 +43,11 @@ static const char help_text[] =
     "74 I/O error, 78 config error.  See csm-score(1) and csm.yaml(5).\n";
 
 enum { OPT_EXPLAIN = CSM_OPT_TOOL };
+
+enum format { F_DELIM, F_CSV, F_TSV, F_JSON, F_JSONL };
+
+/* How JSON writes an output column: the input's text, or a typed value. */
+enum ctype { C_TEXT, C_NUM, C_BAND, C_LIST };
 
 enum mapping { PLAIN, POINTS, STEPS, MAP };
 
@@ -77,6 +84,14 @@ struct layout {
 	char (*text)[64];	/* storage for the computed fields */
 	char *missing_text;
 	size_t missing_cap;
+	/* JSON: each output column's name and type */
+	int format;		/* enum format */
+	char **name;		/* borrowed from the table, or extra */
+	size_t *namelen;
+	unsigned char *type;	/* enum ctype */
+	char **extra;		/* the appended names, owned */
+	size_t nextra;
+	struct csm_json json;
 };
 
 static void
@@ -294,39 +309,80 @@ write_header(struct csm_out *o, const struct csm_tbl *t, char **extra,
 	csm_out_endrec(o);
 }
 
+/* The names and JSON types of the output columns; header for CSV/TSV. */
+static void
+columns(struct layout *ly, const struct score *sc, const struct csm_tbl *t,
+    struct csm_out *o)
+{
+	size_t i;
+
+	ly->name = csm_xcalloc(ly->nout, sizeof(*ly->name));
+	ly->namelen = csm_xcalloc(ly->nout, sizeof(*ly->namelen));
+	ly->type = csm_xcalloc(ly->nout, 1);
+	for (i = 0; i < t->ncols; i++) {
+		ly->name[i] = t->hdr[i];
+		ly->namelen[i] = t->hdrlen[i];
+	}
+	for (i = 0; i < ly->nextra; i++) {
+		ly->name[t->ncols + i] = ly->extra[i];
+		ly->namelen[t->ncols + i] = strlen(ly->extra[i]);
+	}
+	ly->type[ly->score] = C_NUM;
+	ly->type[ly->band] = C_BAND;
+	for (i = 0; ly->sub != NULL && i < sc->ncomp; i++)
+		ly->type[ly->sub[i]] = C_NUM;
+	if (ly->missing >= 0)
+		ly->type[ly->missing] = C_LIST;
+	if (ly->format == F_JSON || ly->format == F_JSONL) {
+		csm_json_init(&ly->json, o, ly->format == F_JSON ?
+		    CSM_JSON_DOC : CSM_JSON_LINES, 1);
+		if (ly->format == F_JSON)
+			csm_json_arr_begin(&ly->json);
+	} else
+		write_header(o, t, ly->extra, ly->nextra);
+}
+
 static void
 setup(struct layout *ly, const struct score *sc, const struct csm_tbl *t,
-    const struct csm_cols *cols, int explain, struct csm_out *o)
+    const struct csm_cols *cols, int explain, int format, struct csm_out *o)
 {
-	char **extra = NULL, name[256];
-	size_t nextra = 0, i;
+	char name[256];
+	size_t i;
 
 	memset(ly, 0, sizeof(*ly));
-	ly->score = place(cols, "health_score", &extra, &nextra);
-	ly->band = place(cols, "health_band", &extra, &nextra);
+	ly->format = format;
+	ly->score = place(cols, "health_score", &ly->extra, &ly->nextra);
+	ly->band = place(cols, "health_band", &ly->extra, &ly->nextra);
 	ly->missing = -1;
 	if (explain) {
 		ly->sub = csm_xcalloc(sc->ncomp, sizeof(*ly->sub));
 		for (i = 0; i < sc->ncomp; i++) {
 			snprintf(name, sizeof(name), "health_%s",
 			    sc->comp[i].name);
-			ly->sub[i] = place(cols, name, &extra, &nextra);
+			ly->sub[i] = place(cols, name, &ly->extra,
+			    &ly->nextra);
 		}
-		ly->missing = place(cols, "health_missing", &extra, &nextra);
+		ly->missing = place(cols, "health_missing", &ly->extra,
+		    &ly->nextra);
 	}
-	ly->nout = t->ncols + nextra;
+	ly->nout = t->ncols + ly->nextra;
 	ly->f = csm_xcalloc(ly->nout, sizeof(*ly->f));
 	ly->flen = csm_xcalloc(ly->nout, sizeof(*ly->flen));
 	ly->text = csm_xcalloc(sc->ncomp + 2, sizeof(*ly->text));
-	write_header(o, t, extra, nextra);
-	for (i = 0; i < nextra; i++)
-		free(extra[i]);
-	free(extra);
+	columns(ly, sc, t, o);
 }
 
 static void
 free_layout(struct layout *ly)
 {
+	size_t i;
+
+	for (i = 0; i < ly->nextra; i++)
+		free(ly->extra[i]);
+	free(ly->extra);
+	free(ly->name);
+	free(ly->namelen);
+	free(ly->type);
 	free(ly->sub);
 	free(ly->f);
 	free(ly->flen);
@@ -356,6 +412,63 @@ add_missing(struct layout *ly, size_t *len, const char *name)
 	memcpy(ly->missing_text + *len, name, n);
 	*len += n;
 	ly->missing_text[*len] = '\0';
+}
+
+/* health_missing as a JSON array: the names between its ';'. */
+static void
+json_list(struct csm_json *j, const char *s, size_t n)
+{
+	const char *semi;
+
+	csm_json_arr_begin(j);
+	while (n > 0) {
+		semi = memchr(s, ';', n);
+		csm_json_str(j, s, semi ? (size_t)(semi - s) : n);
+		if (semi == NULL)
+			break;
+		n -= (size_t)(semi - s) + 1;
+		s = semi + 1;
+	}
+	csm_json_arr_end(j);
+}
+
+/*
+ * Writes the output record: CSV or TSV as it is; in JSON an object whose
+ * input columns are strings holding their text exactly and whose
+ * appended ones are typed (a missing score or band is null).
+ */
+static void
+write_row(struct layout *ly, struct csm_out *o)
+{
+	struct csm_json *j = &ly->json;
+	size_t i;
+
+	if (ly->format != F_JSON && ly->format != F_JSONL) {
+		csm_out_fields(o, ly->f, ly->flen, ly->nout);
+		csm_out_endrec(o);
+		return;
+	}
+	csm_json_obj_begin(j);
+	for (i = 0; i < ly->nout; i++) {
+		csm_json_keyn(j, ly->name[i], ly->namelen[i]);
+		switch (ly->type[i]) {
+		case C_NUM:
+			csm_json_numtext(j, ly->f[i], ly->flen[i]);
+			break;
+		case C_BAND:
+			if (ly->flen[i] == 0)
+				csm_json_null(j);
+			else
+				csm_json_str(j, ly->f[i], ly->flen[i]);
+			break;
+		case C_LIST:
+			json_list(j, ly->f[i], ly->flen[i]);
+			break;
+		default:
+			csm_json_str(j, ly->f[i], ly->flen[i]);
+		}
+	}
+	csm_json_obj_end(j);
 }
 
 static const char *
@@ -420,8 +533,7 @@ score_row(const struct score *sc, struct layout *ly, struct csm_eval *ev,
 	if (ly->missing >= 0)
 		set_field(ly, ly->missing, ly->missing_text ?
 		    ly->missing_text : scoretext + strlen(scoretext), mlen);
-	csm_out_fields(o, ly->f, ly->flen, ly->nout);
-	csm_out_endrec(o);
+	write_row(ly, o);
 }
 
 int
@@ -429,9 +541,12 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		CSM_CLI_LONGOPTS,
+		{"format", 1, NULL, 'f'},
 		{"explain", 0, NULL, OPT_EXPLAIN},
 		{NULL, 0, NULL, 0}
 	};
+	static const char *const fmt_names[] = {"csv", "tsv", "json",
+		"jsonl", NULL};
 	struct csm_cli cli;
 	struct csm_cfg cfg;
 	struct csm_tbl t;
@@ -440,16 +555,20 @@ main(int argc, char *argv[])
 	struct csm_out o;
 	struct score sc;
 	struct layout ly;
-	int ch, explain = 0;
+	int ch, explain = 0, format = F_DELIM;
 	size_t i;
 
 	csm_setprogname(argv[0]);
 	csm_cli_init(&cli);
-	while ((ch = getopt_long(argc, argv, CSM_CLI_SHORTOPTS, longopts,
+	while ((ch = getopt_long(argc, argv, CSM_CLI_SHORTOPTS "f:", longopts,
 	    NULL)) != -1) {
 		if (csm_cli_opt(&cli, ch, optarg))
 			continue;
 		switch (ch) {
+		case 'f':
+			format = F_CSV + csm_cli_format(usage_text, optarg,
+			    fmt_names);
+			break;
 		case OPT_EXPLAIN:
 			explain = 1;
 			break;
@@ -469,8 +588,8 @@ main(int argc, char *argv[])
 	csm_cols_init(&cols, &t, cfg.columns);
 	for (i = 0; i < sc.ncomp; i++)
 		csm_cfg_bind(sc.comp[i].value, sc.comp[i].value_node, &cols);
-	o.delim = t.delim;
-	setup(&ly, &sc, &t, &cols, explain, &o);
+	o.delim = format == F_CSV ? ',' : format == F_TSV ? '\t' : t.delim;
+	setup(&ly, &sc, &t, &cols, explain, format, &o);
 
 	csm_eval_init(&ev);
 	ev.rec = &t;
@@ -480,6 +599,10 @@ main(int argc, char *argv[])
 	ev.badval = cfg.badval;
 	while (csm_tbl_next(&t))
 		score_row(&sc, &ly, &ev, &o);
+	if (format == F_JSON)
+		csm_json_arr_end(&ly.json);
+	if (format == F_JSON || format == F_JSONL)
+		csm_json_finish(&ly.json);
 
 	csm_out_close(&o);
 	csm_eval_release(&ev);
