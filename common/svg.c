@@ -205,21 +205,32 @@ nice_step(double span)
 	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
 }
 
-/* The label of a tick: v with as many decimals as the step needs. */
+/*
+ * The label of a tick: v with as many decimals as the step needs and
+ * thousands separators (1,250,000; 0.25); past 10^15, in exponent form with
+ * as many digits as tell the ticks apart (1.6e+308).
+ */
 static void
-tick_label(double v, double step, const char *unit, struct csm_buf *b)
+tick_label(double v, double step, double maxabs, const char *unit,
+    struct csm_buf *b)
 {
 	char tmp[64];
 	double m;
-	int digits;
+	int digits, prec;
 
-	for (digits = 0; digits < 6; digits++) {
-		m = step * pow(10, digits);
-		if (fabs(m - csm_round(m, 0)) <= 1e-6 * fmax(1, m))
-			break;
+	if (maxabs >= 1e15) {
+		prec = (int)ceil(log10(maxabs / step)) + 1;
+		prec = prec < 1 ? 1 : prec > 15 ? 15 : prec;
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+		csm_buf_adds(b, tmp);
+	} else {
+		for (digits = 0; digits < 6; digits++) {
+			m = step * pow(10, digits);
+			if (fabs(m - csm_round(m, 0)) <= 1e-6 * fmax(1, m))
+				break;
+		}
+		csm_fmt_grouped(v, digits, b);
 	}
-	csm_fmt_num(v, digits, tmp);
-	csm_buf_adds(b, tmp);
 	if (unit != NULL)
 		csm_buf_adds(b, unit);
 }
@@ -229,7 +240,7 @@ csm_svg_chart(struct csm_out *o, const struct csm_chart *c)
 {
 	const double w = c->width > 0 ? c->width : 640,
 	    h = c->height > 0 ? c->height : 280;
-	const double left = 64, right = w - 16, top = 40, bottom = h - 36;
+	const double left = 64, right = w - 28, top = 40, bottom = h - 36;
 	double lo = 0, hi = 0, s, step, t0 = 0, dn, t, y, x, lx;
 	struct csm_buf b;
 	size_t i, k, every, nt;
@@ -283,7 +294,8 @@ csm_svg_chart(struct csm_out *o, const struct csm_chart *c)
 			continue;
 		csm_buf_reset(&b);
 		tick_label(fabs(t) < step * 1e-9 ? 0 : t / s, step / s,
-		    c->unit, &b);
+		    fmax(fabs(t0), fabs(t0 + (double)nt * step)) / s, c->unit,
+		    &b);
 		csm_out_printf(o, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" "
 		    "fill=\"#64748b\" text-anchor=\"end\">", left - 6, y + 4);
 		csm_html_esc(o, b.s, b.len);

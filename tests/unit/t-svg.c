@@ -219,7 +219,8 @@ chart(const struct csm_chart *ch)
 static void
 test_chart(void)
 {
-	static const double nrr[] = {100, 105, 98}, grr[] = {90, 92, 95};
+	static const double nrr[] = {100, 105, 98}, grr[] = {90, 92, 95},
+	    money[] = {0, 1250000, 1300000}, extreme[] = {1e308, -1e308, 5};
 	static const unsigned char grr_has[] = {1, 0, 1};
 	static const char *const x[] = {"2026-01", "2026-02", "2026-03"};
 	struct csm_line ln[2] = {{"NRR", nrr, NULL}, {"GRR <net>", grr,
@@ -241,7 +242,7 @@ test_chart(void)
 	 */
 	T_OK(strncmp(s, "<svg viewBox=\"0 0 640 280\" role=\"img\" "
 	    "aria-label=\"NRR &amp; GRR\"", 64) == 0);
-	T_OK(strstr(s, "y1=\"244.0\" x2=\"624\" y2=\"244.0\" "
+	T_OK(strstr(s, "y1=\"244.0\" x2=\"612\" y2=\"244.0\" "
 	    "stroke=\"#94a3b8\"/>\n<text x=\"58\" y=\"248.0\" font-size=\"11\" "
 	    "fill=\"#64748b\" text-anchor=\"end\">90%</text>") != NULL);
 	T_OK(strstr(s, ">95%</text>") != NULL);
@@ -249,13 +250,13 @@ test_chart(void)
 	    "text-anchor=\"end\">100%</text>") != NULL);
 	T_OK(strstr(s, "y=\"44.0\" font-size=\"11\" fill=\"#64748b\" "
 	    "text-anchor=\"end\">105%</text>") != NULL);
-	/* x labels at 64, 344 and 624 */
-	T_OK(strstr(s, "<text x=\"344.0\" y=\"262\" font-size=\"11\" "
+	/* x labels at 64, 338 and 612 (640 less a margin of 28) */
+	T_OK(strstr(s, "<text x=\"338.0\" y=\"262\" font-size=\"11\" "
 	    "fill=\"#64748b\" text-anchor=\"middle\">2026-02</text>") != NULL);
 	/* NRR: 100 -> y 108, 105 -> 40, 98 -> 135.2; GRR breaks at the
 	 * missing value: two moves, no line */
-	T_OK(strstr(s, "d=\"M64.0 108.0 L344.0 40.0 L624.0 135.2\"") != NULL);
-	T_OK(strstr(s, "d=\"M64.0 244.0M624.0 176.0\"") != NULL);
+	T_OK(strstr(s, "d=\"M64.0 108.0 L338.0 40.0 L612.0 135.2\"") != NULL);
+	T_OK(strstr(s, "d=\"M64.0 244.0M612.0 176.0\"") != NULL);
 	/* the legend, escaped */
 	T_OK(strstr(s, ">NRR</text>") != NULL);
 	T_OK(strstr(s, ">GRR &lt;net&gt;</text>") != NULL);
@@ -267,6 +268,27 @@ test_chart(void)
 	ch.nline = 0;
 	s = chart(&ch);
 	T_OK(strstr(s, ">no data</text>") != NULL);
+	free(s);
+
+	/* money: 0 to 1,300,000 in steps of 500,000 (a quarter of 1.3M is
+	 * 325,000: the step 5 x 10^5), labels with thousands separators */
+	ch.unit = NULL;
+	ch.nline = 1;
+	ln[0].v = money;
+	s = chart(&ch);
+	T_OK(strstr(s, ">0</text>") != NULL);
+	T_OK(strstr(s, ">500,000</text>") != NULL);
+	T_OK(strstr(s, ">1,500,000</text>") != NULL);
+	free(s);
+
+	/* +-1e308: measured at 1/8 scale, +-1.25e307: a quarter of the span
+	 * is 6.25e306, the step 1e307 (8e307 at full scale), the ticks
+	 * -2e307 to 2e307: -1.6e+308 to 1.6e+308, two digits tell them apart */
+	ln[0].v = extreme;
+	s = chart(&ch);
+	T_OK(strstr(s, ">1.6e+308</text>") != NULL);
+	T_OK(strstr(s, ">-1.6e+308</text>") != NULL);
+	T_OK(strstr(s, ">0</text>") != NULL);
 	free(s);
 }
 
