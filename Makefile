@@ -28,9 +28,9 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 
 PROGS    = $(patsubst cmd/%.c,%,$(wildcard cmd/csm-*.c))
 LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text \
-           utf8 json md html svg
+           utf8 json md html svg rows
 UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg \
-           t-utf8 t-json t-md t-html t-svg
+           t-utf8 t-json t-md t-html t-svg t-rows
 
 LIB      = $(BUILD)/libcsm.a
 BINS     = $(PROGS:%=$(BUILD)/%)

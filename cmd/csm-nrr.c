@@ -780,20 +780,11 @@ pct_text(int64_t num, int64_t den, char *out)
 /* ---- output ------------------------------------------------------------ */
 
 /*
- * A table written as CSV, TSV, JSON (an array of objects), JSON Lines (an
- * object a line) or a Markdown table, a row at a time.
+ * The output table (rows.c), and what every JSON object of it carries:
+ * the snapshots and the currency of its money.
  */
 struct tab {
-	struct csm_out *o;
-	int fmt;
-	size_t ncol;
-	const char **key;
-	const char **label;	/* Markdown headers */
-	unsigned char *num;	/* right-aligned in Markdown */
-	size_t i;		/* the next cell of the row */
-	struct csm_json json;
-	struct csm_md_table md;
-	/* what every JSON object carries: the snapshots and the currency */
+	struct csm_rows r;
 	char from[32], to[32];	/* empty: none (wide input) */
 	const char *currency;	/* or NULL */
 };
@@ -801,56 +792,18 @@ struct tab {
 static void
 tab_init(struct tab *tb, struct csm_out *o, const struct run *r)
 {
+	static const int rows_fmt[] = {CSM_ROWS_CSV, CSM_ROWS_CSV,
+		CSM_ROWS_TSV, CSM_ROWS_JSON, CSM_ROWS_MD, CSM_ROWS_JSONL};
+
 	memset(tb, 0, sizeof(*tb));
-	tb->o = o;
-	tb->fmt = r->format;
+	csm_rows_init(&tb->r, o, rows_fmt[r->format]);
 	tb->currency = r->base;
 }
 
 static void
 tab_col(struct tab *tb, const char *key, const char *label, int num)
 {
-	tb->key = csm_xreallocarray(tb->key, tb->ncol + 1, sizeof(*tb->key));
-	tb->label = csm_xreallocarray(tb->label, tb->ncol + 1,
-	    sizeof(*tb->label));
-	tb->num = csm_xreallocarray(tb->num, tb->ncol + 1, 1);
-	tb->key[tb->ncol] = key;
-	tb->label[tb->ncol] = label != NULL ? label : key;
-	tb->num[tb->ncol] = (unsigned char)num;
-	tb->ncol++;
-}
-
-static void
-tab_free(struct tab *tb)
-{
-	free(tb->key);
-	free(tb->label);
-	free(tb->num);
-}
-
-static void
-tab_head(struct tab *tb)
-{
-	size_t i;
-
-	switch (tb->fmt) {
-	case FMT_JSON:
-		csm_json_init(&tb->json, tb->o, CSM_JSON_DOC, 1);
-		csm_json_arr_begin(&tb->json);
-		break;
-	case FMT_JSONL:
-		csm_json_init(&tb->json, tb->o, CSM_JSON_LINES, 0);
-		break;
-	case FMT_MD:
-		csm_md_table_init(&tb->md, tb->o, 0);
-		for (i = 0; i < tb->ncol; i++)
-			csm_md_table_col(&tb->md, tb->label[i], tb->num[i]);
-		break;
-	default:
-		for (i = 0; i < tb->ncol; i++)
-			csm_out_field(tb->o, tb->key[i], strlen(tb->key[i]));
-		csm_out_endrec(tb->o);
-	}
+	csm_rows_col(&tb->r, key, strlen(key), label, num);
 }
 
 /* The snapshots of the rows to come, from and to, for JSON. */
@@ -870,62 +823,18 @@ tab_window(struct tab *tb, const struct run *r, long from, long to)
 }
 
 static void
-json_text(struct csm_json *j, const char *key, const char *s)
-{
-	csm_json_key(j, key);
-	if (s != NULL && *s != '\0')
-		csm_json_strz(j, s);
-	else
-		csm_json_null(j);
-}
-
-static void
 tab_begin(struct tab *tb)
 {
-	tb->i = 0;
-	if (tb->fmt != FMT_JSON && tb->fmt != FMT_JSONL)
-		return;
-	csm_json_obj_begin(&tb->json);
-	json_text(&tb->json, "from", tb->from);
-	json_text(&tb->json, "to", tb->to);
-	json_text(&tb->json, "currency", tb->currency);
-}
-
-/* The key of the next cell, in JSON. */
-static int
-json_cell(struct tab *tb)
-{
-	if (tb->fmt != FMT_JSON && tb->fmt != FMT_JSONL)
-		return 0;
-	csm_json_key(&tb->json, tb->key[tb->i]);
-	return 1;
+	csm_rows_begin(&tb->r);
+	csm_rows_meta(&tb->r, "from", tb->from[0] ? tb->from : NULL);
+	csm_rows_meta(&tb->r, "to", tb->to[0] ? tb->to : NULL);
+	csm_rows_meta(&tb->r, "currency", tb->currency);
 }
 
 static void
 tab_str(struct tab *tb, const char *s, size_t n)
 {
-	if (json_cell(tb))
-		csm_json_str(&tb->json, s, n);
-	else if (tb->fmt == FMT_MD)
-		csm_md_table_cell(&tb->md, s, n);
-	else
-		csm_out_field(tb->o, s, n);
-	tb->i++;
-}
-
-/* A number already formatted; empty is null in JSON, n/a in Markdown. */
-static void
-tab_num(struct tab *tb, const char *s, const char *suffix)
-{
-	if (json_cell(tb))
-		csm_json_numtext(&tb->json, s, strlen(s));
-	else if (tb->fmt == FMT_MD && s[0] == '\0')
-		csm_md_table_cells(&tb->md, "n/a");
-	else if (tb->fmt == FMT_MD)
-		csm_md_table_cellf(&tb->md, "%s%s", s, suffix);
-	else
-		csm_out_field(tb->o, s, strlen(s));
-	tb->i++;
+	csm_rows_str(&tb->r, s, n);
 }
 
 static void
@@ -933,8 +842,8 @@ tab_cents(struct tab *tb, int64_t c)
 {
 	char buf[32];
 
-	csm_fmt_cents(c, tb->fmt == FMT_MD, buf);
-	tab_num(tb, buf, "");
+	csm_fmt_cents(c, tb->r.fmt == CSM_ROWS_MD, buf);
+	csm_rows_num(&tb->r, buf, strlen(buf), NULL);
 }
 
 static void
@@ -943,38 +852,17 @@ tab_count(struct tab *tb, long n)
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%ld", n);
-	tab_num(tb, buf, "");
+	csm_rows_num(&tb->r, buf, strlen(buf), NULL);
 }
 
+/* A percentage; empty (JSON null, Markdown n/a) when den is 0. */
 static void
 tab_pct(struct tab *tb, int64_t num, int64_t den)
 {
 	char buf[48];
 
 	pct_text(num, den, buf);
-	tab_num(tb, buf, "%");
-}
-
-static void
-tab_end(struct tab *tb)
-{
-	if (tb->fmt == FMT_JSON || tb->fmt == FMT_JSONL)
-		csm_json_obj_end(&tb->json);
-	else if (tb->fmt == FMT_MD)
-		csm_md_table_row(&tb->md);
-	else
-		csm_out_endrec(tb->o);
-}
-
-static void
-tab_close(struct tab *tb)
-{
-	if (tb->fmt == FMT_JSON)
-		csm_json_arr_end(&tb->json);
-	if (tb->fmt == FMT_JSON || tb->fmt == FMT_JSONL)
-		csm_json_finish(&tb->json);
-	else if (tb->fmt == FMT_MD)
-		csm_md_table_end(&tb->md);
+	csm_rows_num(&tb->r, buf, strlen(buf), "%");
 }
 
 static const char *const tot_key[] = {"accounts_start", "accounts_churned",
@@ -1178,7 +1066,7 @@ print_summary(const struct run *r, struct csm_out *o)
 	tot_cols(&tb);
 	if (r->format == FMT_MD)
 		md_title(o, r, "Revenue retention", from, to);
-	tab_head(&tb);
+	csm_rows_head(&tb.r);
 	for (i = 0; i < n; i++) {
 		tab_begin(&tb);
 		for (j = 0; j < r->ng; j++) {
@@ -1188,17 +1076,16 @@ print_summary(const struct run *r, struct csm_out *o)
 			tab_str(&tb, s, len);
 		}
 		tot_cells(&tb, &g[order[i]]);
-		tab_end(&tb);
+		csm_rows_end(&tb.r);
 	}
 	tab_begin(&tb);
 	for (j = 0; j < r->ng; j++)
 		tab_str(&tb, j == 0 ? "total" : "", j == 0 ? 5 : 0);
 	tot_cells(&tb, &all);
-	tab_end(&tb);
-	tab_close(&tb);
+	csm_rows_end(&tb.r);
+	csm_rows_finish(&tb.r);
 	if (r->format == FMT_MD)
 		md_bridge(o, &all);
-	tab_free(&tb);
 	free(order);
 	free(g);
 }
@@ -1227,7 +1114,7 @@ print_accounts(const struct run *r, struct csm_out *o)
 	tab_col(&tb, "amount", NULL, 1);
 	if (r->format == FMT_MD)
 		md_title(o, r, "ARR movements", from, to);
-	tab_head(&tb);
+	csm_rows_head(&tb.r);
 	memset(&all, 0, sizeof(all));
 	for (i = 0; i < r->accts.n; i++) {
 		snapshot(&r->acc[i], from, to, &sn);
@@ -1247,11 +1134,10 @@ print_accounts(const struct run *r, struct csm_out *o)
 		tab_cents(&tb, sn.e);
 		tab_str(&tb, move_name[mv], strlen(move_name[mv]));
 		tab_cents(&tb, amt);
-		tab_end(&tb);
+		csm_rows_end(&tb.r);
 	}
 	reconcile(&all, "the total");
-	tab_close(&tb);
-	tab_free(&tb);
+	csm_rows_finish(&tb.r);
 }
 
 /*
@@ -1282,7 +1168,7 @@ print_series(const struct run *r, struct csm_out *o)
 		    "window%s%s%s\n\n", w, r->series == CSM_MONTH ? "month" :
 		    "quarter", r->base ? " (" : "", r->base ? r->base : "",
 		    r->base ? ")" : "");
-	tab_head(&tb);
+	csm_rows_head(&tb.r);
 	first = last = 0;
 	if (r->nper > 0) {
 		first = r->per[0];
@@ -1317,10 +1203,9 @@ print_series(const struct run *r, struct csm_out *o)
 		tab_str(&tb, a, strlen(a));
 		tab_str(&tb, b, strlen(b));
 		tot_cells(&tb, &x);
-		tab_end(&tb);
+		csm_rows_end(&tb.r);
 	}
-	tab_close(&tb);
-	tab_free(&tb);
+	csm_rows_finish(&tb.r);
 }
 
 /* ---- main -------------------------------------------------------------- */

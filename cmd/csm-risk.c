@@ -150,7 +150,7 @@ struct ctx {
 	struct row *held;
 	size_t nheld, capheld;
 	size_t seq;
-	struct csm_json json;	/* F_JSON and F_JSONL */
+	struct csm_rows rows;	/* all but F_MD */
 	/* the report's summary, over every row */
 	size_t *count;
 	int64_t *arrsum;
@@ -570,61 +570,42 @@ read_arr(struct ctx *c, struct row *r)
 
 /* ---- writing ---------------------------------------------------------- */
 
-static void
-write_header(struct ctx *c, struct csm_out *o)
-{
-	csm_out_fields(o, c->hdr, c->hdrlen, c->nout);
-	csm_out_endrec(o);
-}
-
-/* A list column as a JSON array of its parts. */
-static void
-write_json_list(struct csm_json *j, const char *s, const size_t *part,
-    size_t n)
-{
-	size_t i;
-
-	csm_json_arr_begin(j);
-	for (i = 0; i < n; i++)
-		csm_json_str(j, s + part[2 * i], part[2 * i + 1]);
-	csm_json_arr_end(j);
-}
-
 /*
- * A row as a JSON object: the input's columns as strings, risk_score a
- * number, the signals and reasons arrays, the tier and change strings.
+ * The output table: the input's columns (text), then the appended ones
+ * (risk_score a number, risk_signals and risk_reasons lists).
  */
 static void
-write_json(struct ctx *c, const struct row *r)
+write_head(struct ctx *c, struct csm_out *o)
 {
-	struct csm_json *j = &c->json;
+	static const int rows_fmt[] = {CSM_ROWS_CSV, CSM_ROWS_CSV,
+		CSM_ROWS_TSV, CSM_ROWS_MD, CSM_ROWS_JSON, CSM_ROWS_JSONL};
 	size_t i;
 
-	csm_json_obj_begin(j);
-	for (i = 0; i < c->nout; i++) {
-		csm_json_keyn(j, c->hdr[i], c->hdrlen[i]);
-		if ((long)i == c->at_score)
-			csm_json_numtext(j, r->f[i], r->flen[i]);
-		else if ((long)i == c->at_sig)
-			write_json_list(j, r->f[i], r->part, r->nsig);
-		else if ((long)i == c->at_rea)
-			write_json_list(j, r->f[i], r->part + 2 * r->nsig,
-			    r->nrea);
-		else
-			csm_json_str(j, r->f[i], r->flen[i]);
-	}
-	csm_json_obj_end(j);
+	csm_rows_init(&c->rows, o, rows_fmt[c->format]);
+	for (i = 0; i < c->nout; i++)
+		csm_rows_col(&c->rows, c->hdr[i], c->hdrlen[i], NULL, 0);
+	csm_rows_head(&c->rows);
 }
 
 static void
-write_row(struct ctx *c, const struct row *r, struct csm_out *o)
+write_row(struct ctx *c, const struct row *r)
 {
-	if (c->format == F_JSON || c->format == F_JSONL)
-		write_json(c, r);
-	else {
-		csm_out_fields(o, r->f, r->flen, c->nout);
-		csm_out_endrec(o);
+	size_t i;
+
+	csm_rows_begin(&c->rows);
+	for (i = 0; i < c->nout; i++) {
+		if ((long)i == c->at_score)
+			csm_rows_num(&c->rows, r->f[i], r->flen[i], NULL);
+		else if ((long)i == c->at_sig)
+			csm_rows_list(&c->rows, r->f[i], r->flen[i], r->part,
+			    r->nsig);
+		else if ((long)i == c->at_rea)
+			csm_rows_list(&c->rows, r->f[i], r->flen[i],
+			    r->part + 2 * r->nsig, r->nrea);
+		else
+			csm_rows_str(&c->rows, r->f[i], r->flen[i]);
 	}
+	csm_rows_end(&c->rows);
 }
 
 /* Copies the work row into the held rows. */
@@ -691,7 +672,7 @@ worst_first(const void *a, const void *b)
 
 /* Assesses the current record and writes or holds it. */
 static void
-risk_row(struct ctx *c, struct csm_eval *ev, struct csm_out *o)
+risk_row(struct ctx *c, struct csm_eval *ev)
 {
 	const struct csm_tbl *t = c->t;
 	size_t i;
@@ -725,7 +706,7 @@ risk_row(struct ctx *c, struct csm_eval *ev, struct csm_out *o)
 	if (c->hold)
 		hold(c);
 	else
-		write_row(c, &c->w, o);
+		write_row(c, &c->w);
 }
 
 /* ---- the Markdown report ---------------------------------------------- */
@@ -1187,12 +1168,8 @@ main(int argc, char *argv[])
 	setup(&c);
 	o.delim = c.format == F_CSV ? ',' : c.format == F_TSV ? '\t' :
 	    t.delim;
-	if (c.format == F_CSV || c.format == F_TSV || c.format == F_DELIM)
-		write_header(&c, &o);
-	csm_json_init(&c.json, &o, c.format == F_JSONL ? CSM_JSON_LINES :
-	    CSM_JSON_DOC, 1);
-	if (c.format == F_JSON)
-		csm_json_arr_begin(&c.json);
+	if (c.format != F_MD)
+		write_head(&c, &o);
 
 	csm_eval_init(&ev);
 	ev.rec = &t;
@@ -1201,19 +1178,17 @@ main(int argc, char *argv[])
 	ev.date_format = cfg.date_format;
 	ev.badval = cfg.badval;
 	while (csm_tbl_next(&t))
-		risk_row(&c, &ev, &o);
+		risk_row(&c, &ev);
 
 	if (c.nheld > 1)
 		qsort(c.held, c.nheld, sizeof(*c.held), worst_first);
 	if (c.format == F_MD)
 		write_md(&c, &o);
-	else
+	else {
 		for (i = 0; i < c.nheld; i++)
-			write_row(&c, &c.held[i], &o);
-	if (c.format == F_JSON)
-		csm_json_arr_end(&c.json);
-	if (c.format == F_JSON || c.format == F_JSONL)
-		csm_json_finish(&c.json);
+			write_row(&c, &c.held[i]);
+		csm_rows_finish(&c.rows);
+	}
 
 	csm_out_close(&o);
 	csm_eval_release(&ev);

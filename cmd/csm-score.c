@@ -84,14 +84,13 @@ struct layout {
 	char (*text)[64];	/* storage for the computed fields */
 	char *missing_text;
 	size_t missing_cap;
-	/* JSON: each output column's name and type */
+	/* the output table: each column's type */
 	int format;		/* enum format */
-	char **name;		/* borrowed from the table, or extra */
-	size_t *namelen;
 	unsigned char *type;	/* enum ctype */
+	size_t *part;		/* health_missing's names, for JSON */
 	char **extra;		/* the appended names, owned */
 	size_t nextra;
-	struct csm_json json;
+	struct csm_rows rows;
 };
 
 static void
@@ -297,49 +296,33 @@ place(const struct csm_cols *cols, const char *name, char ***extra,
 	return (long)(cols->n + (*nextra)++);
 }
 
-static void
-write_header(struct csm_out *o, const struct csm_tbl *t, char **extra,
-    size_t nextra)
-{
-	size_t i;
-
-	csm_out_fields(o, t->hdr, t->hdrlen, t->ncols);
-	for (i = 0; i < nextra; i++)
-		csm_out_field(o, extra[i], strlen(extra[i]));
-	csm_out_endrec(o);
-}
-
-/* The names and JSON types of the output columns; header for CSV/TSV. */
+/*
+ * The output table (rows.c): the input's columns as text, then the
+ * appended ones typed; its head (the CSV or TSV header line, or "[").
+ */
 static void
 columns(struct layout *ly, const struct score *sc, const struct csm_tbl *t,
     struct csm_out *o)
 {
+	static const int rows_fmt[] = {CSM_ROWS_CSV, CSM_ROWS_CSV,
+		CSM_ROWS_TSV, CSM_ROWS_JSON, CSM_ROWS_JSONL};
 	size_t i;
 
-	ly->name = csm_xcalloc(ly->nout, sizeof(*ly->name));
-	ly->namelen = csm_xcalloc(ly->nout, sizeof(*ly->namelen));
 	ly->type = csm_xcalloc(ly->nout, 1);
-	for (i = 0; i < t->ncols; i++) {
-		ly->name[i] = t->hdr[i];
-		ly->namelen[i] = t->hdrlen[i];
-	}
-	for (i = 0; i < ly->nextra; i++) {
-		ly->name[t->ncols + i] = ly->extra[i];
-		ly->namelen[t->ncols + i] = strlen(ly->extra[i]);
-	}
 	ly->type[ly->score] = C_NUM;
 	ly->type[ly->band] = C_BAND;
 	for (i = 0; ly->sub != NULL && i < sc->ncomp; i++)
 		ly->type[ly->sub[i]] = C_NUM;
 	if (ly->missing >= 0)
 		ly->type[ly->missing] = C_LIST;
-	if (ly->format == F_JSON || ly->format == F_JSONL) {
-		csm_json_init(&ly->json, o, ly->format == F_JSON ?
-		    CSM_JSON_DOC : CSM_JSON_LINES, 1);
-		if (ly->format == F_JSON)
-			csm_json_arr_begin(&ly->json);
-	} else
-		write_header(o, t, ly->extra, ly->nextra);
+	ly->part = csm_xcalloc(2 * sc->ncomp + 2, sizeof(*ly->part));
+	csm_rows_init(&ly->rows, o, rows_fmt[ly->format]);
+	for (i = 0; i < t->ncols; i++)
+		csm_rows_col(&ly->rows, t->hdr[i], t->hdrlen[i], NULL, 0);
+	for (i = 0; i < ly->nextra; i++)
+		csm_rows_col(&ly->rows, ly->extra[i], strlen(ly->extra[i]),
+		    NULL, 0);
+	csm_rows_head(&ly->rows);
 }
 
 static void
@@ -380,9 +363,8 @@ free_layout(struct layout *ly)
 	for (i = 0; i < ly->nextra; i++)
 		free(ly->extra[i]);
 	free(ly->extra);
-	free(ly->name);
-	free(ly->namelen);
 	free(ly->type);
+	free(ly->part);
 	free(ly->sub);
 	free(ly->f);
 	free(ly->flen);
@@ -414,61 +396,58 @@ add_missing(struct layout *ly, size_t *len, const char *name)
 	ly->missing_text[*len] = '\0';
 }
 
-/* health_missing as a JSON array: the names between its ';'. */
-static void
-json_list(struct csm_json *j, const char *s, size_t n)
+/* Splits health_missing at its ';' into ly->part; returns how many. */
+static size_t
+missing_parts(struct layout *ly, const char *s, size_t n)
 {
 	const char *semi;
+	size_t k = 0, off = 0;
 
-	csm_json_arr_begin(j);
 	while (n > 0) {
-		semi = memchr(s, ';', n);
-		csm_json_str(j, s, semi ? (size_t)(semi - s) : n);
+		semi = memchr(s + off, ';', n);
+		ly->part[2 * k] = off;
+		ly->part[2 * k + 1] = semi ? (size_t)(semi - s) - off : n;
+		k++;
 		if (semi == NULL)
 			break;
-		n -= (size_t)(semi - s) + 1;
-		s = semi + 1;
+		n -= ly->part[2 * k - 1] + 1;
+		off = (size_t)(semi - s) + 1;
 	}
-	csm_json_arr_end(j);
+	return k;
 }
 
 /*
- * Writes the output record: CSV or TSV as it is; in JSON an object whose
- * input columns are strings holding their text exactly and whose
- * appended ones are typed (a missing score or band is null).
+ * Writes the output record: the input's columns as they are (in JSON,
+ * strings holding their text exactly), the appended ones typed (a
+ * missing score, sub-score or band is null in JSON).
  */
 static void
-write_row(struct layout *ly, struct csm_out *o)
+write_row(struct layout *ly)
 {
-	struct csm_json *j = &ly->json;
+	struct csm_rows *r = &ly->rows;
 	size_t i;
 
-	if (ly->format != F_JSON && ly->format != F_JSONL) {
-		csm_out_fields(o, ly->f, ly->flen, ly->nout);
-		csm_out_endrec(o);
-		return;
-	}
-	csm_json_obj_begin(j);
+	csm_rows_begin(r);
 	for (i = 0; i < ly->nout; i++) {
-		csm_json_keyn(j, ly->name[i], ly->namelen[i]);
 		switch (ly->type[i]) {
 		case C_NUM:
-			csm_json_numtext(j, ly->f[i], ly->flen[i]);
+			csm_rows_num(r, ly->f[i], ly->flen[i], NULL);
 			break;
 		case C_BAND:
 			if (ly->flen[i] == 0)
-				csm_json_null(j);
+				csm_rows_null(r);
 			else
-				csm_json_str(j, ly->f[i], ly->flen[i]);
+				csm_rows_str(r, ly->f[i], ly->flen[i]);
 			break;
 		case C_LIST:
-			json_list(j, ly->f[i], ly->flen[i]);
+			csm_rows_list(r, ly->f[i], ly->flen[i], ly->part,
+			    missing_parts(ly, ly->f[i], ly->flen[i]));
 			break;
 		default:
-			csm_json_str(j, ly->f[i], ly->flen[i]);
+			csm_rows_str(r, ly->f[i], ly->flen[i]);
 		}
 	}
-	csm_json_obj_end(j);
+	csm_rows_end(r);
 }
 
 static const char *
@@ -481,8 +460,7 @@ band_of(const struct score *sc, double rounded)
 
 /* Scores the current record and writes it. */
 static void
-score_row(const struct score *sc, struct layout *ly, struct csm_eval *ev,
-    struct csm_out *o)
+score_row(const struct score *sc, struct layout *ly, struct csm_eval *ev)
 {
 	const struct csm_tbl *t = ev->rec;
 	double sub, sum = 0, wsum = 0, total = 0, rounded;
@@ -533,7 +511,7 @@ score_row(const struct score *sc, struct layout *ly, struct csm_eval *ev,
 	if (ly->missing >= 0)
 		set_field(ly, ly->missing, ly->missing_text ?
 		    ly->missing_text : scoretext + strlen(scoretext), mlen);
-	write_row(ly, o);
+	write_row(ly);
 }
 
 int
@@ -598,11 +576,8 @@ main(int argc, char *argv[])
 	ev.date_format = cfg.date_format;
 	ev.badval = cfg.badval;
 	while (csm_tbl_next(&t))
-		score_row(&sc, &ly, &ev, &o);
-	if (format == F_JSON)
-		csm_json_arr_end(&ly.json);
-	if (format == F_JSON || format == F_JSONL)
-		csm_json_finish(&ly.json);
+		score_row(&sc, &ly, &ev);
+	csm_rows_finish(&ly.rows);
 
 	csm_out_close(&o);
 	csm_eval_release(&ev);

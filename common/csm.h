@@ -19,6 +19,7 @@
  *   md.c      writing Markdown           csm_md_esc, struct csm_md_table
  *   html.c    writing HTML               csm_html_begin, csm_html_esc
  *   svg.c     charts                     csm_spark_text, csm_svg_chart
+ *   rows.c    tables of rows, any format struct csm_rows
  *   cli.c     shared options             struct csm_cli
  *
  * Ownership: a function that returns a pointer says in its comment who frees
@@ -786,6 +787,65 @@ struct csm_chart {
 };
 
 void csm_svg_chart(struct csm_out *o, const struct csm_chart *c);
+
+/* ---- rows.c: tables written row by row --------------------------------- */
+
+/*
+ * A table written row by row as CSV, TSV, JSON (an array of objects, one
+ * a line), JSON Lines (an object a line) or a Markdown table, so that a
+ * tool hands over rows and writes no format itself.  Declare the columns
+ * (key: the CSV header and the JSON key; label: the Markdown header, NULL
+ * for the key; right: right-aligned in Markdown), call csm_rows_head (the
+ * CSV header line, or "["), then per row csm_rows_begin, one typed call
+ * per column in order, csm_rows_end; csm_rows_finish ends the output
+ * ("]", the Markdown table) and frees.  A row with too few or too many
+ * cells is an internal error (exit 70).
+ *
+ * Cells: text (a JSON string); a number as the text CSV holds, "1234.50"
+ * (a JSON number; empty is missing: JSON null, Markdown "n/a"; Markdown
+ * appends suffix, as "%"); a list, whose text s CSV and Markdown write as
+ * it is and JSON as an array of the parts (offset, length pairs in part);
+ * missing (csm_rows_null: an empty field, JSON null, Markdown "n/a").
+ * csm_rows_meta adds a field only JSON has, before the row's cells.
+ *
+ * The table borrows o and owns copies of the keys and labels until
+ * csm_rows_finish, or csm_rows_release (which frees, writing nothing).
+ */
+enum csm_rows_fmt {
+	CSM_ROWS_CSV = 0, CSM_ROWS_TSV, CSM_ROWS_JSON, CSM_ROWS_JSONL,
+	CSM_ROWS_MD
+};
+
+struct csm_rows {
+	struct csm_out *o;
+	int fmt;		/* enum csm_rows_fmt */
+	int json;		/* JSON or JSON Lines */
+	int started;		/* csm_rows_head was called */
+	size_t ncol;
+	char **key;
+	size_t *keylen;
+	char **label;
+	unsigned char *right;
+	size_t cell;		/* cells written in the current row */
+	struct csm_json j;
+	struct csm_md_table md;
+};
+
+void csm_rows_init(struct csm_rows *r, struct csm_out *o, int fmt);
+void csm_rows_col(struct csm_rows *r, const char *key, size_t n,
+    const char *label, int right);
+void csm_rows_head(struct csm_rows *r);
+void csm_rows_begin(struct csm_rows *r);
+void csm_rows_meta(struct csm_rows *r, const char *key, const char *val);
+void csm_rows_str(struct csm_rows *r, const char *s, size_t n);
+void csm_rows_num(struct csm_rows *r, const char *s, size_t n,
+    const char *suffix);
+void csm_rows_list(struct csm_rows *r, const char *s, size_t n,
+    const size_t *part, size_t nparts);
+void csm_rows_null(struct csm_rows *r);
+void csm_rows_end(struct csm_rows *r);
+void csm_rows_finish(struct csm_rows *r);
+void csm_rows_release(struct csm_rows *r);
 
 /* ---- cli.c: options every tool shares --------------------------------- */
 

@@ -5,8 +5,8 @@
  * default config's columns, owner and ARR), and what follows the NUL
  * names the previous report's accounts and tiers, two bytes an account.
  * csm-risk's own code (cmd/csm-risk.c, included, its main renamed) reads
- * and assesses every row, then writes the Markdown report, JSON and JSON
- * Lines.  Rows that are not data may end in a data error; once every row
+ * and assesses every row, then writes the Markdown report, CSV, JSON and
+ * JSON Lines.  Rows that are not data may end in a data error; once every row
  * is read nothing may fail.  Every output must be valid UTF-8, and the
  * JSON must parse (and each JSON Lines line).
  */
@@ -41,6 +41,7 @@ static struct {
 	int eopen;
 	struct csm_out o;
 	int oopen;
+	int rowsopen;		/* c.rows holds its columns */
 	int mustlive;		/* every row is read: dying is a bug */
 } st;
 
@@ -79,21 +80,19 @@ render(int fmt)
 	if (fmt == F_MD)
 		write_md(&st.c, &st.o);
 	else {
-		csm_json_init(&st.c.json, &st.o, fmt == F_JSONL ?
-		    CSM_JSON_LINES : CSM_JSON_DOC, 1);
-		if (fmt == F_JSON)
-			csm_json_arr_begin(&st.c.json);
+		write_head(&st.c, &st.o);
+		st.rowsopen = 1;
 		for (i = 0; i < st.c.nheld; i++)
-			write_row(&st.c, &st.c.held[i], &st.o);
-		if (fmt == F_JSON)
-			csm_json_arr_end(&st.c.json);
-		csm_json_finish(&st.c.json);
+			write_row(&st.c, &st.c.held[i]);
+		st.rowsopen = 0;
+		csm_rows_finish(&st.c.rows);
 	}
 	st.oopen = 0;
 	csm_out_close(&st.o);
 	text = fuzz_read(path, &n);
-	fuzz_check_utf8(text, n);
-	if (fmt != F_MD)
+	if (fmt != F_CSV)
+		fuzz_check_utf8(text, n);
+	if (fmt == F_JSON || fmt == F_JSONL)
 		fuzz_check_json(text, n, fmt == F_JSONL);
 	free(text);
 }
@@ -169,11 +168,12 @@ run(const uint8_t *data, size_t size)
 	st.ev.date_format = cfg.date_format;
 	st.ev.badval = cfg.badval;
 	while (csm_tbl_next(&st.t))
-		risk_row(&st.c, &st.ev, NULL);
+		risk_row(&st.c, &st.ev);
 	st.mustlive = 1;
 	if (st.c.nheld > 1)
 		qsort(st.c.held, st.c.nheld, sizeof(*st.c.held), worst_first);
 	render(F_MD);
+	render(F_CSV);
 	render(F_JSON);
 	render(F_JSONL);
 }
@@ -188,6 +188,8 @@ cleanup(void)
 		free(st.o.buf);
 		close(st.o.fd);
 	}
+	if (st.rowsopen)
+		csm_rows_release(&c->rows);
 	if (st.eopen)
 		csm_eval_release(&st.ev);
 	free_held(c);
