@@ -19,7 +19,7 @@
  *   md.c      writing Markdown           csm_md_esc, struct csm_md_table
  *   html.c    writing HTML               csm_html_begin, csm_html_esc
  *   svg.c     charts                     csm_spark_text, csm_svg_chart
- *   rows.c    tables of rows, any format struct csm_rows
+ *   rows.c    tables in any format       struct csm_rows
  *   cli.c     shared options             struct csm_cli
  *
  * Ownership: a function that returns a pointer says in its comment who frees
