@@ -592,6 +592,10 @@ write_row(struct ctx *c, const struct row *r)
 {
 	size_t i;
 
+	if (!c->rows.json) {
+		csm_rows_texts(&c->rows, r->f, r->flen, c->nout);
+		return;
+	}
 	csm_rows_begin(&c->rows);
 	for (i = 0; i < c->nout; i++) {
 		if ((long)i == c->at_score)

@@ -427,6 +427,10 @@ write_row(struct layout *ly)
 	struct csm_rows *r = &ly->rows;
 	size_t i;
 
+	if (!r->json) {
+		csm_rows_texts(r, ly->f, ly->flen, ly->nout);
+		return;
+	}
 	csm_rows_begin(r);
 	for (i = 0; i < ly->nout; i++) {
 		switch (ly->type[i]) {

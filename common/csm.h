@@ -843,6 +843,13 @@ void csm_rows_num(struct csm_rows *r, const char *s, size_t n,
 void csm_rows_list(struct csm_rows *r, const char *s, size_t n,
     const size_t *part, size_t nparts);
 void csm_rows_null(struct csm_rows *r);
+/*
+ * A whole row of text cells, begun and ended: in CSV and TSV at the cost
+ * of csm_out_fields alone (the row path of the filters), in the other
+ * formats as csm_rows_str cell by cell.
+ */
+void csm_rows_texts(struct csm_rows *r, char *const *f, const size_t *n,
+    size_t count);
 void csm_rows_end(struct csm_rows *r);
 void csm_rows_finish(struct csm_rows *r);
 void csm_rows_release(struct csm_rows *r);

@@ -166,6 +166,27 @@ csm_rows_list(struct csm_rows *r, const char *s, size_t n,
 }
 
 void
+csm_rows_texts(struct csm_rows *r, char *const *f, const size_t *n,
+    size_t count)
+{
+	size_t i;
+
+	if (r->fmt == CSM_ROWS_CSV || r->fmt == CSM_ROWS_TSV) {
+		/* the row path of csm-score and csm-risk: no cell by cell */
+		if (!r->started || count != r->ncol)
+			misuse(!r->started ? "a row before the head" :
+			    "a row with another number of cells");
+		csm_out_fields(r->o, f, n, count);
+		csm_out_endrec(r->o);
+		return;
+	}
+	csm_rows_begin(r);
+	for (i = 0; i < count; i++)
+		csm_rows_str(r, f[i], n[i]);
+	csm_rows_end(r);
+}
+
+void
 csm_rows_end(struct csm_rows *r)
 {
 	if (r->cell != r->ncol)

@@ -109,6 +109,37 @@ test_empty(void)
 	free(s);
 }
 
+/* A row of text cells at once: CSV's fast path, or string by string. */
+static void
+test_texts(void)
+{
+	static char a[] = "x,y", b[] = "", c2[] = "\"q\"";
+	char *f[] = {a, b, c2};
+	size_t n[] = {3, 0, 3};
+	struct tcap c;
+	struct csm_rows r;
+	char *s;
+	int fmt;
+
+	for (fmt = CSM_ROWS_CSV; fmt <= CSM_ROWS_JSONL; fmt += 2) {
+		tcap_open(&c);
+		csm_rows_init(&r, &c.o, fmt);
+		csm_rows_col(&r, "a", 1, NULL, 0);
+		csm_rows_col(&r, "b", 1, NULL, 0);
+		csm_rows_col(&r, "c", 1, NULL, 0);
+		csm_rows_head(&r);
+		csm_rows_texts(&r, f, n, 3);
+		csm_rows_finish(&r);
+		s = tcap_read(&c, NULL);
+		if (fmt == CSM_ROWS_CSV)
+			T_EQ_STR(s, "a,b,c\n\"x,y\",,\"\"\"q\"\"\"\n");
+		else
+			T_EQ_STR(s, "[\n  {\"a\": \"x,y\", \"b\": \"\", "
+			    "\"c\": \"\\\"q\\\"\"}\n]\n");
+		free(s);
+	}
+}
+
 static struct csm_out mo;
 static struct csm_rows mr;
 
@@ -155,6 +186,20 @@ m_late_column(void)
 }
 
 static void
+m_texts_width(void)
+{
+	static char a[] = "x";
+	char *f[] = {a, a};
+	size_t n[] = {1, 1};
+
+	csm_out_init(&mo, 1, "<stdout>", ',');
+	csm_rows_init(&mr, &mo, CSM_ROWS_CSV);
+	csm_rows_col(&mr, "a", 1, NULL, 0);
+	csm_rows_head(&mr);
+	csm_rows_texts(&mr, f, n, 2);
+}
+
+static void
 m_late_meta(void)
 {
 	mstart();
@@ -176,6 +221,7 @@ test_misuse(void)
 		{m_too_few, "a row with fewer cells than columns"},
 		{m_late_column, "a column added after the head"},
 		{m_late_meta, "a JSON-only field after the cells"},
+		{m_texts_width, "a row with another number of cells"},
 	};
 	struct tcap_child c;
 	char want[200];
@@ -197,6 +243,7 @@ main(int argc, char *argv[])
 	csm_setprogname(argv[0]);
 	T_RUN(test_formats);
 	T_RUN(test_empty);
+	T_RUN(test_texts);
 	T_RUN(test_misuse);
 	T_END();
 }
