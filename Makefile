@@ -16,7 +16,8 @@
 #   make valgrind     the command-line tests under valgrind
 #   make asan         only the sanitizer run of the tests
 #   make bench        scripts/bench (never part of check)
-#   make fuzz         libFuzzer on every parser (clang; see tests/fuzz/fuzz.mk);
+#   make fuzz         libFuzzer on every parser and the report renderers
+#                     (clang; see tests/fuzz/fuzz.mk);
 #                     check runs each seed corpus once (fuzz-regress)
 
 VERSION  = $(shell sed -n 's/^\#define CSM_VERSION "\(.*\)"/\1/p' common/csm.h)
@@ -40,8 +41,10 @@ LDLIBS   = -lcsv -lyaml -lm
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 PROGS    = $(patsubst cmd/%.c,%,$(wildcard cmd/csm-*.c))
-LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text score cover
-UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg t-score t-cover
+LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text \
+           score cover utf8 json md html svg rows
+UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg \
+           t-score t-cover t-utf8 t-json t-md t-html t-svg t-rows
 
 LIB      = $(BUILD)/libcsm.a
 BINS     = $(PROGS:%=$(BUILD)/%)
@@ -76,7 +79,7 @@ $(LIB): $(LIBOBJS:%=$(BUILD)/%.o)
 $(BUILD)/csm-%: cmd/csm-%.c $(LIB) $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(LIB) $(HDRS)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h tests/unit/tcap.h $(LIB) $(HDRS)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 

@@ -46,8 +46,8 @@ static const char help_text[] =
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
-    "  -f, --format F        csv, tsv, json or md (default: the input's\n"
-    "                        delimiter)\n"
+    "  -f, --format F        csv, tsv, json, jsonl (JSON Lines) or md\n"
+    "                        (default: the input's delimiter)\n"
     "  -g, --group COLS      one row per value of these columns, then total\n"
     "      --from PERIOD     the start snapshot (default: --window periods\n"
     "                        before --to)\n"
@@ -76,7 +76,7 @@ enum {
 	OPT_WINDOW
 };
 
-enum format { FMT_DEFAULT, FMT_CSV, FMT_TSV, FMT_JSON, FMT_MD };
+enum format { FMT_DEFAULT, FMT_CSV, FMT_TSV, FMT_JSON, FMT_MD, FMT_JSONL };
 enum shape { SHAPE_AUTO, SHAPE_WIDE, SHAPE_LONG };
 enum move { MV_NONE, MV_NEW, MV_REACT, MV_EXP, MV_CONTR, MV_CHURN, MV_FLAT };
 
@@ -780,130 +780,62 @@ pct_text(int64_t num, int64_t den, char *out)
 
 /* ---- output ------------------------------------------------------------ */
 
-/* A table written as CSV, TSV, JSON (an array of objects) or Markdown. */
+/*
+ * The output table (rows.c), and what every JSON object of it carries:
+ * the snapshots and the currency of its money.
+ */
 struct tab {
-	struct csm_out *o;
-	int fmt;
-	size_t ncol;
-	const char **key;
-	const char **label;	/* Markdown headers */
-	unsigned char *num;	/* right-aligned in Markdown */
-	size_t i;		/* the next cell of the row */
-	size_t nrow;
+	struct csm_rows r;
+	char from[32], to[32];	/* empty: none (wide input) */
+	const char *currency;	/* or NULL */
 };
 
 static void
-tab_init(struct tab *tb, struct csm_out *o, int fmt)
+tab_init(struct tab *tb, struct csm_out *o, const struct run *r)
 {
+	static const int rows_fmt[] = {CSM_ROWS_CSV, CSM_ROWS_CSV,
+		CSM_ROWS_TSV, CSM_ROWS_JSON, CSM_ROWS_MD, CSM_ROWS_JSONL};
+
 	memset(tb, 0, sizeof(*tb));
-	tb->o = o;
-	tb->fmt = fmt;
+	csm_rows_init(&tb->r, o, rows_fmt[r->format]);
+	tb->currency = r->base;
 }
 
 static void
 tab_col(struct tab *tb, const char *key, const char *label, int num)
 {
-	tb->key = csm_xreallocarray(tb->key, tb->ncol + 1, sizeof(*tb->key));
-	tb->label = csm_xreallocarray(tb->label, tb->ncol + 1,
-	    sizeof(*tb->label));
-	tb->num = csm_xreallocarray(tb->num, tb->ncol + 1, 1);
-	tb->key[tb->ncol] = key;
-	tb->label[tb->ncol] = label != NULL ? label : key;
-	tb->num[tb->ncol] = (unsigned char)num;
-	tb->ncol++;
+	csm_rows_col(&tb->r, key, strlen(key), label, num);
 }
 
+/* The snapshots of the rows to come, from and to, for JSON. */
 static void
-tab_free(struct tab *tb)
+tab_window(struct tab *tb, const struct run *r, long from, long to)
 {
-	free(tb->key);
-	free(tb->label);
-	free(tb->num);
-}
+	struct csm_period p;
 
-static void
-tab_head(struct tab *tb)
-{
-	size_t i;
-
-	switch (tb->fmt) {
-	case FMT_JSON:
-		csm_out_puts(tb->o, "[");
-		break;
-	case FMT_MD:
-		csm_out_puts(tb->o, "|");
-		for (i = 0; i < tb->ncol; i++) {
-			csm_out_puts(tb->o, " ");
-			csm_out_md(tb->o, tb->label[i], strlen(tb->label[i]));
-			csm_out_puts(tb->o, " |");
-		}
-		csm_out_puts(tb->o, "\n|");
-		for (i = 0; i < tb->ncol; i++)
-			csm_out_puts(tb->o, tb->num[i] ? " ---: |" : " --- |");
-		csm_out_puts(tb->o, "\n");
-		break;
-	default:
-		for (i = 0; i < tb->ncol; i++)
-			csm_out_field(tb->o, tb->key[i], strlen(tb->key[i]));
-		csm_out_endrec(tb->o);
-	}
+	tb->from[0] = tb->to[0] = '\0';
+	if (r->shape != SHAPE_LONG || r->nper == 0)
+		return;
+	p.kind = r->series ? r->series : r->kind;
+	p.index = from;
+	csm_period_format(&p, tb->from);
+	p.index = to;
+	csm_period_format(&p, tb->to);
 }
 
 static void
 tab_begin(struct tab *tb)
 {
-	tb->i = 0;
-	if (tb->fmt == FMT_JSON)
-		csm_out_puts(tb->o, tb->nrow == 0 ? "\n{" : ",\n{");
-	else if (tb->fmt == FMT_MD)
-		csm_out_puts(tb->o, "|");
-}
-
-static void
-json_key(struct tab *tb)
-{
-	if (tb->i > 0)
-		csm_out_puts(tb->o, ",");
-	csm_out_json_str(tb->o, tb->key[tb->i], strlen(tb->key[tb->i]));
-	csm_out_puts(tb->o, ":");
+	csm_rows_begin(&tb->r);
+	csm_rows_meta(&tb->r, "from", tb->from[0] ? tb->from : NULL);
+	csm_rows_meta(&tb->r, "to", tb->to[0] ? tb->to : NULL);
+	csm_rows_meta(&tb->r, "currency", tb->currency);
 }
 
 static void
 tab_str(struct tab *tb, const char *s, size_t n)
 {
-	switch (tb->fmt) {
-	case FMT_JSON:
-		json_key(tb);
-		csm_out_json_str(tb->o, s, n);
-		break;
-	case FMT_MD:
-		csm_out_puts(tb->o, " ");
-		csm_out_md(tb->o, s, n);
-		csm_out_puts(tb->o, " |");
-		break;
-	default:
-		csm_out_field(tb->o, s, n);
-	}
-	tb->i++;
-}
-
-/* A number already formatted; empty is null in JSON, n/a in Markdown. */
-static void
-tab_num(struct tab *tb, const char *s, const char *suffix)
-{
-	switch (tb->fmt) {
-	case FMT_JSON:
-		json_key(tb);
-		csm_out_puts(tb->o, s[0] != '\0' ? s : "null");
-		break;
-	case FMT_MD:
-		csm_out_printf(tb->o, " %s%s |", s[0] != '\0' ? s : "n/a",
-		    s[0] != '\0' ? suffix : "");
-		break;
-	default:
-		csm_out_field(tb->o, s, strlen(s));
-	}
-	tb->i++;
+	csm_rows_str(&tb->r, s, n);
 }
 
 static void
@@ -911,8 +843,8 @@ tab_cents(struct tab *tb, int64_t c)
 {
 	char buf[32];
 
-	csm_fmt_cents(c, tb->fmt == FMT_MD, buf);
-	tab_num(tb, buf, "");
+	csm_fmt_cents(c, tb->r.fmt == CSM_ROWS_MD, buf);
+	csm_rows_num(&tb->r, buf, strlen(buf), NULL);
 }
 
 static void
@@ -921,35 +853,17 @@ tab_count(struct tab *tb, long n)
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%ld", n);
-	tab_num(tb, buf, "");
+	csm_rows_num(&tb->r, buf, strlen(buf), NULL);
 }
 
+/* A percentage; empty (JSON null, Markdown n/a) when den is 0. */
 static void
 tab_pct(struct tab *tb, int64_t num, int64_t den)
 {
 	char buf[48];
 
 	pct_text(num, den, buf);
-	tab_num(tb, buf, "%");
-}
-
-static void
-tab_end(struct tab *tb)
-{
-	if (tb->fmt == FMT_JSON)
-		csm_out_puts(tb->o, "}");
-	else if (tb->fmt == FMT_MD)
-		csm_out_puts(tb->o, "\n");
-	else
-		csm_out_endrec(tb->o);
-	tb->nrow++;
-}
-
-static void
-tab_close(struct tab *tb)
-{
-	if (tb->fmt == FMT_JSON)
-		csm_out_puts(tb->o, tb->nrow == 0 ? "]\n" : "\n]\n");
+	csm_rows_num(&tb->r, buf, strlen(buf), "%");
 }
 
 static const char *const tot_key[] = {"accounts_start", "accounts_churned",
@@ -1027,7 +941,7 @@ md_title(struct csm_out *o, const struct run *r, const char *what,
 		csm_out_puts(o, ", arr_start to arr_end");
 	if (r->base != NULL) {
 		csm_out_puts(o, " (");
-		csm_out_md(o, r->base, strlen(r->base));
+		csm_md_esc(o, r->base, strlen(r->base));
 		csm_out_puts(o, ")");
 	}
 	csm_out_puts(o, "\n\n");
@@ -1146,13 +1060,14 @@ print_summary(const struct run *r, struct csm_out *o)
 	sort_run = r;
 	qsort(order, n, sizeof(*order), cmp_group);
 
-	tab_init(&tb, o, r->format);
+	tab_init(&tb, o, r);
+	tab_window(&tb, r, from, to);
 	for (i = 0; i < r->ng; i++)
 		tab_col(&tb, r->gname[i], NULL, 0);
 	tot_cols(&tb);
 	if (r->format == FMT_MD)
 		md_title(o, r, "Revenue retention", from, to);
-	tab_head(&tb);
+	csm_rows_head(&tb.r);
 	for (i = 0; i < n; i++) {
 		tab_begin(&tb);
 		for (j = 0; j < r->ng; j++) {
@@ -1162,17 +1077,16 @@ print_summary(const struct run *r, struct csm_out *o)
 			tab_str(&tb, s, len);
 		}
 		tot_cells(&tb, &g[order[i]]);
-		tab_end(&tb);
+		csm_rows_end(&tb.r);
 	}
 	tab_begin(&tb);
 	for (j = 0; j < r->ng; j++)
 		tab_str(&tb, j == 0 ? "total" : "", j == 0 ? 5 : 0);
 	tot_cells(&tb, &all);
-	tab_end(&tb);
-	tab_close(&tb);
+	csm_rows_end(&tb.r);
+	csm_rows_finish(&tb.r);
 	if (r->format == FMT_MD)
 		md_bridge(o, &all);
-	tab_free(&tb);
 	free(order);
 	free(g);
 }
@@ -1190,7 +1104,8 @@ print_accounts(const struct run *r, struct csm_out *o)
 
 	snap_range(r, &from, &to);
 	check_snapshots(r, from, to);
-	tab_init(&tb, o, r->format);
+	tab_init(&tb, o, r);
+	tab_window(&tb, r, from, to);
 	tab_col(&tb, "account_id", "account", 0);
 	for (i = 0; i < r->ng; i++)
 		tab_col(&tb, r->gname[i], NULL, 0);
@@ -1200,7 +1115,7 @@ print_accounts(const struct run *r, struct csm_out *o)
 	tab_col(&tb, "amount", NULL, 1);
 	if (r->format == FMT_MD)
 		md_title(o, r, "ARR movements", from, to);
-	tab_head(&tb);
+	csm_rows_head(&tb.r);
 	memset(&all, 0, sizeof(all));
 	for (i = 0; i < r->accts.n; i++) {
 		snapshot(&r->acc[i], from, to, &sn);
@@ -1220,11 +1135,10 @@ print_accounts(const struct run *r, struct csm_out *o)
 		tab_cents(&tb, sn.e);
 		tab_str(&tb, move_name[mv], strlen(move_name[mv]));
 		tab_cents(&tb, amt);
-		tab_end(&tb);
+		csm_rows_end(&tb.r);
 	}
 	reconcile(&all, "the total");
-	tab_close(&tb);
-	tab_free(&tb);
+	csm_rows_finish(&tb.r);
 }
 
 /*
@@ -1246,7 +1160,7 @@ print_series(const struct run *r, struct csm_out *o)
 	int mv, conv = r->series == CSM_QUARTER && r->kind == CSM_MONTH;
 
 	w = r->window > 0 ? r->window : r->series == CSM_MONTH ? 12 : 4;
-	tab_init(&tb, o, r->format);
+	tab_init(&tb, o, r);
 	tab_col(&tb, "period", NULL, 0);
 	tab_col(&tb, "start_period", "from", 0);
 	tot_cols(&tb);
@@ -1255,7 +1169,7 @@ print_series(const struct run *r, struct csm_out *o)
 		    "window%s%s%s\n\n", w, r->series == CSM_MONTH ? "month" :
 		    "quarter", r->base ? " (" : "", r->base ? r->base : "",
 		    r->base ? ")" : "");
-	tab_head(&tb);
+	csm_rows_head(&tb.r);
 	first = last = 0;
 	if (r->nper > 0) {
 		first = r->per[0];
@@ -1285,14 +1199,14 @@ print_series(const struct run *r, struct csm_out *o)
 		reconcile(&x, "a period");
 		csm_period_format(&p, a);
 		csm_period_format(&q, b);
+		tab_window(&tb, r, pi - w, pi);
 		tab_begin(&tb);
 		tab_str(&tb, a, strlen(a));
 		tab_str(&tb, b, strlen(b));
 		tot_cells(&tb, &x);
-		tab_end(&tb);
+		csm_rows_end(&tb.r);
 	}
-	tab_close(&tb);
-	tab_free(&tb);
+	csm_rows_finish(&tb.r);
 }
 
 /* ---- main -------------------------------------------------------------- */
@@ -1341,9 +1255,10 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 		{"window", 1, NULL, OPT_WINDOW},
 		{NULL, 0, NULL, 0}
 	};
-	static const char *const format_words[] = {"csv", "tsv", "json", "md",
-		NULL};
-	static const int formats[] = {FMT_CSV, FMT_TSV, FMT_JSON, FMT_MD};
+	static const char *const fmt_names[] = {"csv", "tsv", "json",
+		"jsonl", "md", NULL};
+	static const int fmts[] = {FMT_CSV, FMT_TSV, FMT_JSON, FMT_JSONL,
+		FMT_MD};
 	static const char *const series_words[] = {"month", "quarter", NULL};
 	char *end;
 	int ch;
@@ -1354,8 +1269,8 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 			continue;
 		switch (ch) {
 		case 'f':
-			r->format = formats[csm_cli_word(usage_text,
-			    "--format", optarg, format_words)];
+			r->format = fmts[csm_cli_format(usage_text, optarg,
+			    fmt_names)];
 			break;
 		case 'g':
 			parse_groups(r, optarg);

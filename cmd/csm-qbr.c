@@ -45,7 +45,8 @@ static const char help_text[] =
     "  -a, --account ID      only the account with this account_id\n"
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
-    "  -f, --format FMT      md (default), csv, tsv, json or html\n"
+    "  -f, --format FMT      md (default), csv, tsv, json, jsonl (JSON Lines)\n"
+    "                        or html\n"
     "  -o, --out-dir DIR     one file per account in DIR (created if missing),\n"
     "                        named from the account name and id; their paths\n"
     "                        are printed\n"
@@ -63,9 +64,9 @@ static const char help_text[] =
 
 #define SHORTOPTS CSM_CLI_SHORTOPTS "a:f:o:p:"
 
-enum fmt { F_MD, F_CSV, F_TSV, F_JSON, F_HTML };
-static const char *const fmt_names[] = {"md", "csv", "tsv", "json", "html",
-	NULL};
+enum fmt { F_MD, F_CSV, F_TSV, F_JSON, F_JSONL, F_HTML };
+static const char *const fmt_names[] = {"md", "csv", "tsv", "json", "jsonl",
+	"html", NULL};
 
 enum mfmt { M_NUMBER, M_PERCENT, M_MONEY, M_DAYS };
 enum status { ST_NONE, ST_MET, ST_MISSED };
@@ -606,28 +607,6 @@ strs_free(struct strs *l)
 	free(l->s);
 }
 
-/* x with thousands separators and digits decimals: 1234567 -> 1,234,567. */
-static void
-grouped(double x, int digits, struct csm_buf *b)
-{
-	char tmp[64];
-	const char *s = tmp;
-	size_t i, intlen;
-
-	csm_fmt_num(x, digits, tmp);
-	if (*s == '-') {
-		csm_buf_addc(b, '-');
-		s++;
-	}
-	intlen = strcspn(s, ".");
-	for (i = 0; i < intlen; i++) {
-		if (i > 0 && (intlen - i) % 3 == 0)
-			csm_buf_addc(b, ',');
-		csm_buf_addc(b, s[i]);
-	}
-	csm_buf_adds(b, s + intlen);
-}
-
 /* A value for people, in the metric's format. */
 static void
 disp(int format, double x, struct csm_buf *b)
@@ -635,26 +614,30 @@ disp(int format, double x, struct csm_buf *b)
 	double r;
 	char tmp[64];
 
+	if (!isfinite(x)) {
+		csm_buf_adds(b, "n/a");
+		return;
+	}
 	switch (format) {
 	case M_PERCENT:
-		grouped(x * 100, 0, b);
+		csm_fmt_grouped(x * 100, 0, b);
 		csm_buf_addc(b, '%');
 		break;
 	case M_MONEY:
 		if (csm_round(x, 0) < 0)
 			csm_buf_addc(b, '-');
 		csm_buf_addc(b, '$');
-		grouped(fabs(x), 0, b);
+		csm_fmt_grouped(fabs(x), 0, b);
 		break;
 	case M_DAYS:
 		csm_fmt_num(x, 0, tmp);
-		grouped(x, 0, b);
+		csm_fmt_grouped(x, 0, b);
 		csm_buf_adds(b, strcmp(tmp, "1") == 0 || strcmp(tmp, "-1") == 0 ?
 		    " day" : " days");
 		break;
 	default:
 		r = csm_round(x, 1);
-		grouped(x, r == floor(r) ? 0 : 1, b);
+		csm_fmt_grouped(x, r == floor(r) ? 0 : 1, b);
 	}
 }
 
@@ -668,7 +651,7 @@ disp_cents(int64_t c, struct csm_buf *b)
 static void
 disp_pct(double pct, struct csm_buf *b)
 {
-	grouped(fabs(pct) * 100, 0, b);
+	csm_fmt_grouped(fabs(pct) * 100, 0, b);
 	csm_buf_addc(b, '%');
 }
 
@@ -682,12 +665,12 @@ disp_change(int format, double change, struct csm_buf *b)
 		csm_buf_addc(b, '-');
 	switch (format) {
 	case M_PERCENT:
-		grouped(fabs(change) * 100, 0, b);
+		csm_fmt_grouped(fabs(change) * 100, 0, b);
 		csm_buf_adds(b, " pts");
 		break;
 	case M_MONEY:
 		csm_buf_addc(b, '$');
-		grouped(fabs(change), 0, b);
+		csm_fmt_grouped(fabs(change), 0, b);
 		break;
 	default:
 		disp(format, fabs(change), b);
@@ -700,7 +683,7 @@ move_text(const struct metric *m, const struct mres *r, struct csm_buf *b)
 {
 	csm_buf_adds(b, r->change > 0 ? "up " : "down ");
 	if (m->format == M_PERCENT) {
-		grouped(fabs(r->change) * 100, 0, b);
+		csm_fmt_grouped(fabs(r->change) * 100, 0, b);
 		csm_buf_adds(b, " pts");
 	} else
 		disp_pct(r->pct, b);
@@ -711,9 +694,30 @@ move_text(const struct metric *m, const struct mres *r, struct csm_buf *b)
 	csm_buf_addc(b, ')');
 }
 
+/*
+ * Whether x can be written in the metric's machine format: finite, and
+ * still finite as a percent (x 100) for a percent metric.
+ */
+static int
+writable(int format, double x)
+{
+	return isfinite(x) && (format != M_PERCENT || isfinite(x * 100));
+}
+
+/* Says that a change cannot be computed; returns 0, its new has flag. */
+static int
+out_of_range(const struct acct *a, const struct metric *m, const char *what,
+    const struct mres *r)
+{
+	csm_warn("account '%s', metric '%s': the %s from %g to %g is out of "
+	    "range, shown as n/a", csm_q(a->id, strlen(a->id)), m->name, what,
+	    r->prev, r->cur);
+	return 0;
+}
+
 static void
-metric_result(const struct metric *m, size_t i, const struct prow *prev,
-    const struct prow *cur, struct mres *r)
+metric_result(const struct acct *a, const struct metric *m, size_t i,
+    const struct prow *prev, const struct prow *cur, struct mres *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->hc = (cur->has[i] & HAS_V) != 0;
@@ -732,6 +736,14 @@ metric_result(const struct metric *m, size_t i, const struct prow *prev,
 			r->pct = r->change / fabs(r->prev);
 		}
 	}
+	/* 1e308 then -1e308: a change no double holds is not made up */
+	if (r->hch && !writable(m->format, r->change))
+		r->hch = r->hpct = out_of_range(a, m, "change", r);
+	else if (r->hpct && !writable(M_PERCENT, r->pct))
+		r->hpct = out_of_range(a, m, "percent change", r);
+	r->hp = r->hp && writable(m->format, r->prev);
+	r->hc = r->hc && writable(m->format, r->cur);
+	r->ht = r->ht && writable(m->format, r->tgt);
 	r->status = ST_NONE;
 	if (r->hc && r->ht)
 		r->status = (m->lower ? r->cur <= r->tgt : r->cur >= r->tgt) ?
@@ -769,7 +781,7 @@ build_report(struct report *rep, const struct qbr *q, const struct acct *a,
 		struct mres *r = &rep->mr[i];
 		int up, down;
 
-		metric_result(m, i, rep->prev, rep->cur, r);
+		metric_result(a, m, i, rep->prev, rep->cur, r);
 		up = moved(m, r, q->hl, 1);
 		down = moved(m, r, q->hl, 0);
 		if (r->status == ST_MET || up) {
@@ -846,6 +858,7 @@ struct ctx {
 	long today;
 	int fmt;		/* enum fmt */
 	int nacct;		/* accounts written so far to this output */
+	struct csm_json json;	/* F_JSON and F_JSONL */
 };
 
 static void
@@ -858,33 +871,46 @@ period_text(const struct ctx *c, long pidx, char *out)
 	csm_period_format(&p, out);
 }
 
-/* A raw number: up to 6 decimals, no trailing zeros. */
+/* The series of metric i over the report's periods: values or targets. */
 static void
-raw(double x, char *out)
+series(const struct report *rep, size_t i, int targets, double *v,
+    unsigned char *has)
 {
-	size_t n;
+	size_t k;
 
-	csm_fmt_num(x, 6, out);
-	n = strlen(out);
-	while (n > 0 && out[n - 1] == '0')
-		n--;
-	if (n > 0 && out[n - 1] == '.')
-		n--;
-	out[n] = '\0';
-	if (strcmp(out, "-0") == 0)
-		memcpy(out, "0", 2);
+	for (k = 0; k < rep->ncur; k++) {
+		const struct prow *r = &rep->a->row[k];
+
+		v[k] = targets ? r->t[i] : r->v[i];
+		has[k] = (r->has[i] & (targets ? HAS_T : HAS_V)) != 0;
+	}
+}
+
+/*
+ * A metric's number as CSV, TSV and JSON write it (SPEC 8.3): a percent
+ * as a percent number with two decimals (0.05 -> 5.00), money with two
+ * decimals, others with up to 6 decimals and no trailing zeros; empty
+ * when missing.
+ */
+static void
+machine(int format, int has, double x, char *out)
+{
+	if (!has)
+		out[0] = '\0';
+	else if (format == M_PERCENT)
+		csm_fmt_num(x * 100, 2, out);
+	else if (format == M_MONEY)
+		csm_fmt_num(x, 2, out);
+	else
+		csm_fmt_real(x, 6, out);
 }
 
 static void
-field_num(struct csm_out *o, int has, double x)
+field_num(struct csm_out *o, int format, int has, double x)
 {
 	char tmp[64];
 
-	if (!has) {
-		csm_out_field(o, "", 0);
-		return;
-	}
-	raw(x, tmp);
+	machine(format, has, x, tmp);
 	csm_out_field(o, tmp, strlen(tmp));
 }
 
@@ -916,11 +942,11 @@ csv_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 		csm_out_field(o, per, strlen(per));
 		csm_out_field(o, m->name, strlen(m->name));
 		csm_out_field(o, m->label, strlen(m->label));
-		field_num(o, r->hp, r->prev);
-		field_num(o, r->hc, r->cur);
-		field_num(o, r->hch, r->change);
-		field_num(o, r->hpct, r->pct);
-		field_num(o, r->ht, r->tgt);
+		field_num(o, m->format, r->hp, r->prev);
+		field_num(o, m->format, r->hc, r->cur);
+		field_num(o, m->format, r->hch, r->change);
+		field_num(o, M_PERCENT, r->hpct, r->pct);
+		field_num(o, m->format, r->ht, r->tgt);
 		csm_out_field(o, status_names[r->status],
 		    strlen(status_names[r->status]));
 		csm_out_endrec(o);
@@ -928,84 +954,80 @@ csv_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 }
 
 static void
-json_num(struct csm_out *o, int has, double x)
+json_num(struct csm_json *j, const char *key, int format, int has, double x)
 {
 	char tmp[64];
 
-	if (!has) {
-		csm_out_puts(o, "null");
-		return;
-	}
-	raw(x, tmp);
-	csm_out_puts(o, tmp);
+	machine(format, has, x, tmp);
+	csm_json_key(j, key);
+	csm_json_numtext(j, tmp, strlen(tmp));
 }
 
 static void
-json_str(struct csm_out *o, const char *s)
-{
-	csm_out_json_str(o, s, strlen(s));
-}
-
-static void
-json_strs(struct csm_out *o, const char *key, const struct strs *l,
-    const char *end)
+json_strs(struct csm_json *j, const char *key, const struct strs *l)
 {
 	size_t i;
 
-	csm_out_printf(o, "    \"%s\": [", key);
-	for (i = 0; i < l->n; i++) {
-		csm_out_puts(o, i > 0 ? ",\n      " : "\n      ");
-		json_str(o, l->s[i]);
-	}
-	csm_out_puts(o, l->n > 0 ? "\n    ]" : "]");
-	csm_out_puts(o, end);
+	csm_json_key(j, key);
+	csm_json_arr_begin(j);
+	for (i = 0; i < l->n; i++)
+		csm_json_strz(j, l->s[i]);
+	csm_json_arr_end(j);
 }
 
 static void
-json_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
+json_account(struct csm_json *j, const struct ctx *c,
+    const struct report *rep)
 {
 	char per[32];
 	size_t i;
 
 	period_text(c, rep->cur->pidx, per);
-	csm_out_puts(o, c->nacct > 0 ? ",\n  {\n" : "\n  {\n");
-	csm_out_puts(o, "    \"account_id\": ");
-	json_str(o, rep->a->id);
-	csm_out_printf(o, ",\n    \"period\": \"%s\",\n    \"metrics\": [\n",
-	    per);
+	csm_json_obj_begin(j);
+	csm_json_key(j, "account_id");
+	csm_json_strz(j, rep->a->id);
+	csm_json_key(j, "period");
+	csm_json_strz(j, per);
+	csm_json_key(j, "metrics");
+	csm_json_arr_begin(j);
 	for (i = 0; i < c->q->nm; i++) {
 		const struct metric *m = &c->q->m[i];
 		const struct mres *r = &rep->mr[i];
 
-		csm_out_puts(o, "      {\"account_id\": ");
-		json_str(o, rep->a->id);
-		csm_out_printf(o, ", \"period\": \"%s\", \"metric\": ", per);
-		json_str(o, m->name);
-		csm_out_puts(o, ", \"label\": ");
-		json_str(o, m->label);
-		csm_out_puts(o, ", \"previous\": ");
-		json_num(o, r->hp, r->prev);
-		csm_out_puts(o, ", \"current\": ");
-		json_num(o, r->hc, r->cur);
-		csm_out_puts(o, ", \"change\": ");
-		json_num(o, r->hch, r->change);
-		csm_out_puts(o, ", \"pct_change\": ");
-		json_num(o, r->hpct, r->pct);
-		csm_out_puts(o, ", \"target\": ");
-		json_num(o, r->ht, r->tgt);
-		csm_out_printf(o, ", \"status\": \"%s\"}%s\n",
-		    status_names[r->status], i + 1 < c->q->nm ? "," : "");
+		csm_json_obj_begin(j);
+		csm_json_key(j, "account_id");
+		csm_json_strz(j, rep->a->id);
+		csm_json_key(j, "period");
+		csm_json_strz(j, per);
+		csm_json_key(j, "metric");
+		csm_json_strz(j, m->name);
+		csm_json_key(j, "label");
+		csm_json_strz(j, m->label);
+		json_num(j, "previous", m->format, r->hp, r->prev);
+		json_num(j, "current", m->format, r->hc, r->cur);
+		json_num(j, "change", m->format, r->hch, r->change);
+		json_num(j, "pct_change", M_PERCENT, r->hpct, r->pct);
+		json_num(j, "target", m->format, r->ht, r->tgt);
+		csm_json_key(j, "status");
+		csm_json_strz(j, status_names[r->status]);
+		csm_json_obj_end(j);
 	}
-	csm_out_puts(o, "    ],\n    \"value\": ");
-	json_num(o, rep->has_value, (double)rep->value / 100);
-	csm_out_puts(o, ",\n    \"cost\": ");
-	json_num(o, rep->has_cost, (double)rep->cost / 100);
-	csm_out_puts(o, ",\n    \"roi\": ");
-	json_num(o, rep->has_roi, rep->roi);
-	csm_out_puts(o, ",\n");
-	json_strs(o, "highlights", &rep->hl, ",\n");
-	json_strs(o, "gaps", &rep->gap, ",\n");
-	json_strs(o, "focus", &rep->focus, "\n  }");
+	csm_json_arr_end(j);
+	csm_json_key(j, "value");
+	if (rep->has_value)
+		csm_json_cents(j, rep->value);
+	else
+		csm_json_null(j);
+	csm_json_key(j, "cost");
+	if (rep->has_cost)
+		csm_json_cents(j, rep->cost);
+	else
+		csm_json_null(j);
+	json_num(j, "roi", M_NUMBER, rep->has_roi, rep->roi);
+	json_strs(j, "highlights", &rep->hl);
+	json_strs(j, "gaps", &rep->gap);
+	json_strs(j, "focus", &rep->focus);
+	csm_json_obj_end(j);
 }
 
 /* ---- Markdown ---------------------------------------------------------- */
@@ -1013,14 +1035,22 @@ json_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 static void
 md_buf(struct csm_out *o, struct csm_buf *b)
 {
-	csm_out_md(o, b->s != NULL ? b->s : "", b->len);
+	csm_md_esc(o, b->s != NULL ? b->s : "", b->len);
 	csm_buf_reset(b);
 }
 
 static void
 md_str(struct csm_out *o, const char *s)
 {
-	csm_out_md(o, s, strlen(s));
+	csm_md_esc(o, s, strlen(s));
+}
+
+/* A table cell from b, which is emptied. */
+static void
+md_cell(struct csm_md_table *t, struct csm_buf *b)
+{
+	csm_md_table_cell(t, b->s != NULL ? b->s : "", b->len);
+	csm_buf_reset(b);
 }
 
 /* The text of the header's facts, shared by md and html. */
@@ -1078,38 +1108,17 @@ health_text(const struct ctx *c, const struct report *rep, struct csm_buf *b)
 	}
 }
 
-static const char *const spark[] = {"\342\226\201", "\342\226\202",
-	"\342\226\203", "\342\226\204", "\342\226\205", "\342\226\206",
-	"\342\226\207", "\342\226\210"};
-
 /* The metric's series as a Unicode sparkline; a missing value is a dot. */
 static void
 sparkline(const struct report *rep, size_t i, struct csm_buf *b)
 {
-	double lo = 0, hi = 0, v;
-	size_t k;
-	int any = 0, level;
+	double *v = csm_xcalloc(rep->ncur, sizeof(*v));
+	unsigned char *has = csm_xcalloc(rep->ncur, 1);
 
-	for (k = 0; k < rep->ncur; k++) {
-		if (!(rep->a->row[k].has[i] & HAS_V))
-			continue;
-		v = rep->a->row[k].v[i];
-		if (!any || v < lo)
-			lo = v;
-		if (!any || v > hi)
-			hi = v;
-		any = 1;
-	}
-	for (k = 0; k < rep->ncur; k++) {
-		if (!(rep->a->row[k].has[i] & HAS_V)) {
-			csm_buf_adds(b, "\302\267");
-			continue;
-		}
-		v = rep->a->row[k].v[i];
-		level = hi > lo ? (int)csm_round((v - lo) / (hi - lo) * 7, 0) :
-		    3;
-		csm_buf_adds(b, spark[level]);
-	}
+	series(rep, i, 0, v, has);
+	csm_spark_text(v, has, rep->ncur, b);
+	free(v);
+	free(has);
 }
 
 static void
@@ -1132,12 +1141,106 @@ md_list(struct csm_out *o, const char *title, const struct strs *l,
 }
 
 static void
-md_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
+md_value(struct csm_out *o, const struct ctx *c, const struct report *rep,
+    const char *per, struct csm_buf *b)
 {
 	const struct qbr *q = c->q;
+	struct csm_md_table t;
+	size_t i;
+
+	csm_out_puts(o, "\n## Value delivered\n\n");
+	if (rep->has_value) {
+		disp_cents(rep->value, b);
+		csm_out_printf(o, "**%s** of value in %s", b->s, per);
+		csm_buf_reset(b);
+		if (rep->has_cost) {
+			disp_cents(rep->cost, b);
+			csm_out_printf(o, " against a cost of %s", b->s);
+			csm_buf_reset(b);
+		}
+		if (rep->has_roi)
+			csm_out_printf(o, ": a **%.1fx** return",
+			    csm_round(rep->roi, 1));
+		csm_out_puts(o, ".\n\n");
+	} else
+		csm_out_printf(o, "No value recorded in %s.\n\n", per);
+	csm_md_table_init(&t, o, CSM_MD_TIGHT);
+	csm_md_table_col(&t, "Value item", 0);
+	csm_md_table_col(&t, per, 1);
+	for (i = 0; i < q->nit; i++) {
+		csm_md_table_cells(&t, q->it[i].label);
+		if (rep->cur->has_item[i])
+			disp_cents(rep->cur->item[i], b);
+		else
+			csm_buf_adds(b, "n/a");
+		md_cell(&t, b);
+		csm_md_table_row(&t);
+	}
+	csm_md_table_end(&t);
+}
+
+static void
+md_metrics(struct csm_out *o, const struct ctx *c, const struct report *rep,
+    const char *per, const char *pper, struct csm_buf *b)
+{
+	const struct qbr *q = c->q;
+	struct csm_md_table t;
+	size_t i;
+
+	csm_out_puts(o, "\n## Metrics\n\n");
+	csm_md_table_init(&t, o, CSM_MD_TIGHT);
+	csm_md_table_col(&t, "Metric", 0);
+	csm_md_table_col(&t, pper, 1);
+	csm_md_table_col(&t, per, 1);
+	csm_md_table_col(&t, "Change", 1);
+	csm_md_table_col(&t, "Target", 1);
+	csm_md_table_col(&t, "Status", 0);
+	csm_md_table_col(&t, "Trend", 0);
+	for (i = 0; i < q->nm; i++) {
+		const struct metric *m = &q->m[i];
+		const struct mres *r = &rep->mr[i];
+
+		csm_md_table_cells(&t, m->label);
+		if (r->hp)
+			disp(m->format, r->prev, b);
+		else
+			csm_buf_adds(b, "n/a");
+		md_cell(&t, b);
+		if (r->hc)
+			disp(m->format, r->cur, b);
+		else
+			csm_buf_adds(b, "n/a");
+		md_cell(&t, b);
+		if (r->hch) {
+			disp_change(m->format, r->change, b);
+			if (r->hpct && m->format != M_PERCENT) {
+				csm_buf_adds(b, r->change > 0 ? " (+" :
+				    r->change < 0 ? " (-" : " (");
+				disp_pct(r->pct, b);
+				csm_buf_addc(b, ')');
+			}
+		} else
+			csm_buf_adds(b, "n/a");
+		md_cell(&t, b);
+		if (r->ht)
+			disp(m->format, r->tgt, b);
+		else
+			csm_buf_adds(b, "\342\200\224");
+		md_cell(&t, b);
+		csm_md_table_cells(&t, r->status == ST_NONE ? "\342\200\224" :
+		    status_names[r->status]);
+		sparkline(rep, i, b);
+		md_cell(&t, b);
+		csm_md_table_row(&t);
+	}
+	csm_md_table_end(&t);
+}
+
+static void
+md_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
+{
 	char per[32], pper[32];
 	struct csm_buf b;
-	size_t i;
 
 	csm_buf_init(&b);
 	period_text(c, rep->cur->pidx, per);
@@ -1166,81 +1269,9 @@ md_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 	csm_out_puts(o, "\n");
 
 	md_list(o, "Highlights", &rep->hl, 0, "No highlights this period.");
-
-	if (q->has_value) {
-		csm_out_puts(o, "\n## Value delivered\n\n");
-		if (rep->has_value) {
-			disp_cents(rep->value, &b);
-			csm_out_printf(o, "**%s** of value in %s", b.s, per);
-			csm_buf_reset(&b);
-			if (rep->has_cost) {
-				disp_cents(rep->cost, &b);
-				csm_out_printf(o, " against a cost of %s", b.s);
-				csm_buf_reset(&b);
-			}
-			if (rep->has_roi)
-				csm_out_printf(o, ": a **%.1fx** return",
-				    csm_round(rep->roi, 1));
-			csm_out_puts(o, ".\n\n");
-		} else
-			csm_out_printf(o, "No value recorded in %s.\n\n", per);
-		csm_out_printf(o, "| Value item | %s |\n|---|---:|\n", per);
-		for (i = 0; i < q->nit; i++) {
-			csm_out_puts(o, "| ");
-			md_str(o, q->it[i].label);
-			csm_out_puts(o, " | ");
-			if (rep->cur->has_item[i])
-				disp_cents(rep->cur->item[i], &b);
-			else
-				csm_buf_adds(&b, "n/a");
-			md_buf(o, &b);
-			csm_out_puts(o, " |\n");
-		}
-	}
-
-	csm_out_printf(o, "\n## Metrics\n\n| Metric | %s | %s | Change | Target "
-	    "| Status | Trend |\n|---|---:|---:|---:|---:|---|---|\n", pper, per);
-	for (i = 0; i < q->nm; i++) {
-		const struct metric *m = &q->m[i];
-		const struct mres *r = &rep->mr[i];
-
-		csm_out_puts(o, "| ");
-		md_str(o, m->label);
-		csm_out_puts(o, " | ");
-		if (r->hp)
-			disp(m->format, r->prev, &b);
-		else
-			csm_buf_adds(&b, "n/a");
-		csm_buf_adds(&b, " | ");
-		if (r->hc)
-			disp(m->format, r->cur, &b);
-		else
-			csm_buf_adds(&b, "n/a");
-		csm_buf_adds(&b, " | ");
-		if (r->hch) {
-			disp_change(m->format, r->change, &b);
-			if (r->hpct && m->format != M_PERCENT) {
-				csm_buf_adds(&b, r->change > 0 ? " (+" :
-				    r->change < 0 ? " (-" : " (");
-				disp_pct(r->pct, &b);
-				csm_buf_addc(&b, ')');
-			}
-		} else
-			csm_buf_adds(&b, "n/a");
-		csm_buf_adds(&b, " | ");
-		if (r->ht)
-			disp(m->format, r->tgt, &b);
-		else
-			csm_buf_adds(&b, "\342\200\224");
-		csm_out_write(o, b.s, b.len);
-		csm_buf_reset(&b);
-		csm_out_printf(o, " | %s | ", r->status == ST_NONE ?
-		    "\342\200\224" : status_names[r->status]);
-		sparkline(rep, i, &b);
-		csm_out_write(o, b.s, b.len);
-		csm_buf_reset(&b);
-		csm_out_puts(o, " |\n");
-	}
+	if (c->q->has_value)
+		md_value(o, c, rep, per, &b);
+	md_metrics(o, c, rep, per, pper, &b);
 	md_list(o, "Gaps", &rep->gap, 0, "No gaps this period.");
 	md_list(o, "Focus for next quarter", &rep->focus, 1,
 	    "Keep the current plan: no gaps to close.");
@@ -1249,109 +1280,11 @@ md_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 
 /* ---- HTML -------------------------------------------------------------- */
 
-static const char html_css[] =
-    "*{box-sizing:border-box}\n"
-    "html{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
-    "body{margin:0;background:#eef1f5;color:#1f2937;font:14px/1.45 "
-    "-apple-system,BlinkMacSystemFont,\"Segoe UI\",Roboto,\"Helvetica Neue\","
-    "Arial,sans-serif}\n"
-    ".qbr{max-width:1000px;margin:24px auto;background:#fff;padding:36px 44px;"
-    "border-radius:10px;box-shadow:0 1px 3px rgba(15,23,42,.08),"
-    "0 8px 24px rgba(15,23,42,.06)}\n"
-    ".qbr>header{border-bottom:3px solid #1e3a5f;padding-bottom:14px;"
-    "margin-bottom:22px}\n"
-    ".eyebrow{text-transform:uppercase;letter-spacing:.08em;font-size:11px;"
-    "font-weight:600;color:#64748b}\n"
-    "h1{margin:4px 0 2px;font-size:28px;color:#0f172a;font-weight:700}\n"
-    ".sub{color:#64748b;font-size:13px}\n"
-    "h2{font-size:13px;text-transform:uppercase;letter-spacing:.07em;"
-    "color:#1e3a5f;margin:26px 0 10px}\n"
-    ".kpis{display:grid;grid-template-columns:repeat(4,1fr);gap:12px}\n"
-    ".kpi{border:1px solid #e2e8f0;border-radius:8px;padding:12px 14px;"
-    "background:#f8fafc}\n"
-    ".kpi .k{font-size:11px;text-transform:uppercase;letter-spacing:.06em;"
-    "color:#64748b;font-weight:600}\n"
-    ".kpi .v{font-size:22px;font-weight:700;color:#0f172a;margin-top:2px}\n"
-    ".kpi .d{font-size:12px;color:#64748b}\n"
-    ".kpi.roi{background:#1e3a5f;border-color:#1e3a5f}\n"
-    ".kpi.roi .k,.kpi.roi .d{color:#cbd5e1}.kpi.roi .v{color:#fff}\n"
-    ".band{display:inline-block;font-size:11px;font-weight:600;padding:1px 8px;"
-    "border-radius:10px;vertical-align:middle;background:#e2e8f0;color:#334155;"
-    "text-transform:uppercase;letter-spacing:.04em}\n"
-    ".band-green{background:#dcfce7;color:#166534}"
-    ".band-yellow{background:#fef9c3;color:#854d0e}"
-    ".band-red{background:#fee2e2;color:#991b1b}\n"
-    ".cols{display:grid;grid-template-columns:1fr 1fr;gap:16px;"
-    "margin-top:16px}\n"
-    ".card{border-radius:8px;padding:4px 16px 10px;border:1px solid #e2e8f0}\n"
-    ".card.good{border-left:4px solid #16a34a}"
-    ".card.gap{border-left:4px solid #dc2626}\n"
-    ".card h2{margin-top:12px}\n"
-    ".card ul{margin:0;padding-left:18px}.card li{margin:4px 0}\n"
-    ".none{color:#94a3b8;font-style:italic}\n"
-    ".metrics{display:grid;grid-template-columns:repeat(3,1fr);gap:12px}\n"
-    ".metric{border:1px solid #e2e8f0;border-radius:8px;padding:10px 12px 8px;"
-    "break-inside:avoid}\n"
-    ".mh{display:flex;justify-content:space-between;align-items:center;"
-    "font-size:12px;color:#475569;font-weight:600}\n"
-    ".mv{font-size:20px;font-weight:700;color:#0f172a;margin:2px 0}\n"
-    ".chg{font-size:12px;font-weight:600;margin-left:6px}\n"
-    ".chg.better{color:#15803d}.chg.worse{color:#b91c1c}"
-    ".chg.flat{color:#64748b}\n"
-    ".st{font-size:10px;font-weight:700;text-transform:uppercase;"
-    "letter-spacing:.05em;padding:1px 7px;border-radius:9px}\n"
-    ".st-met{background:#dcfce7;color:#166534}"
-    ".st-missed{background:#fee2e2;color:#991b1b}"
-    ".st-none{background:#f1f5f9;color:#64748b}\n"
-    ".metric svg{display:block;width:100%;height:auto;margin:4px 0 2px}\n"
-    ".mt{font-size:11px;color:#64748b}\n"
-    "table{border-collapse:collapse;width:100%;font-size:13px}\n"
-    "th,td{padding:7px 10px;border-bottom:1px solid #e2e8f0;text-align:left}\n"
-    "th{font-size:11px;text-transform:uppercase;letter-spacing:.05em;"
-    "color:#64748b;font-weight:600}\n"
-    "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-    "tr.total td{font-weight:700;border-bottom:2px solid #1e3a5f}\n"
-    ".value-summary{font-size:15px;margin:0 0 8px}\n"
-    "ol.focus{margin:0;padding-left:22px}ol.focus li{margin:5px 0}\n"
-    "footer{margin-top:26px;font-size:11px;color:#94a3b8;"
-    "border-top:1px solid #e2e8f0;padding-top:8px}\n"
-    "@page{size:A4;margin:12mm}\n"
-    "@media print{body{background:#fff;font-size:12px}"
-    ".qbr{box-shadow:none;margin:0;max-width:none;padding:0;border-radius:0;"
-    "break-after:page;page-break-after:always}"
-    ".qbr:last-of-type{break-after:auto;page-break-after:auto}"
-    ".metric,.card,.kpi,table{break-inside:avoid;page-break-inside:avoid}}\n"
-    "@media (max-width:720px){.kpis{grid-template-columns:1fr 1fr}"
-    ".cols,.metrics{grid-template-columns:1fr}.qbr{padding:20px}}\n";
-
-static void
-html_str(struct csm_out *o, const char *s)
-{
-	csm_out_html(o, s, strlen(s));
-}
-
 static void
 html_buf(struct csm_out *o, struct csm_buf *b)
 {
-	csm_out_html(o, b->s != NULL ? b->s : "", b->len);
+	csm_html_esc(o, b->s != NULL ? b->s : "", b->len);
 	csm_buf_reset(b);
-}
-
-static void
-html_begin(struct csm_out *o, const char *title)
-{
-	csm_out_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\">\n<title>");
-	html_str(o, title);
-	csm_out_printf(o, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
-	    html_css);
-}
-
-static void
-html_end(struct csm_out *o)
-{
-	csm_out_puts(o, "</body>\n</html>\n");
 }
 
 static void
@@ -1367,19 +1300,12 @@ html_list(struct csm_out *o, const char *cls, const char *title,
 		csm_out_puts(o, "<ul>\n");
 		for (i = 0; i < l->n; i++) {
 			csm_out_puts(o, "<li>");
-			html_str(o, l->s[i]);
+			csm_html_escz(o, l->s[i]);
 			csm_out_puts(o, "</li>\n");
 		}
 		csm_out_puts(o, "</ul>\n");
 	}
 	csm_out_puts(o, "</div>\n");
-}
-
-/* The y of value v in a chart from top to bottom (lo..hi). */
-static double
-chart_y(double v, double lo, double hi, double top, double bottom)
-{
-	return bottom - (v - lo) / (hi - lo) * (bottom - top);
 }
 
 /*
@@ -1390,85 +1316,30 @@ static void
 html_chart(struct csm_out *o, const struct ctx *c, const struct report *rep,
     size_t i)
 {
-	const double w = 300, h = 96, left = 8, right = 292, top = 10,
-	    bottom = 72;
-	double lo = 0, hi = 0, x, y, v, pad;
-	char per[32];
-	size_t k, n = rep->ncur;
-	int any = 0, pen, which;
+	struct csm_spark sp;
+	double *v = csm_xcalloc(rep->ncur, sizeof(*v));
+	double *t = csm_xcalloc(rep->ncur, sizeof(*t));
+	unsigned char *has = csm_xcalloc(rep->ncur, 1);
+	unsigned char *thas = csm_xcalloc(rep->ncur, 1);
+	char first[32], last[32];
 
-	for (k = 0; k < n; k++)
-		for (which = 0; which < 2; which++) {
-			const struct prow *r = &rep->a->row[k];
-
-			if (!(r->has[i] & (which ? HAS_T : HAS_V)))
-				continue;
-			v = which ? r->t[i] : r->v[i];
-			if (!any || v < lo)
-				lo = v;
-			if (!any || v > hi)
-				hi = v;
-			any = 1;
-		}
-	pad = hi > lo ? (hi - lo) * 0.08 : (lo != 0 ? fabs(lo) * 0.1 : 1);
-	lo -= pad;
-	hi += pad;
-	csm_out_printf(o, "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
-	    "aria-label=\"trend\" xmlns=\"http://www.w3.org/2000/svg\">\n",
-	    w, h);
-	csm_out_printf(o, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" "
-	    "y2=\"%.0f\" stroke=\"#e2e8f0\"/>\n", left, bottom + 4, right,
-	    bottom + 4);
-	for (which = 1; which >= 0 && any; which--) {
-		for (k = 0; which && k < n; k++)
-			if (rep->a->row[k].has[i] & HAS_T)
-				break;
-		if (which && k == n)
-			continue;
-		pen = 0;
-		csm_out_puts(o, "<path fill=\"none\" d=\"");
-		for (k = 0; k < n; k++) {
-			const struct prow *r = &rep->a->row[k];
-
-			if (!(r->has[i] & (which ? HAS_T : HAS_V))) {
-				pen = 0;
-				continue;
-			}
-			x = n > 1 ? left + (right - left) * (double)k /
-			    (double)(n - 1) : (left + right) / 2;
-			y = chart_y(which ? r->t[i] : r->v[i], lo, hi, top,
-			    bottom);
-			csm_out_printf(o, "%s%.1f %.1f", pen ? " L" : "M",
-			    x, y);
-			pen = 1;
-		}
-		csm_out_puts(o, which ? "\" stroke=\"#94a3b8\" stroke-width=\"1.5\""
-		    " stroke-dasharray=\"5 4\"/>\n" : "\" stroke=\"#2563eb\" "
-		    "stroke-width=\"2.5\" stroke-linejoin=\"round\" "
-		    "stroke-linecap=\"round\"/>\n");
-	}
-	for (k = 0; k < n; k++) {
-		const struct prow *r = &rep->a->row[k];
-
-		x = n > 1 ? left + (right - left) * (double)k / (double)(n - 1) :
-		    (left + right) / 2;
-		if (r->has[i] & HAS_V) {
-			y = chart_y(r->v[i], lo, hi, top, bottom);
-			csm_out_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" "
-			    "r=\"%s\" fill=\"%s\" stroke=\"#2563eb\" "
-			    "stroke-width=\"2\"/>\n", x, y,
-			    k + 1 == n ? "4" : "2.5",
-			    k + 1 == n ? "#2563eb" : "#fff");
-		}
-		if (k == 0 || k + 1 == n) {
-			period_text(c, r->pidx, per);
-			csm_out_printf(o, "<text x=\"%.1f\" y=\"%.0f\" "
-			    "font-size=\"10\" fill=\"#94a3b8\" "
-			    "text-anchor=\"%s\">%s</text>\n", x, h - 6,
-			    n == 1 ? "middle" : k == 0 ? "start" : "end", per);
-		}
-	}
-	csm_out_puts(o, "</svg>\n");
+	series(rep, i, 0, v, has);
+	series(rep, i, 1, t, thas);
+	period_text(c, rep->a->row[0].pidx, first);
+	period_text(c, rep->a->row[rep->ncur - 1].pidx, last);
+	memset(&sp, 0, sizeof(sp));
+	sp.n = rep->ncur;
+	sp.v = v;
+	sp.has = has;
+	sp.t = t;
+	sp.thas = thas;
+	sp.first = first;
+	sp.last = last;
+	csm_svg_spark(o, &sp);
+	free(v);
+	free(t);
+	free(has);
+	free(thas);
 }
 
 static void
@@ -1481,7 +1352,7 @@ html_metric(struct csm_out *o, const struct ctx *c, const struct report *rep,
 	int better;
 
 	csm_out_puts(o, "<div class=\"metric\">\n<div class=\"mh\"><span>");
-	html_str(o, m->label);
+	csm_html_escz(o, m->label);
 	csm_out_printf(o, "</span><span class=\"st st-%s\">%s</span></div>\n"
 	    "<div class=\"mv\">", status_names[r->status],
 	    r->status == ST_NONE ? "no target" : status_names[r->status]);
@@ -1523,38 +1394,25 @@ html_metric(struct csm_out *o, const struct ctx *c, const struct report *rep,
 	csm_out_puts(o, "</div>\n</div>\n");
 }
 
+/* The four cards at the top: ARR, renewal, health, return on investment. */
 static void
-html_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
+html_kpis(struct csm_out *o, const struct ctx *c, const struct report *rep,
+    struct csm_buf *b)
 {
-	const struct qbr *q = c->q;
 	const struct prow *cur = rep->cur;
-	char per[32], pper[32], date[32];
-	struct csm_buf b;
-	const char *band;
+	const char *band, *trend;
+	char date[32];
 	size_t i;
 	long d;
 
-	csm_buf_init(&b);
-	period_text(c, cur->pidx, per);
-	csm_out_printf(o, "<section class=\"qbr\">\n<header>\n"
-	    "<div class=\"eyebrow\">Quarterly business review \302\267 %s"
-	    "</div>\n<h1>", per);
-	html_str(o, acct_name(rep));
-	csm_out_puts(o, "</h1>\n<div class=\"sub\">Account ");
-	html_str(o, rep->a->id);
-	if (rep->prev != NULL) {
-		period_text(c, rep->prev->pidx, pper);
-		csm_out_printf(o, " \302\267 %s compared with %s", per, pper);
-	}
-	csm_out_puts(o, "</div>\n</header>\n<div class=\"kpis\">\n");
-
+	csm_out_puts(o, "<div class=\"kpis\">\n");
 	csm_out_puts(o, "<div class=\"kpi\"><div class=\"k\">ARR</div>"
 	    "<div class=\"v\">");
 	if (cur->has_arr)
-		disp_cents(cur->arr, &b);
+		disp_cents(cur->arr, b);
 	else
-		csm_buf_adds(&b, "n/a");
-	html_buf(o, &b);
+		csm_buf_adds(b, "n/a");
+	html_buf(o, b);
 	csm_out_puts(o, "</div></div>\n");
 
 	csm_out_puts(o, "<div class=\"kpi\"><div class=\"k\">Renewal</div>"
@@ -1576,8 +1434,8 @@ html_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 	csm_out_puts(o, "<div class=\"kpi\"><div class=\"k\">Health</div>"
 	    "<div class=\"v\">");
 	if (cur->has_health) {
-		disp(M_NUMBER, cur->health, &b);
-		html_buf(o, &b);
+		disp(M_NUMBER, cur->health, b);
+		html_buf(o, b);
 		if ((band = cur->band) != NULL) {
 			csm_out_puts(o, " <span class=\"band band-");
 			for (i = 0; band[i] != '\0' && i < 20; i++)
@@ -1585,21 +1443,17 @@ html_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 				    (band[i] >= '0' && band[i] <= '9'))
 					csm_out_write(o, band + i, 1);
 			csm_out_puts(o, "\">");
-			html_str(o, band);
+			csm_html_escz(o, band);
 			csm_out_puts(o, "</span>");
 		}
 		csm_out_puts(o, "</div><div class=\"d\">");
-		health_text(c, rep, &b);
 		/* only the trend part after the score and band */
-		{
-			const char *s = strstr(b.s, ", ");
-
-			if (s != NULL)
-				csm_out_html(o, s + 2, strlen(s + 2));
-			else
-				csm_out_puts(o, "no earlier score");
-		}
-		csm_buf_reset(&b);
+		health_text(c, rep, b);
+		if ((trend = strstr(b->s, ", ")) != NULL)
+			csm_html_escz(o, trend + 2);
+		else
+			csm_out_puts(o, "no earlier score");
+		csm_buf_reset(b);
 	} else
 		csm_out_puts(o, "n/a");
 	csm_out_puts(o, "</div></div>\n");
@@ -1612,17 +1466,80 @@ html_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 		csm_out_puts(o, "n/a");
 	csm_out_puts(o, "</div><div class=\"d\">");
 	if (rep->has_value) {
-		disp_cents(rep->value, &b);
-		csm_buf_adds(&b, " value");
+		disp_cents(rep->value, b);
+		csm_buf_adds(b, " value");
 		if (rep->has_cost) {
-			csm_buf_adds(&b, " vs ");
-			disp_cents(rep->cost, &b);
-			csm_buf_adds(&b, " cost");
+			csm_buf_adds(b, " vs ");
+			disp_cents(rep->cost, b);
+			csm_buf_adds(b, " cost");
 		}
-		html_buf(o, &b);
+		html_buf(o, b);
 	} else
 		csm_out_puts(o, "no value recorded");
 	csm_out_puts(o, "</div></div>\n</div>\n");
+}
+
+static void
+html_value(struct csm_out *o, const struct ctx *c, const struct report *rep,
+    const char *per, struct csm_buf *b)
+{
+	const struct qbr *q = c->q;
+	const struct prow *cur = rep->cur;
+	size_t i;
+
+	csm_out_printf(o, "<h2>Value delivered in %s</h2>\n", per);
+	csm_out_printf(o, "<table>\n<tr><th>Value item</th>"
+	    "<th class=\"n\">%s</th></tr>\n", per);
+	for (i = 0; i < q->nit; i++) {
+		csm_out_puts(o, "<tr><td>");
+		csm_html_escz(o, q->it[i].label);
+		csm_out_puts(o, "</td><td class=\"n\">");
+		if (cur->has_item[i])
+			disp_cents(cur->item[i], b);
+		else
+			csm_buf_adds(b, "n/a");
+		html_buf(o, b);
+		csm_out_puts(o, "</td></tr>\n");
+	}
+	csm_out_puts(o, "<tr class=\"total\"><td>Total value</td>"
+	    "<td class=\"n\">");
+	if (rep->has_value)
+		disp_cents(rep->value, b);
+	else
+		csm_buf_adds(b, "n/a");
+	html_buf(o, b);
+	csm_out_puts(o, "</td></tr>\n");
+	if (rep->has_cost) {
+		csm_out_puts(o, "<tr><td>Cost</td><td class=\"n\">");
+		disp_cents(rep->cost, b);
+		html_buf(o, b);
+		csm_out_puts(o, "</td></tr>\n");
+	}
+	csm_out_puts(o, "</table>\n");
+}
+
+static void
+html_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
+{
+	const struct qbr *q = c->q;
+	char per[32], pper[32], date[32];
+	struct csm_buf b;
+	size_t i;
+
+	csm_buf_init(&b);
+	period_text(c, rep->cur->pidx, per);
+	csm_out_printf(o, "<section class=\"qbr\">\n<header>\n"
+	    "<div class=\"eyebrow\">Quarterly business review \302\267 %s"
+	    "</div>\n<h1>", per);
+	csm_html_escz(o, acct_name(rep));
+	csm_out_puts(o, "</h1>\n<div class=\"sub\">Account ");
+	csm_html_escz(o, rep->a->id);
+	if (rep->prev != NULL) {
+		period_text(c, rep->prev->pidx, pper);
+		csm_out_printf(o, " \302\267 %s compared with %s", per, pper);
+	}
+	csm_out_puts(o, "</div>\n</header>\n");
+	html_kpis(o, c, rep, &b);
 
 	csm_out_puts(o, "<div class=\"cols\">\n");
 	html_list(o, "good", "Highlights", &rep->hl, "No highlights this "
@@ -1632,38 +1549,8 @@ html_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 	for (i = 0; i < q->nm; i++)
 		html_metric(o, c, rep, i, &b);
 	csm_out_puts(o, "</div>\n");
-
-	if (q->has_value) {
-		csm_out_printf(o, "<h2>Value delivered in %s</h2>\n", per);
-		csm_out_printf(o, "<table>\n<tr><th>Value item</th>"
-		    "<th class=\"n\">%s</th></tr>\n", per);
-		for (i = 0; i < q->nit; i++) {
-			csm_out_puts(o, "<tr><td>");
-			html_str(o, q->it[i].label);
-			csm_out_puts(o, "</td><td class=\"n\">");
-			if (cur->has_item[i])
-				disp_cents(cur->item[i], &b);
-			else
-				csm_buf_adds(&b, "n/a");
-			html_buf(o, &b);
-			csm_out_puts(o, "</td></tr>\n");
-		}
-		csm_out_puts(o, "<tr class=\"total\"><td>Total value</td>"
-		    "<td class=\"n\">");
-		if (rep->has_value)
-			disp_cents(rep->value, &b);
-		else
-			csm_buf_adds(&b, "n/a");
-		html_buf(o, &b);
-		csm_out_puts(o, "</td></tr>\n");
-		if (rep->has_cost) {
-			csm_out_puts(o, "<tr><td>Cost</td><td class=\"n\">");
-			disp_cents(rep->cost, &b);
-			html_buf(o, &b);
-			csm_out_puts(o, "</td></tr>\n");
-		}
-		csm_out_puts(o, "</table>\n");
-	}
+	if (q->has_value)
+		html_value(o, c, rep, per, &b);
 
 	csm_out_puts(o, "<h2>Focus for next quarter</h2>\n");
 	if (rep->focus.n == 0)
@@ -1673,7 +1560,7 @@ html_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 		csm_out_puts(o, "<ol class=\"focus\">\n");
 		for (i = 0; i < rep->focus.n; i++) {
 			csm_out_puts(o, "<li>");
-			html_str(o, rep->focus.s[i]);
+			csm_html_escz(o, rep->focus.s[i]);
 			csm_out_puts(o, "</li>\n");
 		}
 		csm_out_puts(o, "</ol>\n");
@@ -1687,7 +1574,7 @@ html_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 /* ---- documents --------------------------------------------------------- */
 
 static void
-doc_begin(struct csm_out *o, const struct ctx *c, const char *title)
+doc_begin(struct csm_out *o, struct ctx *c, const char *title)
 {
 	switch (c->fmt) {
 	case F_CSV:
@@ -1695,10 +1582,14 @@ doc_begin(struct csm_out *o, const struct ctx *c, const char *title)
 		csv_header(o);
 		break;
 	case F_JSON:
-		csm_out_puts(o, "[");
+		csm_json_init(&c->json, o, CSM_JSON_DOC, 3);
+		csm_json_arr_begin(&c->json);
+		break;
+	case F_JSONL:
+		csm_json_init(&c->json, o, CSM_JSON_LINES, 0);
 		break;
 	case F_HTML:
-		html_begin(o, title);
+		csm_html_begin(o, title, NULL);
 		break;
 	}
 }
@@ -1712,7 +1603,8 @@ doc_account(struct csm_out *o, struct ctx *c, const struct report *rep)
 		csv_account(o, c, rep);
 		break;
 	case F_JSON:
-		json_account(o, c, rep);
+	case F_JSONL:
+		json_account(&c->json, c, rep);
 		break;
 	case F_HTML:
 		html_account(o, c, rep);
@@ -1724,15 +1616,22 @@ doc_account(struct csm_out *o, struct ctx *c, const struct report *rep)
 }
 
 static void
-doc_end(struct csm_out *o, const struct ctx *c)
+doc_end(struct csm_out *o, struct ctx *c)
 {
-	if (c->fmt == F_JSON)
-		csm_out_puts(o, c->nacct > 0 ? "\n]\n" : "]\n");
-	else if (c->fmt == F_HTML) {
+	switch (c->fmt) {
+	case F_JSON:
+		csm_json_arr_end(&c->json);
+		csm_json_finish(&c->json);
+		break;
+	case F_JSONL:
+		csm_json_finish(&c->json);
+		break;
+	case F_HTML:
 		if (c->nacct == 0)
 			csm_out_puts(o, "<section class=\"qbr\"><p class=\"none\">"
 			    "No accounts.</p></section>\n");
-		html_end(o);
+		csm_html_end(o);
+		break;
 	}
 }
 
@@ -1774,7 +1673,8 @@ slug(const char *s, size_t max, struct csm_buf *b)
 		b->s[--b->len] = '\0';
 }
 
-static const char *const exts[] = {"md", "csv", "tsv", "json", "html"};
+static const char *const exts[] = {"md", "csv", "tsv", "json", "jsonl",
+	"html"};
 
 /* The file name for an account, unique among those in used. */
 static char *
@@ -1920,8 +1820,7 @@ main(int argc, char *argv[])
 			account = optarg;
 			break;
 		case 'f':
-			fmt = csm_cli_word(usage_text, "--format", optarg,
-			    fmt_names);
+			fmt = csm_cli_format(usage_text, optarg, fmt_names);
 			break;
 		case 'o':
 			if (*optarg == '\0')

@@ -26,7 +26,7 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-risk [-hqtV] [-c config] [-d delim] [-f csv|tsv|md|json]\n"
+    "usage: csm-risk [-hqtV] [-c config] [-d delim] [-f csv|tsv|md|json|jsonl]\n"
     "                [--as-of date] [--fail-on tier] [--min-tier tier]\n"
     "                [--previous file] [--sort] [--ragged error|pad|skip]\n"
     "                [--columns] [--dump-config] [file ...]\n";
@@ -38,8 +38,8 @@ static const char help_text[] =
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
-    "  -f, --format F        csv, tsv, md (the weekly report) or json\n"
-    "                        (default: the input's delimiter)\n"
+    "  -f, --format F        csv, tsv, md (the weekly report), json or jsonl\n"
+    "                        (JSON Lines; default: the input's delimiter)\n"
     "      --min-tier T      only rows at tier T or above\n"
     "      --sort            worst first: tier, then ARR, then score\n"
     "      --previous FILE   an earlier csm-risk output: append risk_change\n"
@@ -60,7 +60,7 @@ enum {
 	OPT_FAIL_ON
 };
 
-enum format { F_DELIM, F_CSV, F_TSV, F_MD, F_JSON };
+enum format { F_DELIM, F_CSV, F_TSV, F_MD, F_JSON, F_JSONL };
 
 enum change { C_NONE = -1, C_NEW, C_ESCALATED, C_IMPROVED, C_UNCHANGED };
 
@@ -152,7 +152,7 @@ struct ctx {
 	struct row *held;
 	size_t nheld, capheld;
 	size_t seq;
-	size_t njson;
+	struct csm_rows rows;	/* all but F_MD */
 	/* the report's summary, over every row */
 	size_t *count;
 	int64_t *arrsum;
@@ -579,61 +579,46 @@ read_arr(struct ctx *c, struct row *r)
 
 /* ---- writing ---------------------------------------------------------- */
 
+/*
+ * The output table: the input's columns (text), then the appended ones
+ * (risk_score a number, risk_signals and risk_reasons lists).
+ */
 static void
-write_header(struct ctx *c, struct csm_out *o)
+write_head(struct ctx *c, struct csm_out *o)
 {
-	csm_out_fields(o, c->hdr, c->hdrlen, c->nout);
-	csm_out_endrec(o);
+	static const int rows_fmt[] = {CSM_ROWS_CSV, CSM_ROWS_CSV,
+		CSM_ROWS_TSV, CSM_ROWS_MD, CSM_ROWS_JSON, CSM_ROWS_JSONL};
+	size_t i;
+
+	csm_rows_init(&c->rows, o, rows_fmt[c->format]);
+	for (i = 0; i < c->nout; i++)
+		csm_rows_col(&c->rows, c->hdr[i], c->hdrlen[i], NULL, 0);
+	csm_rows_head(&c->rows);
 }
 
 static void
-write_json_list(struct csm_out *o, const char *s, const size_t *part,
-    size_t n)
+write_row(struct ctx *c, const struct row *r)
 {
 	size_t i;
 
-	csm_out_puts(o, "[");
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			csm_out_puts(o, ", ");
-		csm_out_json_str(o, s + part[2 * i], part[2 * i + 1]);
+	if (!c->rows.json) {
+		csm_rows_texts(&c->rows, r->f, r->flen, c->nout);
+		return;
 	}
-	csm_out_puts(o, "]");
-}
-
-static void
-write_json(struct ctx *c, const struct row *r, struct csm_out *o)
-{
-	size_t i;
-
-	csm_out_puts(o, c->njson++ == 0 ? "[\n  {" : ",\n  {");
+	csm_rows_begin(&c->rows);
 	for (i = 0; i < c->nout; i++) {
-		if (i > 0)
-			csm_out_puts(o, ", ");
-		csm_out_json_str(o, c->hdr[i], c->hdrlen[i]);
-		csm_out_puts(o, ": ");
 		if ((long)i == c->at_score)
-			csm_out_write(o, r->f[i], r->flen[i]);
+			csm_rows_num(&c->rows, r->f[i], r->flen[i], NULL);
 		else if ((long)i == c->at_sig)
-			write_json_list(o, r->f[i], r->part, r->nsig);
+			csm_rows_list(&c->rows, r->f[i], r->flen[i], r->part,
+			    r->nsig);
 		else if ((long)i == c->at_rea)
-			write_json_list(o, r->f[i], r->part + 2 * r->nsig,
-			    r->nrea);
+			csm_rows_list(&c->rows, r->f[i], r->flen[i],
+			    r->part + 2 * r->nsig, r->nrea);
 		else
-			csm_out_json_str(o, r->f[i], r->flen[i]);
+			csm_rows_str(&c->rows, r->f[i], r->flen[i]);
 	}
-	csm_out_puts(o, "}");
-}
-
-static void
-write_row(struct ctx *c, const struct row *r, struct csm_out *o)
-{
-	if (c->format == F_JSON)
-		write_json(c, r, o);
-	else {
-		csm_out_fields(o, r->f, r->flen, c->nout);
-		csm_out_endrec(o);
-	}
+	csm_rows_end(&c->rows);
 }
 
 /* Copies the work row into the held rows. */
@@ -700,7 +685,7 @@ worst_first(const void *a, const void *b)
 
 /* Assesses the current record and writes or holds it. */
 static void
-risk_row(struct ctx *c, struct csm_eval *ev, struct csm_out *o)
+risk_row(struct ctx *c, struct csm_eval *ev)
 {
 	const struct csm_tbl *t = c->t;
 	size_t i;
@@ -735,76 +720,25 @@ risk_row(struct ctx *c, struct csm_eval *ev, struct csm_out *o)
 	if (c->hold)
 		hold(c);
 	else
-		write_row(c, &c->w, o);
+		write_row(c, &c->w);
 }
 
 /* ---- the Markdown report ---------------------------------------------- */
 
-/* The width of s once escaped by csm_out_md, in characters. */
-static size_t
-md_width(const char *s, size_t n)
-{
-	size_t i, w = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if ((ch & 0xc0) == 0x80)
-			continue;
-		w++;
-		if (ch != '\0' && strchr("|\\`*_[]<>~", ch) != NULL)
-			w++;
-	}
-	return w;
-}
-
 static void
-pad(struct csm_out *o, size_t n)
+md_str(struct csm_out *o, const char *s)
 {
-	while (n-- > 0)
-		csm_out_write(o, " ", 1);
-}
-
-/* A table cell: escaped, padded to width, left or right aligned. */
-static void
-md_cell(struct csm_out *o, const char *s, size_t width, int right)
-{
-	size_t n = strlen(s), w = md_width(s, n);
-
-	csm_out_puts(o, "| ");
-	if (right)
-		pad(o, width > w ? width - w : 0);
-	csm_out_md(o, s, n);
-	if (!right)
-		pad(o, width > w ? width - w : 0);
-	csm_out_puts(o, " ");
-}
-
-static void
-md_rule(struct csm_out *o, size_t width, int right)
-{
-	size_t i;
-
-	csm_out_puts(o, right ? "| " : "| :");
-	for (i = 1; i < width; i++)
-		csm_out_write(o, "-", 1);
-	csm_out_puts(o, right ? ": " : " ");
-}
-
-static void
-money(int64_t cents, char *out)
-{
-	csm_fmt_cents(cents, 1, out);
+	csm_md_esc(o, s, strlen(s));
 }
 
 /* The summary: accounts and ARR per tier, over every input row. */
 static void
 md_summary(struct ctx *c, struct csm_out *o)
 {
-	size_t nt = c->rk.ntier + 1, i, k, at = 0, total = 0;
-	size_t w[3] = {4, 8, 3}, ncol = c->c_arr >= 0 ? 3 : 2;
+	struct csm_md_table t;
+	size_t nt = c->rk.ntier + 1, i, at = 0, total = 0;
 	int64_t arrat = 0, arrall = 0;
-	char (*txt)[3][64] = csm_xcalloc(nt + 1, sizeof(*txt));
+	char buf[32];
 
 	for (i = 0; i < nt; i++) {
 		total += c->count[i];
@@ -814,42 +748,34 @@ md_summary(struct ctx *c, struct csm_out *o)
 			arrat += c->arrsum[i];
 		}
 	}
-	for (i = 0; i <= nt; i++) {
-		snprintf(txt[i][0], 64, "%s", i == nt ? "total" :
-		    tier_name(&c->rk, i));
-		snprintf(txt[i][1], 64, "%zu", i == nt ? total : c->count[i]);
-		money(i == nt ? arrall : c->arrsum[i], txt[i][2]);
-		for (k = 0; k < 3; k++)
-			if (md_width(txt[i][k], strlen(txt[i][k])) > w[k])
-				w[k] = md_width(txt[i][k], strlen(txt[i][k]));
-	}
 	csm_out_printf(o, "%zu of %zu account%s at risk", at, total,
 	    total == 1 ? "" : "s");
 	if (c->c_arr >= 0) {
-		char a[64], b[64];
+		char a[32], b[32];
 
-		money(arrat, a);
-		money(arrall, b);
+		csm_fmt_cents(arrat, 1, a);
+		csm_fmt_cents(arrall, 1, b);
 		csm_out_printf(o, ", %s of %s ARR", a, b);
 	}
 	csm_out_puts(o, ".\n\n");
-	md_cell(o, "Tier", w[0], 0);
-	md_cell(o, "Accounts", w[1], 1);
-	if (ncol == 3)
-		md_cell(o, "ARR", w[2], 1);
-	csm_out_puts(o, "|\n");
-	for (k = 0; k < ncol; k++)
-		md_rule(o, w[k], k > 0);
-	csm_out_puts(o, "|\n");
+	csm_md_table_init(&t, o, CSM_MD_PAD);
+	csm_md_table_col(&t, "Tier", 0);
+	csm_md_table_col(&t, "Accounts", 1);
+	if (c->c_arr >= 0)
+		csm_md_table_col(&t, "ARR", 1);
 	for (i = 0; i <= nt; i++) {
-		for (k = 0; k < ncol; k++)
-			md_cell(o, txt[i][k], w[k], k > 0);
-		csm_out_puts(o, "|\n");
+		csm_md_table_cells(&t, i == nt ? "total" : tier_name(&c->rk, i));
+		csm_md_table_cellf(&t, "%zu", i == nt ? total : c->count[i]);
+		if (c->c_arr >= 0) {
+			csm_fmt_cents(i == nt ? arrall : c->arrsum[i], 1, buf);
+			csm_md_table_cells(&t, buf);
+		}
+		csm_md_table_row(&t);
 	}
+	csm_md_table_end(&t);
 	if (c->min_tier < c->rk.ntier)
 		csm_out_printf(o, "\nListed below: the accounts at %s or above.\n",
 		    tier_name(&c->rk, c->min_tier));
-	free(txt);
 }
 
 /* "**Name** (ID)", or the ID alone, or the name alone. */
@@ -858,16 +784,16 @@ md_account(const char *name, const char *id, struct csm_out *o)
 {
 	if (name != NULL && *name != '\0') {
 		csm_out_puts(o, "**");
-		csm_out_md(o, name, strlen(name));
+		csm_md_esc(o, name, strlen(name));
 		csm_out_puts(o, "**");
 		if (id != NULL && *id != '\0') {
 			csm_out_puts(o, " (");
-			csm_out_md(o, id, strlen(id));
+			csm_md_esc(o, id, strlen(id));
 			csm_out_puts(o, ")");
 		}
 	} else if (id != NULL && *id != '\0') {
 		csm_out_puts(o, "**");
-		csm_out_md(o, id, strlen(id));
+		csm_md_esc(o, id, strlen(id));
 		csm_out_puts(o, "**");
 	} else
 		csm_out_puts(o, "**(no name)**");
@@ -927,14 +853,12 @@ md_changes(struct ctx *c, struct csm_out *o)
 				if (e >= 0) {
 					struct prev *pv = c->prev.ent[e].val;
 
-					csm_out_md(o, tier_name(&c->rk,
-					    pv->tier), strlen(tier_name(&c->rk,
-					    pv->tier)));
+					md_str(o, tier_name(&c->rk,
+					    pv->tier));
 					csm_out_puts(o, " to ");
 				}
 			}
-			csm_out_md(o, tier_name(&c->rk, r->tier),
-			    strlen(tier_name(&c->rk, r->tier)));
+			md_str(o, tier_name(&c->rk, r->tier));
 			csm_out_puts(o, "\n");
 		}
 	}
@@ -949,8 +873,7 @@ md_changes(struct ctx *c, struct csm_out *o)
 		csm_out_puts(o, "- ");
 		md_account(pv->name, c->prev.ent[i].key, o);
 		csm_out_puts(o, ": was ");
-		csm_out_md(o, tier_name(&c->rk, pv->tier),
-		    strlen(tier_name(&c->rk, pv->tier)));
+		md_str(o, tier_name(&c->rk, pv->tier));
 		csm_out_puts(o, pv->now == c->rk.ntier ? ", now none\n" :
 		    ", no longer in the input\n");
 	}
@@ -968,12 +891,12 @@ md_item(struct ctx *c, const struct row *r, struct csm_out *o)
 	csm_out_puts(o, "- ");
 	md_account(field(r, c->c_name), field(r, c->c_id), o);
 	csm_out_puts(o, ": ");
-	csm_out_md(o, tn, strlen(tn));
+	md_str(o, tn);
 	csm_out_puts(o, ", score ");
 	csm_out_puts(o, r->f[c->at_score]);
 	if (c->c_arr >= 0) {
 		if (r->has_arr) {
-			money(r->arr, buf);
+			csm_fmt_cents(r->arr, 1, buf);
 			csm_out_printf(o, ", ARR %s", buf);
 		} else
 			csm_out_puts(o, ", ARR n/a");
@@ -986,7 +909,7 @@ md_item(struct ctx *c, const struct row *r, struct csm_out *o)
 			csm_out_puts(o, ", renewal n/a");
 		else {
 			csm_out_puts(o, ", renewal ");
-			csm_out_md(o, rd, n);
+			csm_md_esc(o, rd, n);
 			if (csm_parse_date(rd, n, c->cfg->date_format,
 			    &days) == CSM_OK) {
 				days -= c->today;
@@ -1008,16 +931,35 @@ md_item(struct ctx *c, const struct row *r, struct csm_out *o)
 		const size_t *p = r->part + 2 * (r->nsig + i);
 
 		csm_out_puts(o, "  - ");
-		csm_out_md(o, r->f[c->at_rea] + p[0], p[1]);
+		csm_md_esc(o, r->f[c->at_rea] + p[0], p[1]);
 		csm_out_puts(o, "\n");
 	}
 }
 
-static int
-same_owner(const struct row *a, const struct row *b, long at)
+/*
+ * The owner of a row, trimmed (owner names typed by people: "Bob " is
+ * Bob); a missing one (empty, NA, none...) is the empty string.
+ */
+static void
+owner_of(const struct ctx *c, const struct row *r, const char **s,
+    size_t *n)
 {
-	return a->flen[at] == b->flen[at] &&
-	    memcmp(a->f[at], b->f[at], a->flen[at]) == 0;
+	*s = r->f[c->c_owner];
+	*n = r->flen[c->c_owner];
+	csm_trim(s, n);
+	if (csm_is_missing(*s, *n))
+		*n = 0;
+}
+
+static int
+same_owner(const struct ctx *c, const struct row *a, const struct row *b)
+{
+	const char *sa, *sb;
+	size_t na, nb;
+
+	owner_of(c, a, &sa, &na);
+	owner_of(c, b, &sb, &nb);
+	return na == nb && memcmp(sa, sb, na) == 0;
 }
 
 /* The accounts at risk, per owner (owners ordered by their worst account). */
@@ -1049,18 +991,16 @@ md_owners(struct ctx *c, struct csm_out *o)
 
 		if (done[i] || r->tier >= c->rk.ntier)
 			continue;
-		ow = r->f[c->c_owner];
-		own = r->flen[c->c_owner];
-		csm_trim(&ow, &own);
+		owner_of(c, r, &ow, &own);
 		csm_out_puts(o, "\n## ");
 		if (own == 0)
 			csm_out_puts(o, "No owner");
 		else
-			csm_out_md(o, ow, own);
+			csm_md_esc(o, ow, own);
 		csm_out_puts(o, "\n\n");
 		for (j = i; j < c->nheld; j++)
 			if (!done[j] && c->held[j].tier < c->rk.ntier &&
-			    same_owner(r, &c->held[j], c->c_owner)) {
+			    same_owner(c, r, &c->held[j])) {
 				done[j] = 1;
 				md_item(c, &c->held[j], o);
 			}
@@ -1194,10 +1134,11 @@ free_ctx(struct ctx *c)
 static int
 format_arg(const char *arg)
 {
-	static const char *const words[] = {"csv", "tsv", "md", "json", NULL};
-	static const int fmt[] = {F_CSV, F_TSV, F_MD, F_JSON};
+	static const char *const names[] = {"csv", "tsv", "md", "json",
+		"jsonl", NULL};
+	static const int fmts[] = {F_CSV, F_TSV, F_MD, F_JSON, F_JSONL};
 
-	return fmt[csm_cli_word(usage_text, "-f", arg, words)];
+	return fmts[csm_cli_format(usage_text, arg, names)];
 }
 
 int
@@ -1313,8 +1254,8 @@ main(int argc, char *argv[])
 	setup(&c);
 	o.delim = c.format == F_CSV ? ',' : c.format == F_TSV ? '\t' :
 	    t.delim;
-	if (c.format == F_CSV || c.format == F_TSV || c.format == F_DELIM)
-		write_header(&c, &o);
+	if (c.format != F_MD)
+		write_head(&c, &o);
 
 	csm_eval_init(&ev);
 	ev.rec = &t;
@@ -1323,17 +1264,17 @@ main(int argc, char *argv[])
 	ev.date_format = cfg.date_format;
 	ev.badval = cfg.badval;
 	while (csm_tbl_next(&t))
-		risk_row(&c, &ev, &o);
+		risk_row(&c, &ev);
 
 	if (c.nheld > 1)
 		qsort(c.held, c.nheld, sizeof(*c.held), worst_first);
 	if (c.format == F_MD)
 		write_md(&c, &o);
-	else
+	else {
 		for (i = 0; i < c.nheld; i++)
-			write_row(&c, &c.held[i], &o);
-	if (c.format == F_JSON)
-		csm_out_puts(&o, c.njson == 0 ? "[]\n" : "\n]\n");
+			write_row(&c, &c.held[i]);
+		csm_rows_finish(&c.rows);
+	}
 
 	/* before the output ends, so that a tool reading it reports after */
 	if (!cli.quiet)

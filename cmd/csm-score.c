@@ -22,10 +22,9 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-score [-hqtV] [-c config] [-d delim] [--as-of date] "
-    "[--explain]\n"
-    "                 [--ragged error|pad|skip] [--columns] [--dump-config]\n"
-    "                 [file ...]\n";
+    "usage: csm-score [-hqtV] [-c config] [-d delim] [-f csv|tsv|json|jsonl]\n"
+    "                 [--as-of date] [--explain] [--ragged error|pad|skip]\n"
+    "                 [--columns] [--dump-config] [file ...]\n";
 
 static const char help_text[] =
     "Append health_score and health_band to every row of a CSV or TSV.\n"
@@ -33,6 +32,8 @@ static const char help_text[] =
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
+    "  -f, --format F        csv, tsv, json or jsonl (JSON Lines; default: the\n"
+    "                        input's delimiter)\n"
     "      --explain         also append health_<component> and health_missing\n"
     "      --as-of DATE      today's date for days_since/days_until (YYYY-MM-DD)\n"
     CSM_CLI_HELP_SHARED
@@ -42,6 +43,11 @@ static const char help_text[] =
     "74 I/O error, 78 config error.  See csm-score(1) and csm.yaml(5).\n";
 
 enum { OPT_EXPLAIN = CSM_OPT_TOOL };
+
+enum format { F_DELIM, F_CSV, F_TSV, F_JSON, F_JSONL };
+
+/* How JSON writes an output column: the input's text, or a typed value. */
+enum ctype { C_TEXT, C_NUM, C_BAND, C_LIST };
 
 /* Output columns: where each appended value goes. */
 struct layout {
@@ -56,6 +62,11 @@ struct layout {
 	char (*text)[64];	/* storage for the computed fields */
 	char *missing_text;
 	size_t missing_cap;
+	/* the output table: each column's type */
+	int format;		/* enum format */
+	unsigned char *type;	/* enum ctype */
+	size_t *part;		/* health_missing's names, for JSON */
+	struct csm_rows rows;
 };
 
 static void
@@ -64,14 +75,41 @@ usage(FILE *fp, int status)
 	csm_usage(fp, status, usage_text, help_text);
 }
 
+/*
+ * The output table (rows.c): the input's columns as text, then the
+ * appended ones typed; its head (the CSV or TSV header line, or "[").
+ */
+static void
+columns(struct layout *ly, const struct csm_score *sc, struct csm_out *o)
+{
+	static const int rows_fmt[] = {CSM_ROWS_CSV, CSM_ROWS_CSV,
+		CSM_ROWS_TSV, CSM_ROWS_JSON, CSM_ROWS_JSONL};
+	size_t i;
+
+	ly->type = csm_xcalloc(ly->nout, 1);
+	ly->type[ly->score] = C_NUM;
+	ly->type[ly->band] = C_BAND;
+	for (i = 0; ly->at_sub != NULL && i < sc->ncomp; i++)
+		ly->type[ly->at_sub[i]] = C_NUM;
+	if (ly->missing >= 0)
+		ly->type[ly->missing] = C_LIST;
+	ly->part = csm_xcalloc(2 * sc->ncomp + 2, sizeof(*ly->part));
+	csm_rows_init(&ly->rows, o, rows_fmt[ly->format]);
+	for (i = 0; i < ly->hdr.n; i++)
+		csm_rows_col(&ly->rows, ly->hdr.name[i], ly->hdr.len[i], NULL,
+		    0);
+	csm_rows_head(&ly->rows);
+}
+
 static void
 setup(struct layout *ly, const struct csm_score *sc,
-    const struct csm_cols *cols, int explain, struct csm_out *o)
+    const struct csm_cols *cols, int explain, int format, struct csm_out *o)
 {
 	struct csm_buf name;
 	size_t i;
 
 	memset(ly, 0, sizeof(*ly));
+	ly->format = format;
 	csm_outhdr_init(&ly->hdr, cols);
 	ly->score = (long)csm_outhdr_place(&ly->hdr, "health_score");
 	ly->band = (long)csm_outhdr_place(&ly->hdr, "health_band");
@@ -95,13 +133,15 @@ setup(struct layout *ly, const struct csm_score *sc,
 	ly->f = csm_xcalloc(ly->nout, sizeof(*ly->f));
 	ly->flen = csm_xcalloc(ly->nout, sizeof(*ly->flen));
 	ly->text = csm_xcalloc(sc->ncomp + 2, sizeof(*ly->text));
-	csm_outhdr_write(&ly->hdr, o);
+	columns(ly, sc, o);
 }
 
 static void
 free_layout(struct layout *ly)
 {
 	csm_outhdr_release(&ly->hdr);
+	free(ly->type);
+	free(ly->part);
 	free(ly->at_sub);
 	free(ly->sub);
 	free(ly->present);
@@ -135,6 +175,64 @@ add_missing(struct layout *ly, size_t *len, const char *name)
 	ly->missing_text[*len] = '\0';
 }
 
+/* Splits health_missing at its ';' into ly->part; returns how many. */
+static size_t
+missing_parts(struct layout *ly, const char *s, size_t n)
+{
+	const char *semi;
+	size_t k = 0, off = 0;
+
+	while (n > 0) {
+		semi = memchr(s + off, ';', n);
+		ly->part[2 * k] = off;
+		ly->part[2 * k + 1] = semi ? (size_t)(semi - s) - off : n;
+		k++;
+		if (semi == NULL)
+			break;
+		n -= ly->part[2 * k - 1] + 1;
+		off = (size_t)(semi - s) + 1;
+	}
+	return k;
+}
+
+/*
+ * Writes the output record: the input's columns as they are (in JSON,
+ * strings holding their text exactly), the appended ones typed (a
+ * missing score, sub-score or band is null in JSON).
+ */
+static void
+write_row(struct layout *ly)
+{
+	struct csm_rows *r = &ly->rows;
+	size_t i;
+
+	if (!r->json) {
+		csm_rows_texts(r, ly->f, ly->flen, ly->nout);
+		return;
+	}
+	csm_rows_begin(r);
+	for (i = 0; i < ly->nout; i++) {
+		switch (ly->type[i]) {
+		case C_NUM:
+			csm_rows_num(r, ly->f[i], ly->flen[i], NULL);
+			break;
+		case C_BAND:
+			if (ly->flen[i] == 0)
+				csm_rows_null(r);
+			else
+				csm_rows_str(r, ly->f[i], ly->flen[i]);
+			break;
+		case C_LIST:
+			csm_rows_list(r, ly->f[i], ly->flen[i], ly->part,
+			    missing_parts(ly, ly->f[i], ly->flen[i]));
+			break;
+		default:
+			csm_rows_str(r, ly->f[i], ly->flen[i]);
+		}
+	}
+	csm_rows_end(r);
+}
+
 /* score.missing fail: a missing component ends the run. */
 static void
 missing_fail(const struct csm_tbl *t, const struct csm_component *c,
@@ -152,7 +250,7 @@ missing_fail(const struct csm_tbl *t, const struct csm_component *c,
 /* Scores the current record and writes it. */
 static void
 score_row(const struct csm_score *sc, struct layout *ly, struct csm_eval *ev,
-    struct csm_cover *cv, struct csm_out *o)
+    struct csm_cover *cv)
 {
 	const struct csm_tbl *t = ev->rec;
 	struct csm_subscore sub;
@@ -201,8 +299,7 @@ score_row(const struct csm_score *sc, struct layout *ly, struct csm_eval *ev,
 	if (ly->missing >= 0)
 		set_field(ly, ly->missing, ly->missing_text ?
 		    ly->missing_text : scoretext + strlen(scoretext), mlen);
-	csm_out_fields(o, ly->f, ly->flen, ly->nout);
-	csm_out_endrec(o);
+	write_row(ly);
 }
 
 /* The columns the config uses, for the checks and --columns. */
@@ -243,9 +340,12 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		CSM_CLI_LONGOPTS,
+		{"format", 1, NULL, 'f'},
 		{"explain", 0, NULL, OPT_EXPLAIN},
 		{NULL, 0, NULL, 0}
 	};
+	static const char *const fmt_names[] = {"csv", "tsv", "json",
+		"jsonl", NULL};
 	struct csm_cli cli;
 	struct csm_cfg cfg;
 	struct csm_tbl t;
@@ -256,17 +356,21 @@ main(int argc, char *argv[])
 	struct csm_score sc;
 	struct csm_cover cv;
 	struct layout ly;
-	int ch, explain = 0;
+	int ch, explain = 0, format = F_DELIM;
 	char why[160];
 	size_t i;
 
 	csm_setprogname(argv[0]);
 	csm_cli_init(&cli);
-	while ((ch = getopt_long(argc, argv, CSM_CLI_SHORTOPTS, longopts,
+	while ((ch = getopt_long(argc, argv, CSM_CLI_SHORTOPTS "f:", longopts,
 	    NULL)) != -1) {
 		if (csm_cli_opt(&cli, ch, optarg))
 			continue;
 		switch (ch) {
+		case 'f':
+			format = F_CSV + csm_cli_format(usage_text, optarg,
+			    fmt_names);
+			break;
 		case OPT_EXPLAIN:
 			explain = 1;
 			break;
@@ -298,8 +402,9 @@ main(int argc, char *argv[])
 	csm_score_bind(&sc, &cols);
 	if (!cli.quiet)
 		csm_colreg_warn(&reg);
-	csm_out_init(&o, 1, "<stdout>", t.delim);
-	setup(&ly, &sc, &cols, explain, &o);
+	csm_out_init(&o, 1, "<stdout>", format == F_CSV ? ',' :
+	    format == F_TSV ? '\t' : t.delim);
+	setup(&ly, &sc, &cols, explain, format, &o);
 	csm_cover_init(&cv, sc.ncomp);
 	for (i = 0; i < sc.ncomp; i++)
 		csm_cover_name(&cv, i, "component", sc.comp[i].name);
@@ -311,7 +416,8 @@ main(int argc, char *argv[])
 	ev.date_format = cfg.date_format;
 	ev.badval = cfg.badval;
 	while (csm_tbl_next(&t))
-		score_row(&sc, &ly, &ev, &cv, &o);
+		score_row(&sc, &ly, &ev, &cv);
+	csm_rows_finish(&ly.rows);
 
 	/* before the output ends, so that a tool reading it reports after */
 	if (!cli.quiet) {

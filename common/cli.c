@@ -160,6 +160,12 @@ csm_cli_word(const char *usage, const char *opt, const char *arg,
 	exit(EX_USAGE);
 }
 
+int
+csm_cli_format(const char *usage, const char *arg, const char *const *names)
+{
+	return csm_cli_word(usage, "--format", arg, names);
+}
+
 void
 csm_cli_columns(struct csm_colreg *r, int delim)
 {

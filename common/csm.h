@@ -15,7 +15,13 @@
  *   cfg.c     the config                 struct csm_cfg, the schema, --dump-config
  *   score.c   the health score           struct csm_score, components, bands
  *   cover.c   coverage                   struct csm_cover, the summary
- *   text.c    report text                templates, Markdown/HTML escaping
+ *   text.c    report text                templates, value formats
+ *   utf8.c    UTF-8 for reports          csm_utf8_scan, csm_utf8_width
+ *   json.c    writing JSON               struct csm_json
+ *   md.c      writing Markdown           csm_md_esc, struct csm_md_table
+ *   html.c    writing HTML               csm_html_begin, csm_html_esc
+ *   svg.c     charts                     csm_spark_text, csm_svg_chart
+ *   rows.c    tables in any format       struct csm_rows
  *   cli.c     shared options             struct csm_cli
  *
  * Ownership: a function that returns a pointer says in its comment who frees
@@ -285,8 +291,6 @@ void csm_out_printf(struct csm_out *o, const char *fmt, ...) CSM_PRINTF(2, 3);
 void csm_out_flush(struct csm_out *o);
 /* Flushes, frees the buffer and closes fd; dies 74 on failure. */
 void csm_out_close(struct csm_out *o);
-/* Writes n bytes of s as a JSON string, quotes included. */
-void csm_out_json_str(struct csm_out *o, const char *s, size_t n);
 
 /* ---- cols.c: columns by name ------------------------------------------ */
 
@@ -793,12 +797,313 @@ void csm_fmt_value(const struct csm_val *v, const char *fmt,
     struct csm_buf *out);
 
 /*
- * Writes n bytes of s escaped for a Markdown table cell (| \ ` * _ [ ] < >
- * ~ escaped with a backslash, line ends as spaces) or for HTML text and
- * attributes (& < > " ').
+ * Formats x for machines into out (at least 64 bytes): up to maxdigits
+ * decimals, trailing zeros dropped (0.180556, 12, 0.5), never "-0"; a
+ * value too large for that in exponent form, with the fewest digits that
+ * read back as x (1e+300, not 1.0000000000000001e+300).  A value that is
+ * not finite gives the empty string: missing.
  */
-void csm_out_md(struct csm_out *o, const char *s, size_t n);
-void csm_out_html(struct csm_out *o, const char *s, size_t n);
+void csm_fmt_real(double x, int maxdigits, char *out);
+/*
+ * Appends x for people, rounded to digits decimals with thousands
+ * separators: 1234567.8 -> "1,234,568" (digits 0).  A value that only
+ * exponent form can hold stays as it is ("1e+308"), a value that is not
+ * finite is "n/a".
+ */
+void csm_fmt_grouped(double x, int digits, struct csm_buf *b);
+
+/* ---- utf8.c: UTF-8 for the report formats ------------------------------ */
+
+#define CSM_UTF8_REPL "\xEF\xBF\xBD"	/* U+FFFD, the replacement character */
+
+/*
+ * How many bytes of s[0..n) (n > 0) to take as one character: a valid
+ * UTF-8 sequence (*bad 0), or else the bytes one U+FFFD stands for (*bad
+ * 1): the longest start of a sequence that breaks off, at least one byte.
+ */
+size_t csm_utf8_scan(const char *s, size_t n, int *bad);
+/*
+ * The columns s[0..n) takes in a monospace font: wide East Asian
+ * characters and emoji two, combining marks and invisible format
+ * characters none, an invalid sequence one (its U+FFFD), others one.
+ */
+size_t csm_utf8_width(const char *s, size_t n);
+/*
+ * Says on stderr, the first time in a run only, that invalid UTF-8 in the
+ * input was written as U+FFFD.  The JSON, Markdown and HTML writers call
+ * it; CSV and TSV pass bytes through as they are.
+ */
+void csm_utf8_replaced(void);
+
+/* ---- json.c: writing JSON ---------------------------------------------- */
+
+/*
+ * A typed JSON writer on an output.  It puts the commas, colons and line
+ * breaks and checks every call: a value where a key belongs, a key in an
+ * array, an end that does not match, a second value at the top of a
+ * document or csm_json_finish with a container open is an internal error
+ * (exit 70), so its output is valid JSON or nothing at all.  Numbers that
+ * are not finite are written as null; strings are escaped, their invalid
+ * UTF-8 replaced with U+FFFD.
+ *
+ * CSM_JSON_DOC writes one value followed by a newline; containers less
+ * deep than block (0 is the top) put each member on its own line,
+ * indented two spaces a level, deeper ones stay on one line:
+ * block 1 gives "[\n  {\"a\": 1, \"b\": [2]},\n  ...\n]\n".
+ * CSM_JSON_LINES writes any number of top-level values, each on one line
+ * (JSON Lines).
+ *
+ * The writer borrows o; it holds nothing to free.
+ */
+enum csm_json_mode { CSM_JSON_DOC = 0, CSM_JSON_LINES };
+
+#define CSM_JSON_MAXDEPTH 32
+
+struct csm_json_level {
+	char kind;		/* '{' or '[' */
+	char key;		/* an object's key is written, its value not */
+	size_t n;		/* members so far */
+};
+
+struct csm_json {
+	struct csm_out *o;
+	int mode;		/* enum csm_json_mode */
+	int block;
+	int depth;
+	size_t ntop;		/* top-level values written */
+	struct csm_json_level lv[CSM_JSON_MAXDEPTH];
+};
+
+void csm_json_init(struct csm_json *j, struct csm_out *o, int mode,
+    int block);
+void csm_json_obj_begin(struct csm_json *j);
+void csm_json_obj_end(struct csm_json *j);
+void csm_json_arr_begin(struct csm_json *j);
+void csm_json_arr_end(struct csm_json *j);
+/* An object's key: k NUL-terminated, or n bytes of k. */
+void csm_json_key(struct csm_json *j, const char *k);
+void csm_json_keyn(struct csm_json *j, const char *k, size_t n);
+/* A string: n bytes of s (which may hold NUL bytes), or s to its NUL. */
+void csm_json_str(struct csm_json *j, const char *s, size_t n);
+void csm_json_strz(struct csm_json *j, const char *s);
+/* x rounded to digits decimals (0 to 17): 1234.50 with 2. */
+void csm_json_num(struct csm_json *j, double x, int digits);
+/* x with up to maxdigits decimals, trailing zeros dropped (csm_fmt_real). */
+void csm_json_real(struct csm_json *j, double x, int maxdigits);
+void csm_json_int(struct csm_json *j, long long v);
+/* Money: cents as a number with two decimals, exactly (-1234.05). */
+void csm_json_cents(struct csm_json *j, int64_t cents);
+/*
+ * A number already formatted as text (the exact same text a CSV column
+ * holds): the empty string is null, text that is not a JSON number an
+ * internal error.
+ */
+void csm_json_numtext(struct csm_json *j, const char *s, size_t n);
+void csm_json_bool(struct csm_json *j, int b);
+void csm_json_null(struct csm_json *j);
+/* Checks that the output is complete: every container closed and, in a
+ * document, its one value written. */
+void csm_json_finish(struct csm_json *j);
+/* Whether s[0..n) is a number as JSON writes them (RFC 8259). */
+int csm_json_is_number(const char *s, size_t n);
+
+/* ---- md.c: writing Markdown -------------------------------------------- */
+
+/*
+ * Writes n bytes of s as Markdown text: | \ ` * _ [ ] < > ~ get a
+ * backslash, line ends become spaces, invalid UTF-8 becomes U+FFFD.  Safe
+ * in a table cell, a list item and a heading.
+ */
+void csm_md_esc(struct csm_out *o, const char *s, size_t n);
+/* The display width of s once csm_md_esc has escaped it. */
+size_t csm_md_width(const char *s, size_t n);
+
+/*
+ * A Markdown table: columns first (header text, right-aligned or not),
+ * then rows of cells, each cell text escaped with csm_md_esc:
+ *
+ *	| Metric | 2026-Q4 |       (CSM_MD_TIGHT: |---|---:|;
+ *	| --- | ---: |             default: | --- | ---: |)
+ *	| Active users | 42 |
+ *
+ * With CSM_MD_PAD every cell is padded to the display width of its
+ * column's widest cell, and the alignment row is as wide (| :--- | ---: |);
+ * the rows are then held until csm_md_table_end.  A row with too few or
+ * too many cells is an internal error (exit 70).  The table borrows o and
+ * owns copies of everything else until csm_md_table_end, which writes what
+ * is left and frees them.
+ */
+enum { CSM_MD_PAD = 1, CSM_MD_TIGHT = 2 };
+
+struct csm_md_cell {
+	size_t off, len;
+};
+
+struct csm_md_table {
+	struct csm_out *o;
+	int flags;
+	size_t ncol;
+	char **head;
+	unsigned char *right;
+	size_t *width;
+	size_t ncell;		/* cells in the current row */
+	size_t nrow;
+	int started;		/* the header is written */
+	struct csm_buf held;	/* CSM_MD_PAD: the cells' text */
+	struct csm_md_cell *cells;
+	size_t nheld;
+};
+
+void csm_md_table_init(struct csm_md_table *t, struct csm_out *o, int flags);
+void csm_md_table_col(struct csm_md_table *t, const char *head, int right);
+/* A cell: n bytes of s, s to its NUL, or printf-formatted. */
+void csm_md_table_cell(struct csm_md_table *t, const char *s, size_t n);
+void csm_md_table_cells(struct csm_md_table *t, const char *s);
+void csm_md_table_cellf(struct csm_md_table *t, const char *fmt, ...)
+    CSM_PRINTF(2, 3);
+/* Ends the row. */
+void csm_md_table_row(struct csm_md_table *t);
+void csm_md_table_end(struct csm_md_table *t);
+
+/* ---- html.c: writing HTML ---------------------------------------------- */
+
+/*
+ * Writes n bytes of s (or s to its NUL) escaped for HTML text and
+ * attribute values (& < > " '), invalid UTF-8 as U+FFFD.  Good for SVG.
+ */
+void csm_html_esc(struct csm_out *o, const char *s, size_t n);
+void csm_html_escz(struct csm_out *o, const char *s);
+/* The stylesheet every page carries (see html.c for its classes). */
+extern const char csm_html_css[];
+/*
+ * Begins a self-contained page: doctype, head with the title (escaped)
+ * and the shared stylesheet followed by css (more rules, or NULL), and
+ * opens the body.  csm_html_end closes it.
+ */
+void csm_html_begin(struct csm_out *o, const char *title, const char *css);
+void csm_html_end(struct csm_out *o);
+
+/* ---- svg.c: charts ----------------------------------------------------- */
+
+/*
+ * In every chart a series is n values v[i], each present when has is NULL
+ * or has[i] is non-zero, and finite: a value that is not counts as
+ * missing.  Nothing a chart writes can hold inf or nan.
+ *
+ * csm_spark_text appends a Unicode sparkline to b: per value a block from
+ * U+2581 (the lowest) to U+2588 (the highest), scaled between the
+ * series' least and greatest value (all equal: U+2584), a missing value
+ * a middle dot U+00B7.
+ */
+void csm_spark_text(const double *v, const unsigned char *has, size_t n,
+    struct csm_buf *b);
+
+/*
+ * A sparkline for HTML: a 300 x 96 SVG with the values as a line with a
+ * dot each (the last one larger and filled), a target series as a dashed
+ * line, and the first and last labels under the ends.  All is borrowed.
+ */
+struct csm_spark {
+	size_t n;
+	const double *v;
+	const unsigned char *has;
+	const double *t;		/* targets, or NULL */
+	const unsigned char *thas;
+	const char *first, *last;	/* labels, or NULL */
+};
+
+void csm_svg_spark(struct csm_out *o, const struct csm_spark *sp);
+
+/*
+ * A line chart: x labels (at most eight shown, evenly spaced), a y axis
+ * with grid lines at round numbers and their labels (unit after each:
+ * "%"), one coloured line per series with a dot per value, and a legend
+ * with the series' names along the top.  With no value at all it says "no
+ * data".  width and height 0 mean 640 x 280.  All is borrowed.
+ */
+struct csm_line {
+	const char *name;
+	const double *v;
+	const unsigned char *has;
+};
+
+struct csm_chart {
+	const char *title;		/* for screen readers */
+	const char *unit;		/* after each y label, or NULL */
+	const char *const *x;		/* n labels */
+	size_t n;
+	const struct csm_line *line;
+	size_t nline;
+	int width, height;
+};
+
+void csm_svg_chart(struct csm_out *o, const struct csm_chart *c);
+
+/* ---- rows.c: tables written row by row --------------------------------- */
+
+/*
+ * A table written row by row as CSV, TSV, JSON (an array of objects, one
+ * a line), JSON Lines (an object a line) or a Markdown table, so that a
+ * tool hands over rows and writes no format itself.  Declare the columns
+ * (key: the CSV header and the JSON key; label: the Markdown header, NULL
+ * for the key; right: right-aligned in Markdown), call csm_rows_head (the
+ * CSV header line, or "["), then per row csm_rows_begin, one typed call
+ * per column in order, csm_rows_end; csm_rows_finish ends the output
+ * ("]", the Markdown table) and frees.  A row with too few or too many
+ * cells is an internal error (exit 70).
+ *
+ * Cells: text (a JSON string); a number as the text CSV holds, "1234.50"
+ * (a JSON number; empty is missing: JSON null, Markdown "n/a"; Markdown
+ * appends suffix, as "%"); a list, whose text s CSV and Markdown write as
+ * it is and JSON as an array of the parts (offset, length pairs in part);
+ * missing (csm_rows_null: an empty field, JSON null, Markdown "n/a").
+ * csm_rows_meta adds a field only JSON has, before the row's cells.
+ *
+ * The table borrows o and owns copies of the keys and labels until
+ * csm_rows_finish, or csm_rows_release (which frees, writing nothing).
+ */
+enum csm_rows_fmt {
+	CSM_ROWS_CSV = 0, CSM_ROWS_TSV, CSM_ROWS_JSON, CSM_ROWS_JSONL,
+	CSM_ROWS_MD
+};
+
+struct csm_rows {
+	struct csm_out *o;
+	int fmt;		/* enum csm_rows_fmt */
+	int json;		/* JSON or JSON Lines */
+	int started;		/* csm_rows_head was called */
+	size_t ncol;
+	char **key;
+	size_t *keylen;
+	char **label;
+	unsigned char *right;
+	size_t cell;		/* cells written in the current row */
+	struct csm_json j;
+	struct csm_md_table md;
+};
+
+void csm_rows_init(struct csm_rows *r, struct csm_out *o, int fmt);
+void csm_rows_col(struct csm_rows *r, const char *key, size_t n,
+    const char *label, int right);
+void csm_rows_head(struct csm_rows *r);
+void csm_rows_begin(struct csm_rows *r);
+void csm_rows_meta(struct csm_rows *r, const char *key, const char *val);
+void csm_rows_str(struct csm_rows *r, const char *s, size_t n);
+void csm_rows_num(struct csm_rows *r, const char *s, size_t n,
+    const char *suffix);
+void csm_rows_list(struct csm_rows *r, const char *s, size_t n,
+    const size_t *part, size_t nparts);
+void csm_rows_null(struct csm_rows *r);
+/*
+ * A whole row of text cells, begun and ended: in CSV and TSV at the cost
+ * of csm_out_fields alone (the row path of the filters), in the other
+ * formats as csm_rows_str cell by cell.
+ */
+void csm_rows_texts(struct csm_rows *r, char *const *f, const size_t *n,
+    size_t count);
+void csm_rows_end(struct csm_rows *r);
+void csm_rows_finish(struct csm_rows *r);
+void csm_rows_release(struct csm_rows *r);
 
 /* ---- cli.c: options every tool shares --------------------------------- */
 
@@ -882,6 +1187,9 @@ CSM_NORETURN void csm_usage_error(const char *usage, const char *fmt, ...)
  */
 int csm_cli_word(const char *usage, const char *opt, const char *arg,
     const char *const *words);
+/* csm_cli_word for -f/--format. */
+int csm_cli_format(const char *usage, const char *arg,
+    const char *const *names);
 /*
  * --columns: prints the registry's table (csm_colreg_print) to standard
  * output with the input's delimiter; the caller then releases and exits 0.

@@ -137,41 +137,13 @@ csm_die_at(int status, const char *file, long line, const char *fmt, ...)
 	exit(status);
 }
 
-/* The length of the UTF-8 sequence that starts s[0..n), or 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t k, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		k = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		k = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		k = 4;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	for (i = 1; i < k; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((k == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||
-	    (k == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
-	    (k == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
-	    (k == 4 && s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return k;
-}
-
 const char *
 csm_q(const char *s, size_t n)
 {
 	char *out = qbuf[qnext++ % QBUFS];
 	size_t i = 0, o = 0, shown = 0, k;
 	const unsigned char *u = (const unsigned char *)s;
+	int bad;
 
 	while (i < n) {
 		if (shown == CSM_QMAX) {
@@ -179,7 +151,9 @@ csm_q(const char *s, size_t n)
 			o += 3;
 			break;
 		}
-		k = utf8_len(u + i, n - i);
+		k = csm_utf8_scan(s + i, n - i, &bad);
+		if (bad)
+			k = 0;	/* escaped a byte at a time */
 		if (k > 1) {
 			memcpy(out + o, s + i, k);
 			o += k;

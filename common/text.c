@@ -1,8 +1,9 @@
 /*
  * text.c: what reports need besides CSV: templates ("logins down
  * {-pct_change(logins_30d, logins_prev_30d)|pct}") rendered per record,
- * value formats, and escaping of data for Markdown and HTML so that an
- * account named "a | b" or "<script>" cannot break a report.
+ * and value formats: numbers for people (1,234,567; -$1,200) and for
+ * machines (0.180556, no trailing zeros).  Escaping for Markdown and
+ * HTML is in md.c and html.c.
  */
 #include <math.h>
 #include <stdio.h>
@@ -178,57 +179,73 @@ csm_tmpl_free(struct csm_tmpl *t)
 	free(t);
 }
 
-void
-csm_out_md(struct csm_out *o, const char *s, size_t n)
+/*
+ * Rewrites a number csm_fmt_num gave in exponent form (%.17g:
+ * 1.0000000000000001e+300) with the fewest digits that read back as the
+ * same double (1e+300).
+ */
+static void
+shortest(double x, char *out)
 {
-	size_t i, start = 0;
+	int prec;
 
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!strchr("|\\`*_[]<>~\r\n", c) || c == '\0')
-			continue;
-		csm_out_write(o, s + start, i - start);
-		start = i + 1;
-		if (c == '\r' || c == '\n')
-			csm_out_write(o, " ", 1);
-		else {
-			csm_out_write(o, "\\", 1);
-			csm_out_write(o, &c, 1);
-		}
+	if (strchr(out, 'e') == NULL)
+		return;
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(out, 64, "%.*g", prec, x);
+		if (strtod(out, NULL) == x)
+			return;
 	}
-	csm_out_write(o, s + start, n - start);
+	snprintf(out, 64, "%.17g", x);
 }
 
 void
-csm_out_html(struct csm_out *o, const char *s, size_t n)
+csm_fmt_real(double x, int maxdigits, char *out)
 {
-	size_t i, start = 0;
-	const char *ent;
+	size_t n;
 
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&':
-			ent = "&amp;";
-			break;
-		case '<':
-			ent = "&lt;";
-			break;
-		case '>':
-			ent = "&gt;";
-			break;
-		case '"':
-			ent = "&quot;";
-			break;
-		case '\'':
-			ent = "&#39;";
-			break;
-		default:
-			continue;
-		}
-		csm_out_write(o, s + start, i - start);
-		csm_out_puts(o, ent);
-		start = i + 1;
+	if (!isfinite(x)) {
+		out[0] = '\0';
+		return;
 	}
-	csm_out_write(o, s + start, n - start);
+	csm_fmt_num(x, maxdigits, out);
+	shortest(x, out);
+	if (strchr(out, 'e') == NULL && strchr(out, '.') != NULL) {
+		n = strlen(out);
+		while (out[n - 1] == '0')
+			n--;
+		if (out[n - 1] == '.')
+			n--;
+		out[n] = '\0';
+	}
+	if (strcmp(out, "-0") == 0)
+		memcpy(out, "0", 2);
+}
+
+void
+csm_fmt_grouped(double x, int digits, struct csm_buf *b)
+{
+	char tmp[64];
+	const char *s = tmp;
+	size_t i, intlen;
+
+	csm_fmt_num(x, digits, tmp);
+	if (isfinite(x))
+		shortest(x, tmp);
+	if (strchr(tmp, 'e') != NULL || !isfinite(x)) {
+		/* 1e+308 stays as it is: no separators in an exponent */
+		csm_buf_adds(b, isfinite(x) ? tmp : "n/a");
+		return;
+	}
+	if (*s == '-') {
+		csm_buf_addc(b, '-');
+		s++;
+	}
+	intlen = strcspn(s, ".");
+	for (i = 0; i < intlen; i++) {
+		if (i > 0 && (intlen - i) % 3 == 0)
+			csm_buf_addc(b, ',');
+		csm_buf_addc(b, s[i]);
+	}
+	csm_buf_adds(b, s + intlen);
 }

@@ -41,4 +41,16 @@ void fuzz_write(const char *path, const void *p, size_t n);
 /* Reads all of path; the caller frees the result (NUL-terminated). */
 char *fuzz_read(const char *path, size_t *n);
 
+/*
+ * Checks of what the report writers wrote; each aborts (a crash to the
+ * fuzzer) when its output is not as it must be.  fuzz_check_utf8: valid
+ * UTF-8 throughout.  fuzz_check_json: one JSON value followed by a
+ * newline, or with lines set, JSON Lines (a value a line, each line ended);
+ * a number that is not RFC 8259's (inf, nan, 1e+,308) fails.
+ * fuzz_check_svg: no inf or nan inside any <svg>...</svg>.
+ */
+void fuzz_check_utf8(const char *s, size_t n);
+void fuzz_check_json(const char *s, size_t n, int lines);
+void fuzz_check_svg(const char *s, size_t n);
+
 #endif /* FUZZ_H */

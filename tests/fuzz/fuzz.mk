@@ -16,7 +16,7 @@
 ifndef FUZZ_MK
 FUZZ_MK      := 1
 
-FUZZ_TARGETS ?= fuzz-csv fuzz-expr fuzz-yaml fuzz-val
+FUZZ_TARGETS ?= fuzz-csv fuzz-expr fuzz-yaml fuzz-val fuzz-qbr fuzz-risk
 FUZZTIME     ?= 60
 FUZZFLAGS    ?=
 FUZZ_SHARED  ?= ../shared/testdata
@@ -27,6 +27,10 @@ FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all \
 FUZZ_LIBSRC  = $(patsubst %,common/%.c,$(filter-out defcfg,$(LIBOBJS))) \
                $(BUILD)/defcfg.c
 FUZZ_DEPS    = tests/fuzz/util.c tests/fuzz/fuzz.h $(FUZZ_LIBSRC) common/csm.h
+
+# The report renderers' targets include their tool's source.
+$(BUILD)/fuzz-regress/fuzz-qbr $(BUILD)/fuzz/fuzz-qbr: cmd/csm-qbr.c
+$(BUILD)/fuzz-regress/fuzz-risk $(BUILD)/fuzz/fuzz-risk: cmd/csm-risk.c
 
 # The regression build: $(CC) with the sanitizers when it has them.
 $(BUILD)/fuzz-regress/%: tests/fuzz/%.c tests/fuzz/driver.c $(FUZZ_DEPS) \

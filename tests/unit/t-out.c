@@ -1,7 +1,7 @@
 /*
  * t-out.c: the writer (out.c): minimal RFC 4180 quoting for CSV and TSV,
- * records of one empty field, output past the 64 KiB buffer, JSON strings,
- * and how failed writes end: 74 with a message on a full disk, quietly by
+ * records of one empty field, output past the 64 KiB buffer, and how
+ * failed writes end: 74 with a message on a full disk, quietly by
  * SIGPIPE on a closed pipe.  Every expected output is written out by hand.
  */
 #include <sys/types.h>
@@ -240,24 +240,6 @@ test_large(void)
 	csm_buf_release(&q);
 }
 
-static void
-test_json_str(void)
-{
-	static const char in[] = "a\"b\\c/\n\r\t\x01\x1f\x7f\xC3\xA9\0z";
-	struct csm_out o;
-	char path[32], *s;
-	size_t n;
-
-	open_tmp(&o, path, ',');
-	csm_out_json_str(&o, in, sizeof(in) - 1);
-	csm_out_json_str(&o, "", 0);
-	s = close_read(&o, path, &n);
-	/* '/', DEL and UTF-8 pass as they are; control bytes as \u00XX */
-	T_EQ_MEM(s, n, "\"a\\\"b\\\\c/\\n\\r\\t\\u0001\\u001f\x7f\xC3\xA9"
-	    "\\u0000z\"\"\"");
-	free(s);
-}
-
 /* ---- how writes fail -------------------------------------------------- */
 
 struct child {
@@ -381,7 +363,6 @@ main(void)
 	T_RUN(test_empty_record);
 	T_RUN(test_bom_first_field);
 	T_RUN(test_large);
-	T_RUN(test_json_str);
 	T_RUN(test_dev_full);
 	T_RUN(test_closed_pipe);
 	T_END();

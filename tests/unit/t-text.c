@@ -1,11 +1,9 @@
 /*
- * t-text.c: templates, value formats and Markdown/HTML escaping (text.c).
+ * t-text.c: templates and value formats (text.c).
  * Expected strings are worked out by hand from the rules in csm.h.
  */
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "csm.h"
 #include "t.h"
@@ -88,58 +86,60 @@ test_templates(void)
 	T_EQ_STR(render("a {ratio(1, 0)} b", m), "a n/a b");
 }
 
-/* What csm_out_md or csm_out_html writes for s (caller frees). */
-static char *
-escaped(const char *s, int html)
+static const char *
+grouped(double x, int digits)
 {
-	char path[] = "/tmp/t-text.XXXXXX", *res;
-	struct csm_out o;
-	ssize_t r;
-	int fd = mkstemp(path);
+	static char out[128];
+	struct csm_buf b;
 
-	csm_out_init(&o, fd, path, ',');
-	if (html)
-		csm_out_html(&o, s, strlen(s));
-	else
-		csm_out_md(&o, s, strlen(s));
-	csm_out_close(&o);
-	res = calloc(1, 512);
-	fd = open(path, O_RDONLY);
-	r = read(fd, res, 511);
-	close(fd);
-	unlink(path);
-	T_OK(r >= 0);
-	return res;
+	csm_buf_init(&b);
+	csm_buf_adds(&b, "");
+	csm_fmt_grouped(x, digits, &b);
+	snprintf(out, sizeof(out), "%s", b.s);
+	csm_buf_release(&b);
+	return out;
+}
+
+static const char *
+real(double x, int maxdigits)
+{
+	static char out[64];
+
+	csm_fmt_real(x, maxdigits, out);
+	return out;
 }
 
 static void
-test_escaping(void)
+test_number_formats(void)
 {
-	char *s;
+	T_EQ_STR(grouped(1234567.8, 0), "1,234,568");
+	T_EQ_STR(grouped(-1234.5, 1), "-1,234.5");
+	T_EQ_STR(grouped(999, 0), "999");
+	T_EQ_STR(grouped(0, 2), "0.00");
+	/* exponent form has no separators (it was "1e+,308") */
+	T_EQ_STR(grouped(1e308, 0), "1e+308");
+	T_EQ_STR(grouped(-1e308, 0), "-1e+308");
+	T_EQ_STR(grouped(1e300, 0), "1e+300");	/* not 1.0000000000000001e+300 */
+	T_EQ_STR(grouped(-1.7976931348623157e308, 0), "-1.7976931348623157e+308");
+	T_EQ_STR(grouped(HUGE_VAL, 0), "n/a");
+	T_EQ_STR(grouped(NAN, 0), "n/a");
 
-	s = escaped("a | b", 0);
-	T_EQ_STR(s, "a \\| b");
-	free(s);
-	s = escaped("*bold* _it_ `code` [x](y) <b> ~s~ \\", 0);
-	T_EQ_STR(s, "\\*bold\\* \\_it\\_ \\`code\\` \\[x\\](y) \\<b\\> "
-	    "\\~s\\~ \\\\");
-	free(s);
-	s = escaped("two\nlines\r\n", 0);
-	T_EQ_STR(s, "two lines  ");
-	free(s);
-	s = escaped("Smith, Jones & Co", 0);	/* nothing to escape */
-	T_EQ_STR(s, "Smith, Jones & Co");
-	free(s);
-	s = escaped("<script>alert('x' & \"y\")</script>", 1);
-	T_EQ_STR(s, "&lt;script&gt;alert(&#39;x&#39; &amp; &quot;y&quot;)"
-	    "&lt;/script&gt;");
-	free(s);
+	T_EQ_STR(real(0.180555555, 6), "0.180556");
+	T_EQ_STR(real(12.5, 6), "12.5");
+	T_EQ_STR(real(40, 6), "40");
+	T_EQ_STR(real(-0.0000001, 6), "0");
+	T_EQ_STR(real(2.50, 2), "2.5");
+	T_EQ_STR(real(1e308, 6), "1e+308");
+	T_EQ_STR(real(1e300, 6), "1e+300");
+	T_EQ_STR(real(2.5e299, 2), "2.5e+299");
+	T_EQ_STR(real(-HUGE_VAL, 6), "");
+	T_EQ_STR(real(NAN, 2), "");
 }
 
 int
 main(void)
 {
 	T_RUN(test_templates);
-	T_RUN(test_escaping);
+	T_RUN(test_number_formats);
 	T_END();
 }

@@ -1,0 +1,242 @@
+/*
+ * fuzz-risk.c: csm-risk's weekly report and JSON fed arbitrary rows.  The
+ * first byte chooses options (--previous, --sort, --min-tier); the rest,
+ * up to a NUL byte, is the body of a CSV file under a fixed header (the
+ * default config's columns, owner and ARR), and what follows the NUL
+ * names the previous report's accounts and tiers, two bytes an account.
+ * csm-risk's own code (cmd/csm-risk.c, included, its main renamed) reads
+ * and assesses every row, then writes the Markdown report, CSV, JSON and
+ * JSON Lines.  Rows that are not data may end in a data error; once every row
+ * is read nothing may fail.  Every output must be valid UTF-8, and the
+ * JSON must parse (and each JSON Lines line).
+ */
+#define main csm_risk_main
+int csm_risk_main(int argc, char *argv[]);
+#include "../../cmd/csm-risk.c"
+#undef main
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+
+static const char header[] = "account_id,account_name,owner,arr,logins_30d,"
+    "logins_prev_30d,tickets_30d,nps,last_qbr_date,renewal_date,"
+    "champion_left,renewal_email_unanswered,health_score\n";
+
+/* The default config, but a value that cannot be read is missing. */
+static const char config[] = "bad_values: missing\n";
+
+static struct csm_cfg cfg;
+
+/* What one run holds, static so that it survives a longjmp. */
+static struct {
+	struct ctx c;
+	int copen;		/* c's buffers, map and risk are set up */
+	struct csm_tbl t;
+	int topen;
+	struct csm_cols cols;
+	int colsopen;
+	struct csm_eval ev;
+	int eopen;
+	struct csm_out o;
+	int oopen;
+	int rowsopen;		/* c.rows holds its columns */
+	int mustlive;		/* every row is read: dying is a bug */
+} st;
+
+/* The previous report: "id,name,tier" rows from pairs of bytes. */
+static void
+write_previous(const char *path, const uint8_t *p, size_t n)
+{
+	static const char *const tiers[] = {"critical", "high", "medium",
+		"low", "none", ""};
+	struct csm_buf b;
+	size_t i;
+
+	csm_buf_init(&b);
+	csm_buf_adds(&b, "account_id,account_name,risk_tier\n");
+	for (i = 0; i + 1 < n; i += 2)
+		csm_buf_printf(&b, "A%u,Old %u,%s\n", p[i] % 16, p[i] % 16,
+		    tiers[p[i + 1] % 6]);
+	fuzz_write(path, b.s, b.len);
+	csm_buf_release(&b);
+}
+
+/* Writes the held rows (or, streamed, nothing more) in format fmt. */
+static void
+render(int fmt)
+{
+	const char *path = fuzz_path("out");
+	char *text;
+	size_t i, n;
+	int fd;
+
+	st.c.format = fmt;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0)
+		abort();
+	csm_out_init(&st.o, fd, path, ',');
+	st.oopen = 1;
+	if (fmt == F_MD)
+		write_md(&st.c, &st.o);
+	else {
+		write_head(&st.c, &st.o);
+		st.rowsopen = 1;
+		for (i = 0; i < st.c.nheld; i++)
+			write_row(&st.c, &st.c.held[i]);
+		st.rowsopen = 0;
+		csm_rows_finish(&st.c.rows);
+	}
+	st.oopen = 0;
+	csm_out_close(&st.o);
+	text = fuzz_read(path, &n);
+	if (fmt != F_CSV)
+		fuzz_check_utf8(text, n);
+	if (fmt == F_JSON || fmt == F_JSONL)
+		fuzz_check_json(text, n, fmt == F_JSONL);
+	free(text);
+}
+
+static void
+run(const uint8_t *data, size_t size)
+{
+	const char *in = fuzz_path("in.csv"), *prev = fuzz_path("prev.csv");
+	struct csm_tbl_opts opts = {',', CSM_RAGGED_PAD};
+	const uint8_t *nul;
+	struct csm_buf b;
+	char *files[1];
+	size_t i, body;
+	int flags;
+
+	if (size == 0)
+		return;
+	flags = data[0];
+	data++;
+	size--;
+	nul = memchr(data, '\0', size);
+	body = nul != NULL ? (size_t)(nul - data) : size;
+	csm_buf_init(&b);
+	csm_buf_adds(&b, header);
+	csm_buf_add(&b, data, body);
+	fuzz_write(in, b.s, b.len);
+	csm_buf_release(&b);
+
+	/* what main does, the output aside */
+	st.c.format = F_MD;
+	st.c.sort = (flags & 2) != 0;
+	st.c.hold = 1;
+	csm_buf_init(&st.c.sigbuf);
+	csm_buf_init(&st.c.reabuf);
+	csm_buf_init(&st.c.tmp);
+	csm_map_init(&st.c.prev);
+	load_risk(&st.c.rk, &cfg);
+	st.copen = 1;
+	st.c.cfg = &cfg;
+	st.c.today = csm_days_from_civil(2026, 11, 23);
+	st.c.min_tier = flags & 4 ? (size_t)(flags >> 4) % (st.c.rk.ntier + 1)
+	    : st.c.rk.ntier;
+	st.c.fail_on = st.c.rk.ntier + 1;
+	st.c.count = csm_xcalloc(st.c.rk.ntier + 1, sizeof(*st.c.count));
+	st.c.arrsum = csm_xcalloc(st.c.rk.ntier + 1, sizeof(*st.c.arrsum));
+	if ((flags & 1) && nul != NULL) {
+		write_previous(prev, nul + 1, size - body - 1);
+		load_previous(&st.c, (char *)prev);
+	}
+
+	files[0] = (char *)in;
+	st.topen = 1;
+	csm_tbl_open(&st.t, files, 1, &opts);
+	csm_cols_init(&st.cols, &st.t, cfg.columns);
+	st.colsopen = 1;
+	st.c.t = &st.t;
+	st.c.cols = &st.cols;
+	for (i = 0; i < st.c.rk.nsig; i++) {
+		csm_cfg_bind(st.c.rk.sig[i].when, st.c.rk.sig[i].when_node,
+		    &st.cols);
+		if (st.c.rk.sig[i].reason != NULL)
+			csm_tmpl_bind(st.c.rk.sig[i].reason, &st.cols);
+	}
+	for (i = 0; i < st.c.rk.npat; i++)
+		if (st.c.rk.pat[i].reason != NULL)
+			csm_tmpl_bind(st.c.rk.pat[i].reason, &st.cols);
+	setup(&st.c);
+	csm_eval_init(&st.ev);
+	st.eopen = 1;
+	st.ev.rec = &st.t;
+	st.ev.cols = &st.cols;
+	st.ev.today = st.c.today;
+	st.ev.date_format = cfg.date_format;
+	st.ev.badval = cfg.badval;
+	while (csm_tbl_next(&st.t))
+		risk_row(&st.c, &st.ev);
+	st.mustlive = 1;
+	if (st.c.nheld > 1)
+		qsort(st.c.held, st.c.nheld, sizeof(*st.c.held), worst_first);
+	render(F_MD);
+	render(F_CSV);
+	render(F_JSON);
+	render(F_JSONL);
+}
+
+static void
+cleanup(void)
+{
+	struct ctx *c = &st.c;
+	size_t i;
+
+	if (st.oopen) {
+		free(st.o.buf);
+		close(st.o.fd);
+	}
+	if (st.rowsopen)
+		csm_rows_release(&c->rows);
+	if (st.eopen)
+		csm_eval_release(&st.ev);
+	free_held(c);
+	free(c->w.f);
+	free(c->w.flen);
+	free(c->w.part);
+	free(c->fired);
+	free(c->count);
+	free(c->arrsum);
+	free(c->hdr);
+	free(c->hdrlen);
+	for (i = 0; i < c->nextra; i++)
+		free(c->extra[i]);
+	free(c->extra);
+	if (st.copen) {
+		csm_map_release(&c->prev, free_prev);
+		csm_buf_release(&c->sigbuf);
+		csm_buf_release(&c->reabuf);
+		csm_buf_release(&c->tmp);
+		free_risk(&c->rk);
+	}
+	if (st.colsopen)
+		csm_cols_release(&st.cols);
+	if (st.topen)
+		csm_tbl_close(&st.t);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *path;
+
+	fuzz_setup(argc, argv);
+	path = fuzz_path("cfg.yaml");
+	fuzz_write(path, config, sizeof(config) - 1);
+	csm_cfg_load(&cfg, path);
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	memset(&st, 0, sizeof(st));
+	if (setjmp(fuzz_jmp) == 0)
+		run(data, size);
+	else if (st.mustlive)
+		abort();	/* a renderer died */
+	cleanup();
+	return 0;
+}
