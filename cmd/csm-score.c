@@ -443,7 +443,7 @@ main(int argc, char *argv[])
 	int ch, explain = 0;
 	size_t i;
 
-	csm_setprogname(argv[0]);
+	csm_cli_progname(argv);
 	csm_cli_init(&cli);
 	while ((ch = getopt_long(argc, argv, CSM_CLI_SHORTOPTS, longopts,
 	    NULL)) != -1) {
