@@ -259,6 +259,12 @@ struct csm_tbl_opts {
 
 void csm_tbl_open(struct csm_tbl *t, char *const *files, size_t nfiles,
     const struct csm_tbl_opts *opts);
+/*
+ * What a file whose header starts with s[0..n) looks like when that is a
+ * signature of something other than UTF-8 text ("looks like an Excel
+ * workbook ...: save the sheet as CSV UTF-8"), or NULL.  A static string.
+ */
+const char *csm_tbl_nottext(const char *s, size_t n);
 int csm_tbl_next(struct csm_tbl *t);
 void csm_tbl_close(struct csm_tbl *t);
 

@@ -240,13 +240,30 @@ holds_delims(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Whether the output would start like a file that is not text (tbl.c's
+ * csm_tbl_nottext) with s[0..n) as its first field: quoted, it does not.
+ */
+static int
+looks_nottext(const char *s, size_t n, int delim)
+{
+	char head[8];
+	size_t k = n < sizeof(head) ? n : sizeof(head);
+
+	memcpy(head, s, k);
+	if (k < sizeof(head))
+		head[k++] = (char)delim;
+	return csm_tbl_nottext(head, k) != NULL;
+}
+
 static void
 csv_field(struct csm_out *o, const char *s, size_t n)
 {
 	const char *q;
 
 	if (!needs_quotes(s, n, o->delim, o->nfield == 1) &&
-	    (o->nrec > 0 || !holds_delims(s, n))) {
+	    (o->nrec > 0 || (!holds_delims(s, n) &&
+	    (o->nfield > 1 || !looks_nottext(s, n, o->delim))))) {
 		if (o->cap - o->len >= n) {
 			memcpy(o->buf + o->len, s, n);
 			o->len += n;
@@ -266,9 +283,10 @@ csv_field(struct csm_out *o, const char *s, size_t n)
 }
 
 /*
- * A TSV field: a tab, LF, CR or backslash written as \t, \n, \r, \\.  The
- * first field of the output that starts with a BOM gets another before it,
- * for the reader to drop.
+ * A TSV field: a tab, LF, CR or backslash written as \t, \n, \r, \\.  TSV
+ * cannot quote: the header's first field, when it starts with a BOM or
+ * like a file that is not text, gets a BOM before it, which the reader
+ * drops (and which tells it the file is text).
  */
 static void
 tsv_field(struct csm_out *o, const char *s, size_t n)
@@ -276,8 +294,8 @@ tsv_field(struct csm_out *o, const char *s, size_t n)
 	size_t i, start = 0;
 	const char *esc;
 
-	if (o->nrec == 0 && o->nfield == 1 && n >= 3 &&
-	    memcmp(s, bom, 3) == 0)
+	if (o->nrec == 0 && o->nfield == 1 && ((n >= 3 &&
+	    memcmp(s, bom, 3) == 0) || looks_nottext(s, n, '\t')))
 		csm_out_write(o, bom, 3);
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];

@@ -15,10 +15,11 @@
  * for theirs).  A field that is exactly \N (PostgreSQL's NULL) is empty.
  * Any other backslash, and one that ends a field, is kept as it is.
  *
- * Before the header of each file: a file that is not UTF-8 text (UTF-16
- * or UTF-32 byte-order mark, ZIP, OLE2, PDF or gzip signature, a NUL byte
- * in the header line) is a data error that says what it looks like; a
- * UTF-8 BOM is dropped; blank lines are skipped; the delimiter is detected
+ * Before the header of each file: a UTF-8 BOM is dropped and blank lines
+ * are skipped; a file that is not UTF-8 text (a UTF-16 or UTF-32
+ * byte-order mark, a ZIP, OLE2, PDF or gzip signature where the header
+ * starts, unless a UTF-8 BOM came first; a NUL byte in the header line) is
+ * a data error that says what it looks like; the delimiter is detected
  * from the header unless given.
  */
 #include <errno.h>
@@ -228,17 +229,16 @@ static const struct {
 	    "first (gzip -dc)" },
 };
 
-/* Dies when the file starts like something that is not UTF-8 text. */
-static void
-check_signature(struct csm_tbl_in *in)
+const char *
+csm_tbl_nottext(const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(signatures) / sizeof(signatures[0]); i++)
-		if (in->rlen >= signatures[i].n &&
-		    memcmp(in->rbuf, signatures[i].magic, signatures[i].n) == 0)
-			csm_die_at(EX_DATAERR, in->name, 0, "%s",
-			    signatures[i].what);
+		if (n >= signatures[i].n &&
+		    memcmp(s, signatures[i].magic, signatures[i].n) == 0)
+			return signatures[i].what;
+	return NULL;
 }
 
 /*
@@ -366,16 +366,21 @@ static int
 start_file(struct csm_tbl_in *in)
 {
 	struct sniff sn;
-	size_t end, seen = 0, k;
-	const char *eol;
+	size_t end, seen = 0, k, bom = 0;
+	const char *eol, *what;
 	int delim = in->opts.delim;
 
 	while (!in->eof && in->rlen < SIGSZ)
 		fill(in);
-	check_signature(in);
 	if (in->rlen >= 3 && memcmp(in->rbuf, "\xEF\xBB\xBF", 3) == 0)
-		in->rpos = 3;
+		in->rpos = bom = 3;
 	skip_blank_lines(in);
+	while (!in->eof && in->rlen - in->rpos < SIGSZ)
+		fill(in);
+	/* A UTF-8 BOM says the file is text, whatever follows. */
+	if (!bom && (what = csm_tbl_nottext(in->rbuf + in->rpos,
+	    in->rlen - in->rpos)) != NULL)
+		csm_die_at(EX_DATAERR, in->name, 0, "%s", what);
 	memset(&sn, 0, sizeof(sn));
 	sn.start = 1;
 	sn.delim = delim;

@@ -131,6 +131,46 @@ test_header_quoting(void)
 	T_EQ_MEM(s, n, "\"a,b\";\"c|d\";\"e\tf\";\"g;h\";plain\n"
 	    "a,b;c|d;e\tf;\"g;h\";plain\n");
 	free(s);
+
+	/*
+	 * A header whose first field would make the file start like a PDF or
+	 * a ZIP archive (which a reader refuses) is quoted, the delimiter
+	 * after a short field counting; later records need no quotes.
+	 */
+	open_tmp(&o, path, ',');
+	field(&o, "%PDF-1");
+	field(&o, "%PDF-1");
+	csm_out_endrec(&o);
+	field(&o, "%PDF-1");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "\"%PDF-1\",%PDF-1\n%PDF-1\n");
+	free(s);
+	open_tmp(&o, path, '-');
+	field(&o, "%PDF");
+	field(&o, "x");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "\"%PDF\"-x\n");
+	free(s);
+	open_tmp(&o, path, '-');
+	field(&o, "%PD");
+	field(&o, "F");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "%PD-F\n");
+	free(s);
+
+	/* TSV cannot quote: a BOM first says the file is text. */
+	open_tmp(&o, path, '\t');
+	field(&o, "PK\x03\x04");
+	field(&o, "%PDF-1");
+	csm_out_endrec(&o);
+	field(&o, "%PDF-1");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "\xEF\xBB\xBFPK\x03\x04\t%PDF-1\n%PDF-1\n");
+	free(s);
 }
 
 static void

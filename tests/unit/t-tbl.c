@@ -830,6 +830,9 @@ test_not_text(void)
 	    "document, not CSV: export the data as CSV UTF-8");
 	NOT_TEXT("\x1F\x8B\x08\0\0\0\0\0", 0, "looks like gzip-compressed "
 	    "data: decompress it first (gzip -dc)");
+	/* where the header starts, after blank lines */
+	NOT_TEXT("\r\n\r\n%PDF-1.4\n", 0, "looks like a PDF document, not "
+	    "CSV: export the data as CSV UTF-8");
 	/* NUL bytes in the header line, after two blank lines */
 	NOT_TEXT("\n\ni\0d\0,\0x\0\r\0\n\0", 3, "the header line holds NUL "
 	    "bytes: looks like UTF-16 text without a byte-order mark; save it "
@@ -841,6 +844,20 @@ test_not_text(void)
 	    "like a binary file, not CSV; save it as CSV UTF-8");
 	NOT_TEXT("\"i\nd\0\",x\n", 1, "the header line holds a NUL byte: "
 	    "looks like a binary file, not CSV; save it as CSV UTF-8");
+}
+
+static void
+test_bom_is_text(void)
+{
+	/* After a UTF-8 BOM, what looks like a signature is text. */
+	char *p = tmps("\xEF\xBB\xBF%PDF-1.4,x\n1,2\n");
+	struct csm_tbl t;
+
+	open1(&t, p, 0, CSM_RAGGED_ERROR);
+	T_OK(his(&t, 0, "%PDF-1.4"));
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	csm_tbl_close(&t);
+	rmtmp(p);
 }
 
 static void
@@ -1156,7 +1173,7 @@ rt_value(struct csm_buf *b, int header)
 	static const char *const piece[] = {
 	    ",", ";", "\t", "|", "\"", "\"\"", "\n", "\r", "\r\n", "\\",
 	    "\\t", "\\n", "\\N", "N", "\\x", "\xEF\xBB\xBF", " ", "a", "b1",
-	    "\xC3\xA9", "\b", "\0"
+	    "\xC3\xA9", "\b", "%PDF-", "PK\x03\x04", "\xFF\xFE", "\0"
 	};
 	unsigned k, npiece = sizeof(piece) / sizeof(piece[0]);
 
@@ -1360,6 +1377,7 @@ main(void)
 	T_RUN(test_tsv_lines);
 	T_RUN(test_cr_lines);
 	T_RUN(test_not_text);
+	T_RUN(test_bom_is_text);
 	T_RUN(test_roundtrip);
 	T_RUN(test_spaces);
 	T_RUN(test_multi);
