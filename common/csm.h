@@ -298,6 +298,7 @@ struct csm_out {
 	int records;		/* fields were written: flush whole records */
 	int failed;		/* a write failed: write nothing more */
 	unsigned long nrec;	/* records ended: 0 while writing the header */
+	int plain;		/* CSV past the header: the fast path */
 	struct csm_out *next;	/* private: the list of open writers */
 };
 

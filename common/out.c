@@ -57,6 +57,7 @@ csm_out_init(struct csm_out *o, int fd, const char *name, int delim)
 	o->mark = 0;
 	o->records = 0;
 	o->nrec = 0;
+	o->plain = 0;
 	o->failed = 0;
 	o->next = writers;
 	writers = o;
@@ -204,7 +205,7 @@ csm_out_printf(struct csm_out *o, const char *fmt, ...)
  * which would be dropped when the record is the first of a file (tbl.c
  * does).
  */
-static int
+static inline int
 needs_quotes(const char *s, size_t n, int delim, int first)
 {
 	unsigned char lim;
@@ -256,6 +257,10 @@ looks_nottext(const char *s, size_t n, int delim)
 	return csm_tbl_nottext(head, k) != NULL;
 }
 
+/*
+ * A CSV field: quoted when it must be, or when the header needs it (the
+ * common case, a field past the header, is csm_out_field's).
+ */
 static void
 csv_field(struct csm_out *o, const char *s, size_t n)
 {
@@ -264,11 +269,7 @@ csv_field(struct csm_out *o, const char *s, size_t n)
 	if (!needs_quotes(s, n, o->delim, o->nfield == 1) &&
 	    (o->nrec > 0 || (!holds_delims(s, n) &&
 	    (o->nfield > 1 || !looks_nottext(s, n, o->delim))))) {
-		if (o->cap - o->len >= n) {
-			memcpy(o->buf + o->len, s, n);
-			o->len += n;
-		} else
-			csm_out_write(o, s, n);
+		csm_out_write(o, s, n);
 		return;
 	}
 	csm_out_write(o, "\"", 1);
@@ -322,17 +323,20 @@ tsv_field(struct csm_out *o, const char *s, size_t n)
 void
 csm_out_field(struct csm_out *o, const char *s, size_t n)
 {
-	if (o->nfield == 0) {
-		o->empty = 1;
-		o->records = 1;
-	}
-	o->empty &= n == 0;
 	if (o->nfield++ > 0) {
+		o->empty &= n == 0;
 		if (o->len == o->cap)
 			make_room(o, 1);
 		o->buf[o->len++] = (char)o->delim;
+	} else {
+		o->empty = n == 0;
+		o->records = 1;
 	}
-	if (o->delim == '\t')
+	if (o->plain && !needs_quotes(s, n, o->delim, o->nfield == 1) &&
+	    o->cap - o->len >= n) {
+		memcpy(o->buf + o->len, s, n);
+		o->len += n;
+	} else if (o->delim == '\t')
 		tsv_field(o, s, n);
 	else
 		csv_field(o, s, n);
@@ -363,6 +367,7 @@ csm_out_endrec(struct csm_out *o)
 	o->nfield = 0;
 	o->records = 1;
 	o->nrec++;
+	o->plain = o->delim != '\t';
 	o->mark = o->len;
 }
 

@@ -76,31 +76,42 @@ nospace(unsigned char c)
 	return 0;
 }
 
+static void
+grow_fields(struct csm_tbl_in *in)
+{
+	in->cap = in->cap ? in->cap * 2 : 16;
+	in->off = csm_xreallocarray(in->off, in->cap, sizeof(*in->off));
+	in->len = csm_xreallocarray(in->len, in->cap, sizeof(*in->len));
+}
+
 /* Appends a field of n bytes, already in data at off, to the record. */
 static void
 add_field(struct csm_tbl_in *in, size_t off, size_t n)
 {
-	if (in->nf == in->cap) {
-		in->cap = in->cap ? in->cap * 2 : 16;
-		in->off = csm_xreallocarray(in->off, in->cap, sizeof(*in->off));
-		in->len = csm_xreallocarray(in->len, in->cap, sizeof(*in->len));
-	}
+	if (in->nf == in->cap)
+		grow_fields(in);
 	in->off[in->nf] = off;
 	in->len[in->nf] = n;
 	in->nf++;
 }
 
+/* libcsv's field callback: copies the field into the record. */
 static void
 onfield(void *s, size_t n, void *arg)
 {
 	struct csm_tbl_in *in = arg;
 
-	add_field(in, in->data.len, n);
-	csm_buf_grow(&in->data, n + 1);
+	if (in->nf == in->cap)
+		grow_fields(in);
+	in->off[in->nf] = in->data.len;
+	in->len[in->nf] = n;
+	if (in->data.cap - in->data.len <= n)	/* no call on the hot path */
+		csm_buf_grow(&in->data, n + 1);
 	if (n > 0)
 		memcpy(in->data.s + in->data.len, s, n);
 	in->data.len += n;
 	in->data.s[in->data.len++] = '\0';
+	in->nf++;
 }
 
 static void
@@ -437,7 +448,7 @@ parse_error(struct csm_tbl_in *in, int atend)
  * buffered.  The positions found are remembered, so a file whose lines
  * end in CR alone costs no more than one with LF.
  */
-static size_t
+static inline size_t
 next_eol(struct csm_tbl_in *in)
 {
 	const char *p;
