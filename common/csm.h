@@ -277,10 +277,11 @@ void csm_tbl_close(struct csm_tbl *t);
  *
  * Fields are written as CSV (minimal RFC 4180 quoting) or, when delim is a
  * tab, as TSV (\t \n \r \\ escapes, no quoting), the dialects tbl.c
- * reads back the same.  Output leaves the buffer in whole records once a
- * record was written, in whole lines before (text); a record larger than
- * the buffer grows it.  After a fatal error (csm_die), csm_out_atdie
- * writes every record or line completed before it, and nothing after.
+ * reads back the same.  Output leaves the buffer in whole records
+ * (csm_out_endrec ends one), and text written between records or without
+ * any in whole lines; a record larger than the buffer grows it.  After a
+ * fatal error (csm_die), csm_out_atdie writes every record or line
+ * completed before it, and nothing after.
  *
  * The writer is on a list of open writers from csm_out_init until
  * csm_out_close or csm_out_discard, which one of them must end it.
@@ -295,7 +296,6 @@ struct csm_out {
 	size_t len;
 	size_t cap;
 	size_t mark;		/* buf[0..mark) holds whole records */
-	int records;		/* fields were written: flush whole records */
 	int failed;		/* a write failed: write nothing more */
 	unsigned long nrec;	/* records ended: 0 while writing the header */
 	int plain;		/* CSV past the header: the fast path */

@@ -5,9 +5,9 @@
  * closed pipe ends the program the way SIGPIPE would, with nothing on
  * stderr.
  *
- * The buffer goes out in whole records (csm_out_endrec) once a record was
- * written, in whole lines before that (text, reports): a record larger
- * than the buffer grows it.  So when a fatal error ends the program
+ * The buffer goes out in whole records (csm_out_endrec), and text (reports,
+ * or text between records) in whole lines: a record larger than the buffer
+ * grows it.  So when a fatal error ends the program
  * (csm_die calls csm_out_atdie), what every open writer wrote ends at a
  * record or line boundary, and it holds every record completed before the
  * error, whatever the buffer size.
@@ -55,7 +55,6 @@ csm_out_init(struct csm_out *o, int fd, const char *name, int delim)
 	o->len = 0;
 	o->buf = csm_xmalloc(o->cap);
 	o->mark = 0;
-	o->records = 0;
 	o->nrec = 0;
 	o->plain = 0;
 	o->failed = 0;
@@ -99,15 +98,16 @@ write_all(struct csm_out *o, const char *p, size_t n)
 }
 
 /*
- * How much of the buffer is whole: up to the end of the last record once
- * records are written, else up to the last line end, else all of it.
+ * How much of the buffer is whole: up to the end of the last record while
+ * a record is being written or when one ended in the buffer, else up to
+ * the last line end (text).
  */
 static size_t
 whole(const struct csm_out *o)
 {
 	size_t i;
 
-	if (o->records)
+	if (o->mark > 0 || o->nfield > 0)
 		return o->mark;
 	for (i = o->len; i > 0 && o->buf[i - 1] != '\n'; i--)
 		;
@@ -116,24 +116,24 @@ whole(const struct csm_out *o)
 
 /*
  * Makes room for n more bytes: writes out what is whole, keeps the rest,
- * and grows the buffer when a record alone does not leave room.  A line
- * of text that fills the buffer goes out as it is; text may be left with
- * less room than n, which csm_out_write copies in pieces.
+ * and grows the buffer when the record being written does not leave room.
+ * A line of text that fills the buffer goes out as it is; text may be left
+ * with less room than n, which csm_out_write copies in pieces.
  */
 static void
 make_room(struct csm_out *o, size_t n)
 {
 	size_t k = whole(o), cap;
 
-	if (k == 0 && !o->records)
-		k = o->len;
+	if (k == 0 && o->nfield == 0)
+		k = o->len;	/* a line of text longer than the buffer */
 	if (k > 0) {
 		write_all(o, o->buf, k);
 		o->len -= k;
 		memmove(o->buf, o->buf + k, o->len);
 		o->mark = 0;
 	}
-	if (o->records && o->cap - o->len < n) {
+	if (o->nfield > 0 && o->cap - o->len < n) {
 		cap = o->cap * 2;
 		if (cap - o->len < n)
 			cap = o->len + n;
@@ -328,10 +328,8 @@ csm_out_field(struct csm_out *o, const char *s, size_t n)
 		if (o->len == o->cap)
 			make_room(o, 1);
 		o->buf[o->len++] = (char)o->delim;
-	} else {
+	} else
 		o->empty = n == 0;
-		o->records = 1;
-	}
 	if (o->plain && !needs_quotes(s, n, o->delim, o->nfield == 1) &&
 	    o->cap - o->len >= n) {
 		memcpy(o->buf + o->len, s, n);
@@ -365,7 +363,6 @@ csm_out_endrec(struct csm_out *o)
 		make_room(o, 1);
 	o->buf[o->len++] = '\n';
 	o->nfield = 0;
-	o->records = 1;
 	o->nrec++;
 	o->plain = o->delim != '\t';
 	o->mark = o->len;

@@ -502,7 +502,7 @@ test_closed_pipe(void)
 static char diepath[32];
 static int diemode;
 
-enum { DIE_CSV, DIE_TSV, DIE_TEXT, DIE_BIG, DIE_DISCARD };
+enum { DIE_CSV, DIE_TSV, DIE_TEXT, DIE_MIXED, DIE_BIG, DIE_DISCARD };
 
 static void
 die_child(int unused)
@@ -534,6 +534,17 @@ die_child(int unused)
 		for (i = 0; i < 7000; i++)
 			csm_out_printf(&o, "line %05d\n", i);
 		csm_out_puts(&o, "half a line");
+		break;
+	case DIE_MIXED:
+		/* a record of 4 bytes, then text as in DIE_TEXT */
+		field(&o, "a");
+		field(&o, "b");
+		csm_out_endrec(&o);
+		for (i = 0; i < 7000; i++)
+			csm_out_printf(&o, "line %05d\n", i);
+		csm_out_puts(&o, "half a line");
+		if (o.cap != 64 * 1024)
+			exit(98);	/* text must not grow the buffer */
 		break;
 	case DIE_BIG:
 		/* 10 records of 4 bytes, one of 200,002 */
@@ -619,9 +630,12 @@ test_die_whole(void)
 			T_EQ_INT(n, 80000);
 			break;
 		case DIE_TEXT:
+		case DIE_MIXED:
+			if (diemode == DIE_MIXED)
+				csm_buf_adds(&want, "a,b\n");
 			for (i = 0; i < 7000; i++)
 				csm_buf_printf(&want, "line %05d\n", i);
-			T_EQ_INT(n, 77000);
+			T_EQ_INT(n, diemode == DIE_MIXED ? 77004 : 77000);
 			break;
 		case DIE_BIG:
 			for (i = 0; i < 10; i++) {
