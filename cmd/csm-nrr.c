@@ -1409,7 +1409,7 @@ main(int argc, char *argv[])
 	struct csm_out o;
 	struct run r;
 
-	csm_setprogname(argv[0]);
+	csm_cli_progname(argv);
 	csm_cli_init(&cli);
 	memset(&r, 0, sizeof(r));
 	csm_map_init(&r.accts);

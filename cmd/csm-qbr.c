@@ -1810,7 +1810,7 @@ main(int argc, char *argv[])
 	long k;
 	mode_t mask;
 
-	csm_setprogname(argv[0]);
+	csm_cli_progname(argv);
 	csm_cli_init(&cli);
 	while ((ch = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
 		if (csm_cli_opt(&cli, ch, optarg))

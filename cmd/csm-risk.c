@@ -1166,7 +1166,7 @@ main(int argc, char *argv[])
 	int ch;
 	size_t i;
 
-	csm_setprogname(argv[0]);
+	csm_cli_progname(argv);
 	csm_cli_init(&cli);
 	memset(&c, 0, sizeof(c));
 	c.format = F_DELIM;

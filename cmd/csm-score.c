@@ -360,7 +360,7 @@ main(int argc, char *argv[])
 	char why[160];
 	size_t i;
 
-	csm_setprogname(argv[0]);
+	csm_cli_progname(argv);
 	csm_cli_init(&cli);
 	while ((ch = getopt_long(argc, argv, CSM_CLI_SHORTOPTS "f:", longopts,
 	    NULL)) != -1) {

@@ -22,6 +22,18 @@ csm_cli_init(struct csm_cli *cli)
 }
 
 void
+csm_cli_progname(char **argv)
+{
+	char *slash;
+
+	if (argv[0] == NULL)
+		return;
+	csm_setprogname(argv[0]);
+	if ((slash = strrchr(argv[0], '/')) != NULL && slash[1] != '\0')
+		argv[0] = slash + 1;
+}
+
+void
 csm_usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;

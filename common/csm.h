@@ -224,8 +224,17 @@ enum csm_ragged {
 
 /*
  * One table read from a list of files (NULL or "-" is standard input), as
- * one table when they share a header.  Records come one at a time, in
- * constant memory; a field may be any length.
+ * one table when they share a header (field by field).  Records come one
+ * at a time, in constant memory; a field may be any length.
+ *
+ * Each file's delimiter is opts->delim, or when that is 0 the one of
+ * , ; TAB | found most often outside quotes in its header line (ties in
+ * that order; none: a comma).  A tab means TSV, the dialect of Miller and
+ * PostgreSQL COPY: no quoting, \t \n \r \\ (and \b \f \v) decoded,
+ * a field of just \N empty, any other backslash kept.  Any other
+ * delimiter means CSV (RFC 4180, strict).  A file that is not UTF-8 text
+ * (UTF-16/UTF-32 BOM, ZIP/XLSX, XLS, PDF or gzip signature, NUL in the
+ * header line) is a data error saying what it looks like.
  *
  * After csm_tbl_open, header fields are in hdr/hdrlen (ncols of them).
  * After csm_tbl_next returns 1, the record's fields are f[i] (flen[i] bytes,
@@ -234,8 +243,8 @@ enum csm_ragged {
  * and line is the line the record starts on.  All of these are borrowed
  * from the reader and valid until the next call.
  *
- * Errors (cannot open: 66; malformed CSV, ragged record, header mismatch:
- * 65; read error: 74) print "prog: file:line: message" and exit.
+ * Errors (cannot open: 66; not text, malformed CSV, ragged record, header
+ * mismatch: 65; read error: 74) print "prog: file:line: message" and exit.
  */
 struct csm_tbl {
 	size_t ncols;
@@ -246,7 +255,7 @@ struct csm_tbl {
 	size_t *flen;
 	const char *file;
 	long line;
-	int delim;		/* the delimiter in use: ',' or '\t' or other */
+	int delim;		/* the first file's delimiter: '\t' is TSV */
 	size_t fcap;		/* private */
 	struct csm_tbl_in *in;	/* private */
 };
@@ -258,6 +267,12 @@ struct csm_tbl_opts {
 
 void csm_tbl_open(struct csm_tbl *t, char *const *files, size_t nfiles,
     const struct csm_tbl_opts *opts);
+/*
+ * What a file whose header starts with s[0..n) looks like when that is a
+ * signature of something other than UTF-8 text ("looks like an Excel
+ * workbook ...: save the sheet as CSV UTF-8"), or NULL.  A static string.
+ */
+const char *csm_tbl_nottext(const char *s, size_t n);
 int csm_tbl_next(struct csm_tbl *t);
 void csm_tbl_close(struct csm_tbl *t);
 
@@ -267,6 +282,17 @@ void csm_tbl_close(struct csm_tbl *t);
  * A buffered writer on a file descriptor.  Every write is checked: a failed
  * write exits 74 with a message naming the output, and a closed pipe
  * (EPIPE) ends the program as SIGPIPE would, quietly.
+ *
+ * Fields are written as CSV (minimal RFC 4180 quoting) or, when delim is a
+ * tab, as TSV (\t \n \r \\ escapes, no quoting), the dialects tbl.c
+ * reads back the same.  Output leaves the buffer in whole records
+ * (csm_out_endrec ends one), and text written between records or without
+ * any in whole lines; a record larger than the buffer grows it.  After a
+ * fatal error (csm_die), csm_out_atdie writes every record or line
+ * completed before it, and nothing after.
+ *
+ * The writer is on a list of open writers from csm_out_init until
+ * csm_out_close or csm_out_discard, which one of them must end it.
  */
 struct csm_out {
 	int fd;
@@ -277,20 +303,40 @@ struct csm_out {
 	char *buf;
 	size_t len;
 	size_t cap;
+	size_t mark;		/* buf[0..mark) holds whole records */
+	int failed;		/* a write failed: write nothing more */
+	unsigned long nrec;	/* records ended: 0 while writing the header */
+	int plain;		/* CSV past the header: the fast path */
+	struct csm_out *next;	/* private: the list of open writers */
 };
 
 void csm_out_init(struct csm_out *o, int fd, const char *name, int delim);
-/* Writes one field, quoted only when it must be (RFC 4180). */
+/*
+ * Writes one field: quoted only when it must be (RFC 4180), or escaped
+ * when delim is a tab (TSV).  In the first record (the header), a CSV
+ * field holding , ; TAB or | is quoted too, so that the delimiter is
+ * detected right when the output is read back.
+ */
 void csm_out_field(struct csm_out *o, const char *s, size_t n);
 void csm_out_fields(struct csm_out *o, char *const *f, const size_t *n,
     size_t count);
+/* Ends the record: a record of one empty field is written "" (TSV: \N). */
 void csm_out_endrec(struct csm_out *o);
 void csm_out_write(struct csm_out *o, const void *p, size_t n);
 void csm_out_puts(struct csm_out *o, const char *s);
 void csm_out_printf(struct csm_out *o, const char *fmt, ...) CSM_PRINTF(2, 3);
+/* Writes out everything buffered, whole or not. */
 void csm_out_flush(struct csm_out *o);
 /* Flushes, frees the buffer and closes fd; dies 74 on failure. */
 void csm_out_close(struct csm_out *o);
+/* Frees the buffer and closes fd, writing nothing more (an abandoned file). */
+void csm_out_discard(struct csm_out *o);
+/*
+ * For csm_die and the other fatal errors: writes what is whole in every
+ * open writer's buffer (records, or lines of text), ignoring write errors
+ * and SIGPIPE, and forgets the writers.
+ */
+void csm_out_atdie(void);
 
 /* ---- cols.c: columns by name ------------------------------------------ */
 
@@ -1158,6 +1204,12 @@ struct csm_cli {
 };
 
 void csm_cli_init(struct csm_cli *cli);
+/*
+ * Sets the program name from argv[0] (csm_setprogname) and points argv[0]
+ * at that short name, so that getopt's own messages ("unrecognized
+ * option") say "csm-score:" as every other message does.
+ */
+void csm_cli_progname(char **argv);
 /*
  * Handles one of the shared options; returns 1 if ch was one, 0 if not.
  * A bad argument is a usage error: it prints the message and exits 64.

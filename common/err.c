@@ -111,6 +111,7 @@ csm_die(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	csm_vmsg(NULL, 0, fmt, ap);
 	va_end(ap);
+	csm_out_atdie();
 	csm_exit(status);
 	exit(status);
 }
@@ -133,6 +134,7 @@ csm_die_at(int status, const char *file, long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	csm_vmsg(file, line, fmt, ap);
 	va_end(ap);
+	csm_out_atdie();
 	csm_exit(status);
 	exit(status);
 }

@@ -1,12 +1,21 @@
 /*
- * fuzz-csv.c: the CSV/TSV reader and writer, round trip.  The input is read
- * as a file by csm_tbl (delimiter detected, ragged records kept); its
- * records, header first, are written by csm_out with the same delimiter and
- * read back, which must give the same delimiter and the same records.
- * Then the other ragged modes: skip must give the records of the header's
+ * fuzz-csv.c: the CSV/TSV reader and writer, round trip, in two passes.
+ *
+ * Pass 1: the input is read as a file by csm_tbl with the delimiter
+ * detected (, ; TAB |) and ragged records kept; its records, header first,
+ * are written by csm_out with that delimiter and read back, detected
+ * again, which must give the same delimiter and the same records.  Then
+ * the other ragged modes: skip must give the records of the header's
  * width, and pad the same records padded with empty fields, or die at the
- * first longer one.  Input the reader refuses (csm_die) is fine, as long
- * as csm_tbl_close then frees everything.
+ * first longer one.
+ *
+ * Pass 2: the same input read as TSV (-t), whatever it holds, written as
+ * TSV and read back with -t: the same records, and the TSV written splits
+ * as awk -F'\t' would split it (one LF per record, no CR, a record's
+ * fields less one tabs).
+ *
+ * Input the reader refuses (csm_die) is fine, as long as csm_tbl_close
+ * then frees everything.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -30,7 +39,7 @@ struct table {
 	int delim;
 };
 
-/* What one run holds, static so that it survives a longjmp. */
+/* What one pass holds, static so that it survives a longjmp. */
 static struct {
 	struct csm_tbl t;
 	int topen;
@@ -80,13 +89,14 @@ table_free(struct table *tb)
 	memset(tb, 0, sizeof(*tb));
 }
 
-/* Reads path into tb: the header, then every record. */
+/* Reads path (delimiter delim, 0 to detect) into tb: header, records. */
 static void
-readall(const char *path, struct table *tb)
+readall(const char *path, int delim, struct table *tb)
 {
 	struct csm_tbl_opts opts = {0, CSM_RAGGED_KEEP};
 	char *files[1];
 
+	opts.delim = delim;
 	files[0] = (char *)path;
 	st.topen = 1;
 	csm_tbl_open(&st.t, files, 1, &opts);
@@ -184,15 +194,44 @@ same(const struct table *a, const struct table *b)
 	}
 }
 
+/*
+ * Whether TSV text s[0..n) has one line per record of tb, each with the
+ * record's fields less one tabs, and no CR.
+ */
 static void
-run(const uint8_t *data, size_t size)
+tsv_lines(const char *s, size_t n, const struct table *tb)
 {
-	const char *in = fuzz_path("in.csv"), *out = fuzz_path("out.csv");
-	size_t i;
+	size_t i = 0, rec = 0, tabs = 0;
+
+	if (memchr(s, '\r', n) != NULL)
+		abort();
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\t')
+			tabs++;
+		else if (s[i] == '\n') {
+			if (rec >= tb->n || tabs + 1 != tb->rec[rec].nf)
+				abort();
+			rec++;
+			tabs = 0;
+		}
+	}
+	if (rec != tb->n || (n > 0 && s[n - 1] != '\n'))
+		abort();
+}
+
+/*
+ * Reads in with delim (0: detect), writes what it read with the delimiter
+ * used, and reads that back the same way: it must be the same.
+ */
+static void
+roundtrip(const char *in, int delim)
+{
+	const char *out = fuzz_path("out.csv");
+	char *text;
+	size_t i, n;
 	int fd;
 
-	fuzz_write(in, data, size);
-	readall(in, &st.a);
+	readall(in, delim, &st.a);
 	st.mustlive = 1;
 
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -207,11 +246,25 @@ run(const uint8_t *data, size_t size)
 	}
 	st.oopen = 0;
 	csm_out_close(&st.o);
+	if (st.a.delim == '\t') {
+		text = fuzz_read(out, &n);
+		tsv_lines(text, n, &st.a);
+		free(text);
+	}
 
 	/* What the writer wrote, the reader must read back as it was. */
-	readall(out, &st.b);
+	readall(out, delim, &st.b);
 	same(&st.a, &st.b);
-	ragged(in);
+}
+
+static void
+run(const char *in, int pass)
+{
+	if (pass == 0) {
+		roundtrip(in, 0);
+		ragged(in);
+	} else
+		roundtrip(in, '\t');
 }
 
 int
@@ -224,21 +277,25 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	memset(&st, 0, sizeof(st));
-	if (setjmp(fuzz_jmp) == 0)
-		run(data, size);
-	else if (st.mustlive)
-		abort();	/* our own output, or skip mode, failed */
-	else if (st.padding && (st.padat >= st.a.n ||
-	    st.a.rec[st.padat].nf <= st.a.rec[0].nf))
-		abort();	/* pad mode died, but not at a long record */
-	if (st.topen)
-		csm_tbl_close(&st.t);
-	if (st.oopen) {
-		free(st.o.buf);
-		close(st.o.fd);
+	const char *in = fuzz_path("in.csv");
+	int pass;
+
+	fuzz_write(in, data, size);
+	for (pass = 0; pass < 2; pass++) {
+		memset(&st, 0, sizeof(st));
+		if (setjmp(fuzz_jmp) == 0)
+			run(in, pass);
+		else if (st.mustlive)
+			abort();	/* our own output, or skip mode, failed */
+		else if (st.padding && (st.padat >= st.a.n ||
+		    st.a.rec[st.padat].nf <= st.a.rec[0].nf))
+			abort();	/* pad mode died, but not at a long record */
+		if (st.topen)
+			csm_tbl_close(&st.t);
+		if (st.oopen)
+			csm_out_discard(&st.o);
+		table_free(&st.a);
+		table_free(&st.b);
 	}
-	table_free(&st.a);
-	table_free(&st.b);
 	return 0;
 }

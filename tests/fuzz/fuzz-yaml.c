@@ -116,10 +116,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		run(data, size);
 	else if (st.mustlive)
 		abort();
-	if (st.oopen) {
-		free(st.o.buf);
-		close(st.o.fd);
-	}
+	if (st.oopen)
+		csm_out_discard(&st.o);
 	for (i = 0; i < 2; i++) {
 		csm_node_free(st.tree[i]);
 		free(st.dump[i]);

@@ -1,8 +1,10 @@
 /*
- * t-out.c: the writer (out.c): minimal RFC 4180 quoting for CSV and TSV,
- * records of one empty field, output past the 64 KiB buffer, and how
- * failed writes end: 74 with a message on a full disk, quietly by
- * SIGPIPE on a closed pipe.  Every expected output is written out by hand.
+ * t-out.c: the writer (out.c): minimal RFC 4180 quoting for CSV (and of
+ * the delimiters in a header), TSV escapes, records of one empty field,
+ * output past the 64 KiB buffer, how failed writes end (74 with a message
+ * on a full disk, quietly by SIGPIPE on a closed pipe), and what a fatal
+ * error leaves: whole records and lines only.  Every expected output is
+ * written out by hand.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -78,6 +80,8 @@ test_csv_quoting(void)
 	size_t n;
 
 	open_tmp(&o, path, ',');
+	field(&o, "h");		/* the header; see test_header_quoting */
+	csm_out_endrec(&o);
 	field(&o, "plain");
 	field(&o, "has,comma");
 	field(&o, "say \"hi\"");
@@ -87,31 +91,116 @@ test_csv_quoting(void)
 	field(&o, "");
 	field(&o, "tab\there");	/* a tab is no delimiter in CSV */
 	field(&o, "\"");
+	field(&o, "back\\slash");	/* nor is a backslash special */
 	csm_out_endrec(&o);
-	field(&o, "x;y'z");
+	field(&o, "x;y'z|w");
 	csm_out_endrec(&o);
 	s = close_read(&o, path, &n);
-	T_EQ_MEM(s, n, "plain,\"has,comma\",\"say \"\"hi\"\"\",\"cr\rx\","
-	    "\"lf\nx\", spaced ,,tab\there,\"\"\"\"\nx;y'z\n");
+	T_EQ_MEM(s, n, "h\nplain,\"has,comma\",\"say \"\"hi\"\"\",\"cr\rx\","
+	    "\"lf\nx\", spaced ,,tab\there,\"\"\"\",back\\slash\nx;y'z|w\n");
 	free(s);
 }
 
 static void
-test_tsv_quoting(void)
+test_header_quoting(void)
 {
 	struct csm_out o;
 	char path[32], *s;
 	size_t n;
 
-	open_tmp(&o, path, '\t');
-	field(&o, "a,b");	/* a comma is no delimiter in TSV */
-	field(&o, "t\tx");
-	field(&o, "q\"");
-	field(&o, "");
-	field(&o, "n\n");
+	/*
+	 * In the header (the first record), a field holding one of the
+	 * delimiters a reader detects (, ; TAB |) is quoted, so that only the
+	 * real delimiters count when the file is read back; in the records
+	 * after it, only the delimiter itself needs quotes.
+	 */
+	open_tmp(&o, path, ';');
+	field(&o, "a,b");
+	field(&o, "c|d");
+	field(&o, "e\tf");
+	field(&o, "g;h");
+	field(&o, "plain");
+	csm_out_endrec(&o);
+	field(&o, "a,b");
+	field(&o, "c|d");
+	field(&o, "e\tf");
+	field(&o, "g;h");
+	field(&o, "plain");
 	csm_out_endrec(&o);
 	s = close_read(&o, path, &n);
-	T_EQ_MEM(s, n, "a,b\t\"t\tx\"\t\"q\"\"\"\t\t\"n\n\"\n");
+	T_EQ_MEM(s, n, "\"a,b\";\"c|d\";\"e\tf\";\"g;h\";plain\n"
+	    "a,b;c|d;e\tf;\"g;h\";plain\n");
+	free(s);
+
+	/*
+	 * A header whose first field would make the file start like a PDF or
+	 * a ZIP archive (which a reader refuses) is quoted, the delimiter
+	 * after a short field counting; later records need no quotes.
+	 */
+	open_tmp(&o, path, ',');
+	field(&o, "%PDF-1");
+	field(&o, "%PDF-1");
+	csm_out_endrec(&o);
+	field(&o, "%PDF-1");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "\"%PDF-1\",%PDF-1\n%PDF-1\n");
+	free(s);
+	open_tmp(&o, path, '-');
+	field(&o, "%PDF");
+	field(&o, "x");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "\"%PDF\"-x\n");
+	free(s);
+	open_tmp(&o, path, '-');
+	field(&o, "%PD");
+	field(&o, "F");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "%PD-F\n");
+	free(s);
+
+	/* TSV cannot quote: a BOM first says the file is text. */
+	open_tmp(&o, path, '\t');
+	field(&o, "PK\x03\x04");
+	field(&o, "%PDF-1");
+	csm_out_endrec(&o);
+	field(&o, "%PDF-1");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "\xEF\xBB\xBFPK\x03\x04\t%PDF-1\n%PDF-1\n");
+	free(s);
+}
+
+static void
+test_tsv_escapes(void)
+{
+	struct csm_out o;
+	char path[32], *s;
+	size_t n;
+
+	/*
+	 * TSV is never quoted: a tab, LF, CR and backslash are written \t,
+	 * \n, \r and \\; a quote, a comma and other control bytes are
+	 * data.  The header is no different.
+	 */
+	open_tmp(&o, path, '\t');
+	field(&o, "a,b;c|d");
+	field(&o, "t\tx");
+	csm_out_endrec(&o);
+	field(&o, "q\"\"");
+	field(&o, "");
+	field(&o, "n\n");
+	field(&o, "cr\r\nlf");
+	field(&o, "C:\\new\\");
+	field(&o, "\\N");
+	field(&o, "\b\f\v\x01");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "a,b;c|d\tt\\tx\n"
+	    "q\"\"\t\tn\\n\tcr\\r\\nlf\tC:\\\\new\\\\\t\\\\N\t"
+	    "\b\f\v\x01\n");
 	free(s);
 }
 
@@ -143,11 +232,15 @@ test_empty_record(void)
 	T_EQ_MEM(s, n, "\"\"\n,\n,x\ny\n\"\"\n");
 	free(s);
 
+	/* TSV cannot quote: it writes \N, which reads back as empty. */
 	open_tmp(&o, path, '\t');
 	field(&o, "");
 	csm_out_endrec(&o);
+	field(&o, "");
+	field(&o, "");
+	csm_out_endrec(&o);
 	s = close_read(&o, path, &n);
-	T_EQ_MEM(s, n, "\"\"\n");
+	T_EQ_MEM(s, n, "\\N\n\t\n");
 	free(s);
 }
 
@@ -183,6 +276,34 @@ test_bom_first_field(void)
 	csm_tbl_open(&t, files, 1, &to);
 	T_EQ_INT(t.hdrlen[0], 5);
 	T_OK(memcmp(t.hdr[0], "\xEF\xBB\xBF" "id", 5) == 0);
+	csm_tbl_close(&t);
+	unlink(path);
+
+	/*
+	 * TSV cannot quote: the first field of the output gets another BOM
+	 * before it, which the reader drops.  Later records need none.
+	 */
+	open_tmp(&o, path, '\t');
+	field(&o, "\xEF\xBB\xBF" "id");
+	field(&o, "v");
+	csm_out_endrec(&o);
+	field(&o, "\xEF\xBB\xBF" "x");
+	field(&o, "y");
+	csm_out_endrec(&o);
+	s = close_read(&o, path, &n);
+	T_EQ_MEM(s, n, "\xEF\xBB\xBF\xEF\xBB\xBF" "id\tv\n\xEF\xBB\xBF" "x\ty\n");
+	open_tmp(&o, path, '\t');
+	csm_out_write(&o, s, n);
+	csm_out_close(&o);
+	free(s);
+	to.delim = 0;
+	csm_tbl_open(&t, files, 1, &to);
+	T_EQ_INT(t.delim, '\t');
+	T_EQ_INT(t.hdrlen[0], 5);
+	T_OK(memcmp(t.hdr[0], "\xEF\xBB\xBF" "id", 5) == 0);
+	T_EQ_INT(csm_tbl_next(&t), 1);
+	T_EQ_INT(t.flen[0], 4);
+	T_OK(memcmp(t.f[0], "\xEF\xBB\xBF" "x", 4) == 0);
 	csm_tbl_close(&t);
 	unlink(path);
 }
@@ -354,16 +475,184 @@ test_closed_pipe(void)
 	T_EQ_STR(c.err, "");
 }
 
+/* ---- what a fatal error leaves ------------------------------------ */
+
+/*
+ * A child writes to diepath in the way diemode says, then dies 65 (as a
+ * data error does) while a record or line is half written.
+ */
+static char diepath[32];
+static int diemode;
+
+enum { DIE_CSV, DIE_TSV, DIE_TEXT, DIE_MIXED, DIE_BIG, DIE_DISCARD };
+
+static void
+die_child(int unused)
+{
+	struct csm_out o, o2;
+	struct csm_buf big;
+	char cell[16];
+	int fd = open(diepath, O_WRONLY | O_TRUNC), i;
+
+	(void)unused;
+	if (fd < 0)
+		exit(99);
+	csm_out_init(&o, fd, diepath, diemode == DIE_TSV ? '\t' : ',');
+	switch (diemode) {
+	case DIE_CSV:
+	case DIE_TSV:
+		/* 2000 records of 8 + 1 + 30 + 1 = 40 bytes: 80,000 */
+		for (i = 0; i < 2000; i++) {
+			snprintf(cell, sizeof(cell), "%08d", i);
+			field(&o, cell);
+			field(&o, "abcdefghijklmnopqrstuvwxyz0123");
+			csm_out_endrec(&o);
+		}
+		field(&o, "half");
+		field(&o, "a rec");
+		break;
+	case DIE_TEXT:
+		/* 7000 lines of 11 bytes: 77,000 */
+		for (i = 0; i < 7000; i++)
+			csm_out_printf(&o, "line %05d\n", i);
+		csm_out_puts(&o, "half a line");
+		break;
+	case DIE_MIXED:
+		/* a record of 4 bytes, then text as in DIE_TEXT */
+		field(&o, "a");
+		field(&o, "b");
+		csm_out_endrec(&o);
+		for (i = 0; i < 7000; i++)
+			csm_out_printf(&o, "line %05d\n", i);
+		csm_out_puts(&o, "half a line");
+		if (o.cap != 64 * 1024)
+			exit(98);	/* text must not grow the buffer */
+		break;
+	case DIE_BIG:
+		/* 10 records of 4 bytes, one of 200,002 */
+		for (i = 0; i < 10; i++) {
+			snprintf(cell, sizeof(cell), "r%02d", i);
+			field(&o, cell);
+			csm_out_endrec(&o);
+		}
+		csm_buf_init(&big);
+		for (i = 0; i < 100000; i++)
+			csm_buf_adds(&big, "xy");
+		field(&o, big.s);
+		field(&o, "");
+		csm_out_endrec(&o);
+		csm_buf_release(&big);
+		field(&o, "half");
+		break;
+	case DIE_DISCARD:
+		/* 10 records of 4 bytes, discarded; another writer's half */
+		for (i = 0; i < 10; i++) {
+			snprintf(cell, sizeof(cell), "r%02d", i);
+			field(&o, cell);
+			csm_out_endrec(&o);
+		}
+		csm_out_discard(&o);
+		csm_out_init(&o2, open("/dev/null", O_WRONLY), "null", ',');
+		field(&o2, "half");
+		break;
+	}
+	csm_die(65, "data error");
+}
+
+/* Reads all of path (the caller frees); *n its length. */
+static char *
+slurp_path(const char *path, size_t *n)
+{
+	struct csm_buf b;
+	char chunk[8192];
+	ssize_t r;
+	int fd;
+
+	csm_buf_init(&b);
+	csm_buf_add(&b, "", 0);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		csm_die(70, "open '%s':", path);
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0)
+		csm_buf_add(&b, chunk, (size_t)r);
+	close(fd);
+	*n = b.len;
+	return csm_buf_detach(&b);
+}
+
+static void
+test_die_whole(void)
+{
+	struct child c;
+	struct csm_buf want;
+	char cell[16], *s;
+	size_t n;
+	int i, fd;
+
+	for (diemode = DIE_CSV; diemode <= DIE_DISCARD; diemode++) {
+		memcpy(diepath, "/tmp/t-out.XXXXXX", sizeof("/tmp/t-out.XXXXXX"));
+		if ((fd = mkstemp(diepath)) < 0)
+			csm_die(70, "mkstemp:");
+		close(fd);
+		run_child(die_child, -1, &c);
+		T_OK(WIFEXITED(c.status));
+		T_EQ_INT(WEXITSTATUS(c.status), 65);
+		T_EQ_STR(c.err, "t-out: data error\n");
+		/* what the file holds: every whole record or line, no more */
+		s = slurp_path(diepath, &n);
+		unlink(diepath);
+		csm_buf_init(&want);
+		csm_buf_add(&want, "", 0);
+		switch (diemode) {
+		case DIE_CSV:
+		case DIE_TSV:
+			for (i = 0; i < 2000; i++)
+				csm_buf_printf(&want, "%08d%c"
+				    "abcdefghijklmnopqrstuvwxyz0123\n", i,
+				    diemode == DIE_TSV ? '\t' : ',');
+			T_EQ_INT(n, 80000);
+			break;
+		case DIE_TEXT:
+		case DIE_MIXED:
+			if (diemode == DIE_MIXED)
+				csm_buf_adds(&want, "a,b\n");
+			for (i = 0; i < 7000; i++)
+				csm_buf_printf(&want, "line %05d\n", i);
+			T_EQ_INT(n, diemode == DIE_MIXED ? 77004 : 77000);
+			break;
+		case DIE_BIG:
+			for (i = 0; i < 10; i++) {
+				snprintf(cell, sizeof(cell), "r%02d\n", i);
+				csm_buf_adds(&want, cell);
+			}
+			for (i = 0; i < 100000; i++)
+				csm_buf_adds(&want, "xy");
+			csm_buf_adds(&want, ",\n");
+			T_EQ_INT(n, 40 + 200002);
+			break;
+		case DIE_DISCARD:
+			T_EQ_INT(n, 0);
+			break;
+		}
+		if (n != want.len || memcmp(s, want.s, n) != 0)
+			T_FAIL("mode %d: the file is not the whole records",
+			    diemode);
+		free(s);
+		csm_buf_release(&want);
+	}
+}
+
 int
 main(void)
 {
 	csm_setprogname("t-out");
 	T_RUN(test_csv_quoting);
-	T_RUN(test_tsv_quoting);
+	T_RUN(test_header_quoting);
+	T_RUN(test_tsv_escapes);
 	T_RUN(test_empty_record);
 	T_RUN(test_bom_first_field);
 	T_RUN(test_large);
 	T_RUN(test_dev_full);
 	T_RUN(test_closed_pipe);
+	T_RUN(test_die_whole);
 	T_END();
 }
