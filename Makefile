@@ -26,7 +26,8 @@ LDLIBS   = -lcsv -lyaml -lm
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 PROGS    = $(patsubst cmd/%.c,%,$(wildcard cmd/csm-*.c))
-LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text score
+LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text score \
+           stat label lift logit
 UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg t-score
 
 LIB      = $(BUILD)/libcsm.a

@@ -6,7 +6,8 @@
  * linear between pairs, steps: the last step reached, map: by text, or the
  * value itself clamped).  health_score is the weighted mean of the
  * sub-scores, the missing ones handled by score.missing; health_band is
- * the first band whose min the rounded score reaches.  --explain adds one
+ * the first band whose min the rounded score reaches.  With a
+ * score.calibration table, churn_probability follows.  --explain adds one
  * health_<component> column per component and health_missing.
  *
  * The data flows one way: read a record, score it, write it.  Memory does
@@ -44,6 +45,7 @@ enum { OPT_EXPLAIN = CSM_OPT_TOOL };
 struct layout {
 	size_t nout;		/* fields per output record */
 	long score, band, missing;	/* output index of each */
+	long prob;		/* churn_probability, or -1 */
 	long *at_sub;		/* output index of health_<component> */
 	double *sub;		/* the row's sub-scores */
 	unsigned char *present;	/* which of them it has */
@@ -99,6 +101,8 @@ setup(struct layout *ly, const struct csm_score *sc, const struct csm_tbl *t,
 	memset(ly, 0, sizeof(*ly));
 	ly->score = place(cols, "health_score", &extra, &nextra);
 	ly->band = place(cols, "health_band", &extra, &nextra);
+	ly->prob = sc->ncal > 0 ? place(cols, "churn_probability", &extra,
+	    &nextra) : -1;
 	ly->missing = -1;
 	if (explain) {
 		ly->at_sub = csm_xcalloc(sc->ncomp, sizeof(*ly->at_sub));
@@ -206,6 +210,15 @@ score_row(const struct csm_score *sc, struct layout *ly, struct csm_eval *ev,
 	}
 	set_field(ly, ly->score, scoretext, strlen(scoretext));
 	set_field(ly, ly->band, (char *)band, strlen(band));
+	if (ly->prob >= 0) {
+		char *p = ly->text[sc->ncomp + 1];
+		double d;
+
+		p[0] = '\0';
+		if (scoretext[0] != '\0' && csm_score_churn(sc, score, &d))
+			csm_fmt_num(d, 4, p);
+		set_field(ly, ly->prob, p, strlen(p));
+	}
 	if (ly->missing >= 0)
 		set_field(ly, ly->missing, ly->missing_text ?
 		    ly->missing_text : scoretext + strlen(scoretext), mlen);
