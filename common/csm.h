@@ -613,6 +613,13 @@ int csm_score_churn(const struct csm_score *sc, double score, double *p);
  */
 int csm_score_mapped(const struct csm_component *c, const char *s,
     size_t n);
+/*
+ * The sub-score component c gives a value already evaluated: the number v,
+ * or for a map the text s[0..n).  Returns CSM_OK with *score, or CSM_BAD
+ * when a map has no entry for the text and no default.
+ */
+int csm_score_map(const struct csm_component *c, double v, const char *s,
+    size_t n, double *score);
 
 /* ---- text.c: templates and escaping for reports ----------------------- */
 

@@ -301,3 +301,22 @@ csm_score_mapped(const struct csm_component *c, const char *s, size_t n)
 		}
 	return 0;
 }
+
+int
+csm_score_map(const struct csm_component *c, double v, const char *s,
+    size_t n, double *score)
+{
+	switch (c->mapping) {
+	case CSM_MAP_TEXT:
+		return lookup(c, s, n, score) ? CSM_OK : CSM_BAD;
+	case CSM_MAP_POINTS:
+		*score = interpolate(c, v);
+		break;
+	case CSM_MAP_STEPS:
+		*score = step(c, v);
+		break;
+	default:
+		*score = clamp100(v);
+	}
+	return CSM_OK;
+}
