@@ -28,7 +28,8 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 PROGS    = $(patsubst cmd/%.c,%,$(wildcard cmd/csm-*.c))
 LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text score \
            stat label lift logit
-UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg t-score
+UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg t-score \
+           t-stat t-logit t-lift t-label
 
 LIB      = $(BUILD)/libcsm.a
 BINS     = $(PROGS:%=$(BUILD)/%)

@@ -684,13 +684,9 @@ check_rows(const struct ctx *c, const struct csm_label *lb)
 		    npos == 0 ? "false" : "true", c->n);
 	for (i = 1; i < c->n && c->risk[i] == c->risk[0]; i++)
 		;
-	if (i == c->n) {
-		char v[64];
-
-		csm_fmt_num(c->risky ? c->risk[0] : -c->risk[0], 4, v);
-		csm_warn("%s is %s in every row: it cannot rank them (AUC "
-		    "0.5)", c->sname, v);
-	}
+	if (i == c->n)
+		csm_warn("%s is %.15g in every row: it cannot rank them (AUC "
+		    "0.5)", c->sname, c->risky ? c->risk[0] : -c->risk[0]);
 }
 
 static void

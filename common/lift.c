@@ -152,6 +152,10 @@ enum cell { C_TEXT, C_INT, C_NUM, C_PCT };
 static const char *const colname[NCOL] = {"group", "n", "share", "positives",
 	"rate", "capture", "lift", "auc", "auc_lo", "auc_hi", "ks", "brier",
 	"missing", "unmatched", "auc_lost"};
+/* The Markdown report's headings. */
+static const char *const mdname[NCOL] = {"group", "rows", "share",
+	"positives", "rate", "capture", "lift", "AUC", "AUC low", "AUC high",
+	"KS", "Brier", "missing", "unmatched", "AUC lost"};
 static const int coltype[NCOL] = {C_TEXT, C_INT, C_PCT, C_INT, C_PCT, C_PCT,
 	C_NUM, C_NUM, C_NUM, C_NUM, C_PCT, C_NUM, C_PCT, C_TEXT, C_NUM};
 
@@ -318,7 +322,7 @@ write_md(const struct csm_lift *l, struct csm_out *o)
 		    " is healthier.\n\n");
 	}
 	for (k = 0; k < ncols(l); k++)
-		csm_out_printf(o, "| %s ", colname[k]);
+		csm_out_printf(o, "| %s ", mdname[k]);
 	csm_out_puts(o, "|\n");
 	for (k = 0; k < ncols(l); k++)
 		csm_out_puts(o, coltype[k] == C_TEXT ? "| --- " : "| ---: ");
