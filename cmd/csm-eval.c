@@ -670,9 +670,9 @@ check_rows(const struct ctx *c, const struct csm_label *lb)
 
 	csm_label_report(lb);
 	if (c->noscore > 0)
-		csm_warn("%zu row%s no %s (the first at %s:%ld): left out",
-		    c->noscore, c->noscore == 1 ? " has" : "s have", c->sname,
-		    c->noscore_file, c->noscore_line);
+		csm_warn("rows with no %s: %zu (the first at %s:%ld), left "
+		    "out", c->sname, c->noscore, c->noscore_file,
+		    c->noscore_line);
 	if (c->n == 0)
 		csm_die(EX_DATAERR, "no row has both a score and an outcome: "
 		    "nothing to judge");
@@ -847,11 +847,10 @@ main(int argc, char *argv[])
 	csm_lift_write(&l, &o, fmt);
 	csm_out_close(&o);
 	if (min_auc >= 0 && l.row[0].rank.auc < min_auc) {
-		char a[64], m[64];
+		char a[64];
 
 		csm_fmt_num(l.row[0].rank.auc, 4, a);
-		csm_fmt_num(min_auc, 4, m);
-		csm_warn("the AUC %s is below --min-auc %s", a, m);
+		csm_warn("the AUC %s is below --min-auc %g", a, min_auc);
 		failed = 1;
 	}
 

@@ -48,8 +48,8 @@ csm_label_expr(struct csm_label *lb, const char *src)
 		lb->expr = NULL;
 	}
 	if (lb->expr == NULL)
-		csm_die(EX_USAGE, "--label: %s, at column %zu of '%s'", err.msg,
-		    err.col, src);
+		csm_die(EX_USAGE, "--label '%s': column %zu: %s", src,
+		    err.col, err.msg);
 }
 
 /* The outcome in an outcomes file's movement column (csm-nrr). */
@@ -94,6 +94,23 @@ boolean(const struct csm_tbl *t, const struct csm_cols *c, size_t col)
 	return NO_OUTCOME;
 }
 
+static CSM_NORETURN void
+no_outcome_column(const struct csm_cols *c)
+{
+	struct csm_buf b;
+	size_t i;
+
+	csm_buf_init(&b);
+	for (i = 0; i < c->n; i++) {
+		if (i > 0)
+			csm_buf_adds(&b, ", ");
+		csm_buf_adds(&b, csm_q(c->name[i], c->len[i]));
+	}
+	csm_die_at(EX_DATAERR, c->file, 0, "no column 'movement' (as csm-nrr "
+	    "--accounts writes it) or 'churned' (yes or no) to read the "
+	    "outcomes from; the columns are: %s", b.s);
+}
+
 void
 csm_label_outcomes(struct csm_label *lb, char *path,
     const struct csm_node *colmap)
@@ -112,11 +129,10 @@ csm_label_outcomes(struct csm_label *lb, char *path,
 	idc = csm_cols_need(&c, "account_id", "--outcomes");
 	if ((col = csm_cols_find(&c, "movement")) < 0) {
 		ismove = 0;
-		if ((col = csm_cols_find(&c, "churned")) < 0)
-			col = (long)csm_cols_need(&c, "churn", "--outcomes "
-			    "(or a column 'movement' as csm-nrr --accounts "
-			    "writes, or 'churned')");
+		col = csm_cols_find(&c, "churned");
 	}
+	if (col < 0)
+		no_outcome_column(&c);
 	while (csm_tbl_next(&t)) {
 		const char *id = t.f[idc];
 		size_t idn = t.flen[idc];
@@ -234,11 +250,11 @@ csm_label_report(const struct csm_label *lb)
 	if (lb->nmissing == 0)
 		return;
 	if (lb->expr != NULL)
-		csm_warn("%zu of %zu rows have no label ('%s' is missing; the "
-		    "first at %s:%ld): left out", lb->nmissing, lb->nrows,
-		    lb->src, lb->first_file, lb->first_line);
+		csm_warn("rows where the label '%s' is missing: %zu of %zu "
+		    "(the first at %s:%ld), left out", lb->src, lb->nmissing,
+		    lb->nrows, lb->first_file, lb->first_line);
 	else
-		csm_warn("%zu of %zu rows have no outcome in '%s' (the first "
-		    "at %s:%ld): left out", lb->nmissing, lb->nrows,
-		    lb->outfile, lb->first_file, lb->first_line);
+		csm_warn("rows with no outcome in '%s': %zu of %zu (the first "
+		    "at %s:%ld), left out", lb->outfile, lb->nmissing,
+		    lb->nrows, lb->first_file, lb->first_line);
 }

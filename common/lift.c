@@ -170,8 +170,13 @@ pct(double num, double den, char *out)
 		csm_fmt_num(100 * num / den, 2, out);
 }
 
+/*
+ * The cells of row r.  AUC and Brier get six decimals in the machine
+ * formats (enough to check them against another tool to 1e-6) and four
+ * in the report (d).
+ */
 static void
-cells(const struct csm_lift *l, const struct csm_lift_row *r,
+cells(const struct csm_lift *l, const struct csm_lift_row *r, int d,
     struct cells *c)
 {
 	const struct csm_rank *rk = &r->rank;
@@ -186,19 +191,19 @@ cells(const struct csm_lift *l, const struct csm_lift_row *r,
 		csm_fmt_num(((double)r->npos / (double)r->n) /
 		    ((double)l->totpos / (double)l->total), 2, c->v[6]);
 	if (rk->has_auc) {
-		csm_fmt_num(rk->auc, 4, c->v[7]);
+		csm_fmt_num(rk->auc, d, c->v[7]);
 		csm_fmt_num(100 * rk->ks, 2, c->v[10]);
 	}
 	if (rk->has_ci) {
-		csm_fmt_num(rk->lo, 4, c->v[8]);
-		csm_fmt_num(rk->hi, 4, c->v[9]);
+		csm_fmt_num(rk->lo, d, c->v[8]);
+		csm_fmt_num(rk->hi, d, c->v[9]);
 	}
 	if (r->has_brier)
-		csm_fmt_num(r->brier, 4, c->v[11]);
+		csm_fmt_num(r->brier, d, c->v[11]);
 	if (r->comp) {
 		csm_fmt_num(100 * r->missing, 2, c->v[12]);
 		if (r->has_lost)
-			csm_fmt_num(r->lost, 4, c->v[14]);
+			csm_fmt_num(r->lost, d, c->v[14]);
 	}
 }
 
@@ -235,7 +240,7 @@ write_delim(const struct csm_lift *l, struct csm_out *o)
 		csm_out_field(o, colname[k], strlen(colname[k]));
 	csm_out_endrec(o);
 	for (i = 0; i < l->nrow; i++) {
-		cells(l, &l->row[i], &c);
+		cells(l, &l->row[i], 6, &c);
 		for (k = 0; k < ncols(l); k++) {
 			if (k == 0)
 				csm_out_field(o, l->row[i].group,
@@ -277,7 +282,7 @@ write_json(const struct csm_lift *l, struct csm_out *o)
 
 	csm_out_puts(o, "[");
 	for (i = 0; i < l->nrow; i++) {
-		cells(l, &l->row[i], &c);
+		cells(l, &l->row[i], 6, &c);
 		csm_out_puts(o, i ? ",\n{" : "\n{");
 		for (k = 0; k < ncols(l); k++) {
 			if (k > 0)
@@ -309,7 +314,7 @@ write_md(const struct csm_lift *l, struct csm_out *o)
 	csm_out_md(o, l->score, strlen(l->score));
 	csm_out_puts(o, " predicts the outcome\n\n");
 	if (all != NULL) {
-		cells(l, all, &c);
+		cells(l, all, 4, &c);
 		csm_out_printf(o, "%zu rows, %zu with the outcome (%s%%)",
 		    all->n, all->npos, c.v[4]);
 		if (c.v[7][0])
@@ -329,7 +334,7 @@ write_md(const struct csm_lift *l, struct csm_out *o)
 	csm_out_puts(o, "|\n");
 	csm_buf_init(&b);
 	for (i = 0; i < l->nrow; i++) {
-		cells(l, &l->row[i], &c);
+		cells(l, &l->row[i], 4, &c);
 		for (k = 0; k < ncols(l); k++) {
 			csm_out_puts(o, "| ");
 			if (k == 0)

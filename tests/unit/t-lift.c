@@ -122,20 +122,22 @@ test_text(void)
 	 * The group of the two riskiest: 2 of 6 rows (33.33%), both
 	 * churned (rate 100.00%), 2 of the 3 churned (capture 66.67%),
 	 * lift 100% / 50% = 2.00.  all: KS 2/3 = 66.67%, lo 0.7905 (see
-	 * t-stat), hi 1.
+	 * t-stat: 17/18 - 1.96/sqrt(162)), hi 1, six decimals
+	 * in CSV and JSON.
 	 */
 	csm_lift_add(&l, "top", risk + 4, y + 4, NULL, 2);
 	s = text(&l, CSM_LIFT_CSV);
 	T_EQ_STR(s, "group,n,share,positives,rate,capture,lift,auc,auc_lo,"
 	    "auc_hi,ks,brier\n"
-	    "all,6,100.00,3,50.00,100.00,1.00,0.9444,0.7905,1.0000,66.67,\n"
+	    "all,6,100.00,3,50.00,100.00,1.00,0.944444,0.790455,1.000000,"
+	    "66.67,\n"
 	    "top,2,33.33,2,100.00,66.67,2.00,,,,,\n");
 	free(s);
 	s = text(&l, CSM_LIFT_JSON);
 	T_EQ_STR(s, "[\n"
 	    "{\"group\":\"all\",\"n\":6,\"share\":100.00,\"positives\":3,"
-	    "\"rate\":50.00,\"capture\":100.00,\"lift\":1.00,\"auc\":0.9444,"
-	    "\"auc_lo\":0.7905,\"auc_hi\":1.0000,\"ks\":66.67,"
+	    "\"rate\":50.00,\"capture\":100.00,\"lift\":1.00,\"auc\":0.944444,"
+	    "\"auc_lo\":0.790455,\"auc_hi\":1.000000,\"ks\":66.67,"
 	    "\"brier\":null},\n"
 	    "{\"group\":\"top\",\"n\":2,\"share\":33.33,\"positives\":2,"
 	    "\"rate\":100.00,\"capture\":66.67,\"lift\":2.00,\"auc\":null,"
