@@ -20,6 +20,7 @@
  */
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -329,14 +330,58 @@ dec_text(struct csm_buf *b, double x, int d)
 	csm_buf_adds(b, s);
 }
 
+/*
+ * The value csm-score will read for the text buf holds: numbers in the
+ * config are read by csm_parse_num, which need not round the last bit as
+ * strtod does, so every number csm-fit computes with is read back so.
+ */
+static double
+read_back(const struct csm_buf *b)
+{
+	double d = 0;
+
+	csm_parse_num(b->s, b->len, &d);
+	return d;
+}
+
+/* x as num_text writes it, read back. */
+static double
+as_written(double x)
+{
+	struct csm_buf b;
+	double d;
+
+	csm_buf_init(&b);
+	num_text(&b, x);
+	d = read_back(&b);
+	csm_buf_release(&b);
+	return d;
+}
+
 /* x rounded to six significant digits, for knots people can read. */
 static double
 sig6(double x)
 {
 	char s[64];
+	double d = 0;
 
 	snprintf(s, sizeof(s), "%.6g", x);
-	return strtod(s, NULL);
+	csm_parse_num(s, strlen(s), &d);
+	return as_written(d);
+}
+
+/* x with d decimals, as dec_text writes it, read back. */
+static double
+dec_written(double x, int d)
+{
+	struct csm_buf b;
+	double v;
+
+	csm_buf_init(&b);
+	dec_text(&b, x, d);
+	v = read_back(&b);
+	csm_buf_release(&b);
+	return v;
 }
 
 static int
@@ -945,8 +990,10 @@ cross_validate(struct ctx *c, double *oof)
 		fit(c, use, what);
 		for (i = 0; i < c->n; i++)
 			if (fold[i] == k)
-				oof[i] = csm_logit_prob(csm_logit_eta(&c->m,
-				    i));
+				/* rounded: equal predictions of two folds
+				 * tie, as they print */
+				oof[i] = csm_round(csm_logit_prob(
+				    csm_logit_eta(&c->m, i)), 9);
 		c->m.b0 = b0;
 		memcpy(c->m.beta, beta, c->m.ncol * sizeof(*beta));
 	}
@@ -1366,27 +1413,27 @@ cut_text(struct csm_buf *b, const struct band_spec *bs, size_t j)
 	csm_buf_addc(b, '%');
 }
 
-/* Dies: the cuts cannot make bands (why, about cuts j-1 and j). */
-static void
-bad_cuts(const struct band_spec *bs, size_t j, const char *why, double at)
+/* Dies: --bands cannot cut there; msg follows "--bands SPEC: ". */
+static CSM_NORETURN void
+bad_cuts(const struct band_spec *bs, const char *fmt, ...)
 {
-	struct csm_buf b;
+	va_list ap;
+	char msg[300];
 
-	csm_buf_init(&b);
-	if (j > 0) {
-		cut_text(&b, bs, j - 1);
-		csm_buf_adds(&b, " and ");
-	}
-	cut_text(&b, bs, j);
-	csm_die(EX_DATAERR, "--bands %s: %s %s %s (%g)", bs->text,
-	    bs->rates ? "the churn rates" : "the quantiles", b.s, why, at);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	csm_die(EX_DATAERR, "--bands %s: %s", bs->text, msg);
 }
 
 /*
  * mins[j]: the score where cut j falls (cuts ascending).  quantiles: the
- * score's quantile, rounded to digits decimals.  rates: the lowest whole
- * score whose churn probability p[score] is at or below the cut (or at or
- * above it, risky: a risk score's probability rises with it).
+ * band above the cut starts past the score's quantile q, so the band
+ * below holds the scores up to q, ties included (q rounded down to
+ * digits decimals, plus one step); a risk tier starts at q, ties included
+ * (q rounded up).  rates: the lowest whole score whose churn probability
+ * p[score] is at or below the cut (or at or above it, risky: a risk
+ * score's probability rises with it).
  */
 static void
 cut_scores(const struct ctx *c, const double *v, int risky, const double *p,
@@ -1400,14 +1447,19 @@ cut_scores(const struct ctx *c, const double *v, int risky, const double *p,
 		sorted = csm_xcalloc(c->n + 1, sizeof(*sorted));
 		memcpy(sorted, v, c->n * sizeof(*sorted));
 		qsort(sorted, c->n, sizeof(*sorted), cmp_double);
-		for (j = 0; j < bs->n; j++)
-			mins[j] = csm_round(csm_stat_quantile(sorted, c->n,
-			    bs->cut[j]), digits);
-		free(sorted);
+		for (j = 0; j < bs->n; j++) {
+			double q = csm_stat_quantile(sorted, c->n, bs->cut[j]);
+			double u = pow(10, digits);
+
+			mins[j] = risky ? ceil(q * u - 1e-9) / u :
+			    (floor(q * u + 1e-9) + 1) / u;
+		}
 		for (j = 1; j < bs->n; j++)
 			if (mins[j] <= mins[j - 1])
-				bad_cuts(bs, j, "fall on one score: too many "
-				    "equal scores to cut there", mins[j]);
+				bad_cuts(bs, "two cuts fall on one score (%g): "
+				    "too many equal scores to cut there",
+				    csm_stat_quantile(sorted, c->n, bs->cut[j]));
+		free(sorted);
 		return;
 	}
 	for (j = 0; j < bs->n; j++) {
@@ -1415,16 +1467,15 @@ cut_scores(const struct ctx *c, const double *v, int risky, const double *p,
 			if (risky ? p[s] >= bs->cut[j] : p[s] <= bs->cut[j])
 				break;
 		if (s > 100)
-			bad_cuts(bs, j, risky ? "are above every score's churn "
-			    "probability, the highest being" : "are below "
-			    "every score's churn probability, the lowest "
-			    "being", p[100]);
+			bad_cuts(bs, "no score from 0 to 100 has a churn "
+			    "probability of %g%% or %s (it is %.4f at 100)",
+			    100 * bs->cut[j], risky ? "more" : "less", p[100]);
 		mins[j] = (double)s;
 	}
 	for (j = 1; j < bs->n; j++)
 		if (mins[j] == mins[j - 1])
-			bad_cuts(bs, j, "fall on one score: choose rates further "
-			    "apart", mins[j]);
+			bad_cuts(bs, "two churn rates fall on one score (%g): "
+			    "choose rates further apart", mins[j]);
 }
 
 /* The bands: highest first, the last one from 0. */
@@ -1440,9 +1491,13 @@ bands_text(const struct ctx *c, const double *h, const struct csm_score *sc,
 		if (!csm_score_churn(sc, (double)s, &p[s]))
 			p[s] = 0;
 	cut_scores(c, h, 0, p, 0, mins);
-	if ((bs->rates ? mins[bs->n - 1] : mins[0]) <= 0)
-		bad_cuts(bs, bs->rates ? bs->n - 1 : 0, "leave the lowest band "
-		    "empty: the cut falls at score", 0);
+	if (bs->rates && mins[bs->n - 1] <= 0)
+		bad_cuts(bs, "every score has a churn probability of %g%% or "
+		    "less (it is %.4f at 0): the lowest band would be empty",
+		    100 * bs->cut[bs->n - 1], p[0]);
+	if (!bs->rates && mins[bs->n - 1] > 100)
+		bad_cuts(bs, "the score's %g%% quantile is its top, 100: the "
+		    "highest band would be empty", 100 * bs->cut[bs->n - 1]);
 	for (j = 0; j <= bs->n; j++) {
 		csm_buf_printf(out, "    - {name: %s, min: ",
 		    band_names[bs->n - 1][j]);
@@ -1560,7 +1615,7 @@ add_sig(struct sigs *ss, const struct feature *f, int test, double g,
 	struct csm_experr err;
 	struct csm_expr *e;
 	struct sig *s;
-	double pts = csm_round(g * scale, 1);
+	double pts = dec_written(g * scale, 1);
 
 	if (pts < 0.1)
 		return NULL;
@@ -1623,7 +1678,7 @@ num_signals(struct sigs *ss, const struct feature *f, double scale)
 	x = ex.s;
 	for (j = 0; j + 1 < nk; j++) {
 		snprintf(a, sizeof(a), "%.10g", (kn[j] + kn[j + 1]) / 2);
-		m[j] = strtod(a, NULL);
+		csm_parse_num(a, strlen(a), &m[j]);
 	}
 	for (j = 0; j < nk; j++) {
 		struct sig *s;
@@ -1750,7 +1805,8 @@ risk_rows(const struct ctx *c, const struct sigs *ss)
 		for (i = 0; i < ss->n; i++)
 			if (fires(&ss->s[i], r))
 				sum += ss->s[i].points;
-		v[r] = sum > 100 ? 100 : sum;
+		/* as csm-risk prints it: two decimals at most */
+		v[r] = csm_round(sum > 100 ? 100 : sum, 2);
 	}
 	return v;
 }
@@ -2272,8 +2328,8 @@ main(int argc, char *argv[])
 	build_model(&c);
 	oof = csm_xcalloc(c.n + 1, sizeof(*oof));
 	cross_validate(&c, oof);
-	cv_report(&c, oof);
 	effects(&c);
+	cv_report(&c, oof);
 
 	csm_buf_init(&out);
 	if (c.risk)
