@@ -103,6 +103,8 @@ struct feature {
 	size_t *levcount;
 	size_t levcap;
 	int numeric;		/* every value so far reads as a number */
+	int isdate;		/* every value so far reads as a date: num
+				 * holds days_since */
 	int toomany;		/* more than MAXDISTINCT texts */
 	size_t nmissing;
 	/* the basis */
@@ -135,6 +137,7 @@ struct ctx {
 	const struct csm_tbl *t;
 	const struct csm_cols *cols;
 	const struct csm_cfg *cfg;
+	long today;		/* --as-of, for days_since */
 	struct csm_score base;
 	int has_base;
 	struct feature *ft;
@@ -418,6 +421,7 @@ add_feature(struct ctx *c, const char *name, const char *label)
 	f->col = -1;
 	f->comp = -1;
 	f->numeric = 1;
+	f->isdate = 0;
 	csm_map_init(&f->levels);
 	return f;
 }
@@ -473,6 +477,7 @@ column_feature(struct ctx *c, size_t col)
 	csm_buf_add(&b, h, hn);
 	f = add_feature(c, name, b.s);
 	f->col = (long)col;
+	f->isdate = 1;
 	csm_buf_reset(&b);
 	if (is_plain_name(f->label))
 		csm_buf_adds(&b, f->label);
@@ -597,6 +602,7 @@ read_column(struct ctx *c, struct feature *f, size_t r)
 	const char *s = t->f[f->col];
 	size_t n = t->flen[f->col];
 	double d;
+	long days;
 
 	f->num[r] = NAN;
 	f->lev[r] = NOLEV;
@@ -612,8 +618,16 @@ read_column(struct ctx *c, struct feature *f, size_t r)
 			csm_cell_error(CSM_BAD_FAIL, t, c->cols->name[f->col],
 			    c->cols->len[f->col], s, n, "a finite number",
 			    NULL);
-		else
+		else {
 			f->num[r] = d;
+			f->isdate = 0;
+		}
+	}
+	if (!f->numeric && f->isdate) {
+		if (csm_parse_date(s, n, c->cfg->date_format, &days) == CSM_OK)
+			f->num[r] = (double)(c->today - days);
+		else
+			f->isdate = 0;
 	}
 	intern(f, r, s, n);
 }
@@ -837,7 +851,17 @@ decide(struct ctx *c)
 			drop(f, "is missing in every row%s", "");
 		else if (f->numeric)
 			decide_numeric(c, f);
-		else
+		else if (f->isdate) {
+			/* a date: a number, the days since it */
+			char *ref = f->ref;
+			struct csm_buf b;
+
+			csm_buf_init(&b);
+			csm_buf_printf(&b, "days_since(%s)", ref);
+			f->ref = csm_buf_detach(&b);
+			free(ref);
+			decide_numeric(c, f);
+		} else
 			decide_text(f);
 		if (f->kind == K_DROP)
 			continue;
@@ -1688,6 +1712,8 @@ num_signals(struct sigs *ss, const struct feature *f, double scale)
 		csm_buf_reset(&w);
 		csm_buf_reset(&r);
 		csm_buf_reset(&sfx);
+		if (f->isdate)
+			csm_buf_adds(&r, "days since ");
 		reason_add(&r, f->label, strlen(f->label));
 		snprintf(a, sizeof(a), "%.10g", j > 0 ? m[j - 1] : 0);
 		snprintf(b, sizeof(b), "%.10g", j + 1 < nk ? m[j] : 0);
@@ -1964,8 +1990,9 @@ feature_comment(struct wrap *w, const struct feature *f)
 		wrap_word(w, t);
 		return;
 	}
-	snprintf(t, sizeof(t), "(weight %.2f, AUC alone %.4f):", f->weight,
-	    f->has_auc ? f->auc : 0.5);
+	snprintf(t, sizeof(t), "(%sweight %.2f, AUC alone %.4f):",
+	    f->isdate ? "days since, " : "", f->weight, f->has_auc ? f->auc :
+	    0.5);
 	wrap_word(w, t);
 	if (f->kind == K_NUM) {
 		for (i = 0; i < f->nknot; i++) {
@@ -2291,6 +2318,7 @@ main(int argc, char *argv[])
 
 	csm_cli_config(&cli, &cfg);
 	c.cfg = &cfg;
+	c.today = cli.today;
 	csm_label_init(&lb);
 	if (label != NULL)
 		csm_label_expr(&lb, label);
