@@ -26,7 +26,8 @@ static const char usage_text[] =
     "                 [--ragged error|pad|skip] [--dump-config] [file ...]\n";
 
 static const char help_text[] =
-    "Append health_score and health_band to every row of a CSV or TSV.\n"
+    "Append health_score and health_band to every row of a CSV or TSV\n"
+    "(and churn_probability when the config has a score.calibration).\n"
     "\n"
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
