@@ -3,7 +3,8 @@
 #   make              build the library and every program into $(BUILD)/
 #   make check        set-up, unit tests, command-line tests, then all again
 #                     under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make demo         the weekly risk report on the bundled sample data
+#   make demo         the weekly risk report on the bundled sample data, and
+#                     a score judged and fitted on generated churn history
 #   make install      to $(DESTDIR)$(PREFIX)/bin and share/man
 #   make valgrind     the command-line tests under valgrind
 #   make asan         only the sanitizer run of the tests
@@ -96,6 +97,16 @@ demo: all
 	    $(BUILD)/csm-qbr $(DEMO_ASOF) --account $$a --format html \
 	    --out-dir $(BUILD)/qbr-demo > /dev/null || exit 1; done
 	@echo; echo "QBR pages for two accounts:"; ls $(BUILD)/qbr-demo/*.html | sed 's/^/  /'
+	@sh scripts/gen-churn 5000 1 > $(BUILD)/history.csv
+	@sh scripts/gen-churn 5000 2 > $(BUILD)/holdout.csv
+	@echo; echo "Does the built-in score predict churn?  5000 generated accounts:"
+	@$(BUILD)/csm-score $(DEMO_ASOF) < $(BUILD)/holdout.csv | \
+	    $(BUILD)/csm-eval --label churned --bins 0 -f md | sed 1,2d
+	@$(BUILD)/csm-fit $(DEMO_ASOF) --label churned $(BUILD)/history.csv \
+	    > $(BUILD)/fitted.yaml 2> /dev/null
+	@echo; echo "A score fitted to 5000 others (csm-fit; $(BUILD)/fitted.yaml), on the same:"
+	@$(BUILD)/csm-score $(DEMO_ASOF) -c $(BUILD)/fitted.yaml < $(BUILD)/holdout.csv | \
+	    $(BUILD)/csm-eval --label churned --bins 0 -f md | sed 1,2d
 
 bench: all
 	sh scripts/bench
