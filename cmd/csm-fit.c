@@ -109,6 +109,7 @@ struct feature {
 	size_t nmissing;
 	/* the basis */
 	size_t coef0, ncoef;
+	size_t entry;		/* its two entries in each model row */
 	double knot[NKNOTS + 1];	/* a numeric's knots, sentinel first */
 	size_t nknot;
 	int sentinel;		/* knot[0] stands for missing */
@@ -940,8 +941,9 @@ build_model(struct ctx *c)
 
 		c->m.y[i] = c->y[i];
 		for (j = 0; j < c->nft; j++) {
-			const struct feature *f = &c->ft[j];
+			struct feature *f = &c->ft[j];
 
+			f->entry = (size_t)(col - (c->m.col + i * k));
 			if (f->kind == K_NUM)
 				num_basis(f, num_value(f, i), col, val);
 			else if (f->kind == K_CAT) {
@@ -1095,10 +1097,8 @@ effects(struct ctx *c)
 			size_t e;
 
 			risk[i] = 0;
-			for (e = 0; e < c->m.k; e++)
-				if (col[e] != CSM_LOGIT_NONE &&
-				    col[e] >= f->coef0 &&
-				    col[e] < f->coef0 + f->ncoef)
+			for (e = f->entry; e < f->entry + 2; e++)
+				if (col[e] != CSM_LOGIT_NONE)
 					risk[i] += c->m.beta[col[e]] * val[e];
 		}
 		perm = csm_stat_order(risk, c->n);

@@ -110,14 +110,31 @@ objective(const struct csm_logit *m, const unsigned char *use,
 	return f + m->l2 / 2 * pen;
 }
 
-/* Adds w to h[a][b] of the upper triangle (a, b in any order). */
-static void
-hadd(double *h, size_t d, size_t a, size_t b, double w)
+/*
+ * Row i's entries that count (a column, a value other than 0) into cc and
+ * vv as coefficient indices (the intercept is 0), sorted by column, so
+ * that the Hessian's pairs fall in its upper triangle; returns how many.
+ */
+static size_t
+row_entries(const struct csm_logit *m, size_t i, size_t *cc, double *vv)
 {
-	if (a <= b)
-		h[a * d + b] += w;
-	else
-		h[b * d + a] += w;
+	const uint32_t *c = m->col + i * m->k;
+	const double *v = m->val + i * m->k;
+	size_t a, j, n = 0;
+
+	for (a = 0; a < m->k; a++) {
+		if (c[a] == CSM_LOGIT_NONE || v[a] == 0)
+			continue;
+		/* insertion: the rows csm-fit builds are in order already */
+		for (j = n; j > 0 && cc[j - 1] > (size_t)c[a] + 1; j--) {
+			cc[j] = cc[j - 1];
+			vv[j] = vv[j - 1];
+		}
+		cc[j] = (size_t)c[a] + 1;
+		vv[j] = v[a];
+		n++;
+	}
+	return n;
 }
 
 /* The gradient g and the Hessian h (upper triangle) at theta. */
@@ -125,21 +142,20 @@ static void
 newton_system(const struct csm_logit *m, const unsigned char *use,
     const double *theta, double *g, double *h)
 {
-	size_t d = m->ncol + 1, i, a, b;
-	double eta, p, w, r;
+	size_t d = m->ncol + 1, i, a, b, n;
+	size_t *cc = csm_xcalloc(m->k + 1, sizeof(*cc));
+	double *vv = csm_xcalloc(m->k + 1, sizeof(*vv));
+	double eta, p, w, r, wa;
 
 	memset(g, 0, d * sizeof(*g));
 	memset(h, 0, d * d * sizeof(*h));
 	for (i = 0; i < m->n; i++) {
-		const uint32_t *c = m->col + i * m->k;
-		const double *v = m->val + i * m->k;
-
 		if (use != NULL && !use[i])
 			continue;
+		n = row_entries(m, i, cc, vv);
 		eta = theta[0];
-		for (a = 0; a < m->k; a++)
-			if (c[a] != CSM_LOGIT_NONE)
-				eta += theta[c[a] + 1] * v[a];
+		for (a = 0; a < n; a++)
+			eta += theta[cc[a]] * vv[a];
 		p = csm_logit_prob(eta);
 		w = p * (1 - p);
 		if (w < 1e-12)
@@ -147,33 +163,25 @@ newton_system(const struct csm_logit *m, const unsigned char *use,
 		r = p - (m->y[i] ? 1 : 0);
 		g[0] += r;
 		h[0] += w;
-		for (a = 0; a < m->k; a++) {
-			size_t ca;
-			double wa;
+		for (a = 0; a < n; a++) {
+			double *row = h + cc[a] * d;
 
-			if (c[a] == CSM_LOGIT_NONE)
-				continue;
-			ca = (size_t)c[a] + 1;
-			wa = w * v[a];
-			g[ca] += r * v[a];
-			h[ca] += wa;	/* row 0: the intercept */
-			hadd(h, d, ca, ca, wa * v[a]);
-			for (b = a + 1; b < m->k; b++) {
-				size_t cb;
-
-				if (c[b] == CSM_LOGIT_NONE)
-					continue;
-				cb = (size_t)c[b] + 1;
+			wa = w * vv[a];
+			g[cc[a]] += r * vv[a];
+			h[cc[a]] += wa;		/* row 0: the intercept */
+			row[cc[a]] += wa * vv[a];
+			for (b = a + 1; b < n; b++)
 				/* x_c^2 counts a same-column pair twice */
-				hadd(h, d, ca, cb, (ca == cb ? 2 : 1) *
-				    wa * v[b]);
-			}
+				row[cc[b]] += (cc[b] == cc[a] ? 2 : 1) *
+				    wa * vv[b];
 		}
 	}
 	for (a = 1; a < d; a++) {
 		g[a] += m->l2 * theta[a];
 		h[a * d + a] += m->l2;
 	}
+	free(cc);
+	free(vv);
 }
 
 /*
