@@ -24,9 +24,9 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-eval [-htV] [-c config] [-d delim] [-f csv|tsv|md|json]\n"
-    "                (--label expr | --outcomes file) [--score column]\n"
-    "                [--higher healthy|risky] [--by column,...] [--bins n]\n"
+    "usage: csm-eval [-htV] [-c config] [-d delim] [-f csv|tsv|md|json|jsonl]\n"
+    "                -l expr | --outcomes file [-s column]\n"
+    "                [--higher healthy|risky] [-b column,...] [--bins n]\n"
     "                [--components] [--min-auc x] [--as-of date]\n"
     "                [--ragged error|pad|skip] [--dump-config] [file ...]\n";
 
@@ -48,8 +48,8 @@ static const char help_text[] =
     "      --bins N          a row per score quantile bin (default 10, 0: none)\n"
     "      --components      a row per component of the config's score\n"
     "      --min-auc X       exit 1 when the AUC of all rows is below X\n"
-    "  -f, --format F        csv, tsv, md or json (default: csv, or tsv\n"
-    "                        for TSV input)\n"
+    "  -f, --format F        csv, tsv, md, json or jsonl (default: csv, or\n"
+    "                        tsv for TSV input)\n"
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
@@ -127,8 +127,10 @@ format_arg(const char *arg)
 		return CSM_LIFT_MD;
 	if (strcasecmp(arg, "json") == 0)
 		return CSM_LIFT_JSON;
+	if (strcasecmp(arg, "jsonl") == 0)
+		return CSM_LIFT_JSONL;
 	csm_usage_error(usage_text, "-f: '%s' is not a format (csv, tsv, md, "
-	    "json)", arg);
+	    "json, jsonl)", arg);
 }
 
 static double

@@ -30,9 +30,8 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-fit [-htV] [-c config] [-d delim] (--label expr | --outcomes "
-    "file)\n"
-    "               [--features column,...] [--folds k] [--l2 l]\n"
+    "usage: csm-fit [-htV] [-c config] [-d delim] -l expr | --outcomes file\n"
+    "               [--features column,...] [-k folds] [--l2 l]\n"
     "               [--bands rates:r1,r2|quantiles:q1,q2] [--risk]\n"
     "               [--as-of date] [--ragged error|pad|skip] [--dump-config]\n"
     "               [file ...]\n";
@@ -906,6 +905,8 @@ num_basis(const struct feature *f, double x, uint32_t *col, double *val)
 		return;
 	}
 	t = (x - f->knot[j - 1]) / (f->knot[j] - f->knot[j - 1]);
+	if (!(t >= 0 && t <= 1))	/* spans beyond a double: the ends */
+		t = t > 1 ? 1 : 0;
 	col[0] = (uint32_t)(f->coef0 + j - 1);
 	val[0] = 1 - t;
 	col[1] = (uint32_t)(f->coef0 + j);

@@ -796,7 +796,8 @@ void csm_label_report(const struct csm_label *lb);
 
 /* ---- lift.c: the lift table ------------------------------------------- */
 
-enum csm_lift_fmt { CSM_LIFT_CSV, CSM_LIFT_TSV, CSM_LIFT_MD, CSM_LIFT_JSON };
+enum csm_lift_fmt { CSM_LIFT_CSV, CSM_LIFT_TSV, CSM_LIFT_MD, CSM_LIFT_JSON,
+	CSM_LIFT_JSONL };
 
 /*
  * A row of the table: a group's size and positives, its ranking
@@ -851,7 +852,10 @@ struct csm_lift_row *csm_lift_add(struct csm_lift *l, const char *group,
 void csm_lift_bins(struct csm_lift *l, const double *risk,
     const unsigned char *y, const double *prob, const double *score,
     size_t n, size_t nbins);
-/* Writes the table as CSV, TSV, JSON (typed, null for n/a) or Markdown. */
+/*
+ * Writes the table as CSV, TSV, JSON (an array of typed objects, null for
+ * n/a), JSON Lines (the same objects, one per line) or Markdown.
+ */
 void csm_lift_write(const struct csm_lift *l, struct csm_out *o, int fmt);
 
 /* ---- logit.c: logistic regression ------------------------------------- */

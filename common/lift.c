@@ -274,16 +274,18 @@ json_unmatched(const struct csm_lift_row *r, struct csm_out *o)
 	csm_out_puts(o, "]");
 }
 
+/* JSON: an array, or with lines one object per line (JSON Lines). */
 static void
-write_json(const struct csm_lift *l, struct csm_out *o)
+write_json(const struct csm_lift *l, struct csm_out *o, int lines)
 {
 	struct cells c;
 	size_t i, k;
 
-	csm_out_puts(o, "[");
+	if (!lines)
+		csm_out_puts(o, "[");
 	for (i = 0; i < l->nrow; i++) {
 		cells(l, &l->row[i], 6, &c);
-		csm_out_puts(o, i ? ",\n{" : "\n{");
+		csm_out_puts(o, lines ? "{" : i ? ",\n{" : "\n{");
 		for (k = 0; k < ncols(l); k++) {
 			if (k > 0)
 				csm_out_puts(o, ",");
@@ -297,9 +299,10 @@ write_json(const struct csm_lift *l, struct csm_out *o)
 			else
 				csm_out_puts(o, c.v[k][0] ? c.v[k] : "null");
 		}
-		csm_out_puts(o, "}");
+		csm_out_puts(o, lines ? "}\n" : "}");
 	}
-	csm_out_puts(o, l->nrow ? "\n]\n" : "]\n");
+	if (!lines)
+		csm_out_puts(o, l->nrow ? "\n]\n" : "]\n");
 }
 
 static void
@@ -361,7 +364,8 @@ csm_lift_write(const struct csm_lift *l, struct csm_out *o, int fmt)
 {
 	switch (fmt) {
 	case CSM_LIFT_JSON:
-		write_json(l, o);
+	case CSM_LIFT_JSONL:
+		write_json(l, o, fmt == CSM_LIFT_JSONL);
 		break;
 	case CSM_LIFT_MD:
 		write_md(l, o);

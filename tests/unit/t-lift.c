@@ -144,6 +144,12 @@ test_text(void)
 	    "\"auc_lo\":null,\"auc_hi\":null,\"ks\":null,\"brier\":null}\n"
 	    "]\n");
 	free(s);
+	/* JSON Lines: the same objects, one per line, no array. */
+	s = text(&l, CSM_LIFT_JSONL);
+	T_OK(s[0] == '{' && strchr(s, '\n') != NULL &&
+	    strncmp(strchr(s, '\n'), "\n{\"group\":\"top\",", 15) == 0);
+	T_OK(strchr(s, '[') == NULL && s[strlen(s) - 1] == '\n');
+	free(s);
 	csm_lift_release(&l);
 
 	/* An empty table is an empty array. */
