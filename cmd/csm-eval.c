@@ -751,7 +751,7 @@ main(int argc, char *argv[])
 	struct ctx c;
 	const char *label = NULL, *score = NULL, *higher = NULL, *by = NULL;
 	char *outcomes = NULL;
-	double min_auc = -1;
+	double min_auc = -1, d;
 	size_t nbins = 10;
 	int ch, fmt = -1, components = 0, failed = 0;
 
@@ -785,12 +785,11 @@ main(int argc, char *argv[])
 			higher = optarg;
 			break;
 		case OPT_BINS:
-			nbins = (size_t)number_arg("--bins", optarg, 0,
-			    MAXBINS);
-			if ((double)nbins != number_arg("--bins", optarg, 0,
-			    MAXBINS))
+			d = number_arg("--bins", optarg, 0, MAXBINS);
+			if (d != floor(d))
 				csm_usage_error(usage_text, "--bins: '%s' is "
 				    "not a whole number", optarg);
+			nbins = (size_t)d;
 			break;
 		case OPT_COMPONENTS:
 			components = 1;
