@@ -1872,7 +1872,8 @@ risk_section(const struct ctx *c, const struct sigs *ss, const char *tiers,
 	base_keys(c, b);
 	csm_buf_adds(b, "risk:\n  tiers:\n");
 	csm_buf_adds(b, tiers);
-	csm_buf_adds(b, "  signals:\n");
+	/* none: the built-in patterns name signals this section lacks */
+	csm_buf_adds(b, "  patterns: []\n  signals:\n");
 	for (i = 0; i < ss->n; i++) {
 		csm_buf_adds(b, "    - name: ");
 		name_text(b, ss->s[i].name);
