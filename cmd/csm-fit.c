@@ -75,7 +75,7 @@ enum {
 
 #define MINLEVEL	10	/* rows a value needs to get its own score */
 #define MAXLEVELS	50	/* values of one column mapped */
-#define MAXDISTINCT	1000	/* values a text column may have at all */
+#define MAXDISTINCT	1000	/* values a text column may have */
 #define NKNOTS		5
 #define MAXITER		100
 #define MAXCUTS		4
@@ -112,7 +112,7 @@ struct feature {
 	double knot[NKNOTS + 1];	/* a numeric's knots, sentinel first */
 	size_t nknot;
 	int sentinel;		/* knot[0] stands for missing */
-	double impval;		/* else missing reads as this, the median */
+	double impval;		/* else missing reads as this: median */
 	uint32_t *levcoef;	/* level id -> coefficient, NOLEV: default */
 	size_t *kept;		/* the level ids with a coefficient */
 	size_t nkept;
@@ -1113,8 +1113,8 @@ effects(struct ctx *c)
 		f->auc = rk.auc;
 		if (rk.has_auc && rk.auc >= 0.99)
 			csm_warn("%s alone predicts the outcome almost "
-			    "perfectly (AUC %.4f): is it the outcome itself, or "
-			    "known only after it?", what(f), rk.auc);
+			    "perfectly (AUC %.4f): is it the outcome itself, "
+			    "or known only after it?", what(f), rk.auc);
 	}
 	for (j = 0; j < c->nft; j++) {
 		struct feature *f = &c->ft[j];
@@ -1483,7 +1483,8 @@ cut_scores(const struct ctx *c, const double *v, int risky, const double *p,
 			if (mins[j] <= mins[j - 1])
 				bad_cuts(bs, "two cuts fall on one score (%g): "
 				    "too many equal scores to cut there",
-				    csm_stat_quantile(sorted, c->n, bs->cut[j]));
+				    csm_stat_quantile(sorted, c->n,
+				    bs->cut[j]));
 		free(sorted);
 		return;
 	}
@@ -1528,7 +1529,8 @@ bands_text(const struct ctx *c, const double *h, const struct csm_score *sc,
 		    band_names[bs->n - 1][j]);
 		if (j < bs->n)
 			/* green holds the lowest rate: the last cut */
-			num_text(out, bs->rates ? mins[j] : mins[bs->n - 1 - j]);
+			num_text(out, bs->rates ? mins[j] :
+			    mins[bs->n - 1 - j]);
 		else
 			csm_buf_adds(out, "0");
 		csm_buf_adds(out, "}\n");

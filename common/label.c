@@ -43,7 +43,8 @@ csm_label_expr(struct csm_label *lb, const char *src)
 
 	lb->src = src;
 	lb->expr = csm_expr_compile(src, strlen(src), &err);
-	if (lb->expr != NULL && csm_expr_want(lb->expr, CSM_T_BOOL, &err) != 0) {
+	if (lb->expr != NULL &&
+	    csm_expr_want(lb->expr, CSM_T_BOOL, &err) != 0) {
 		csm_expr_free(lb->expr);
 		lb->expr = NULL;
 	}

@@ -323,7 +323,8 @@ write_md(const struct csm_lift *l, struct csm_out *o)
 		if (c.v[7][0])
 			csm_out_printf(o, "; AUC %s", c.v[7]);
 		if (c.v[8][0])
-			csm_out_printf(o, " (95%% CI %s to %s)", c.v[8], c.v[9]);
+			csm_out_printf(o, " (95%% CI %s to %s)", c.v[8],
+			    c.v[9]);
 		csm_out_puts(o, "; a higher ");
 		csm_out_md(o, l->score, strlen(l->score));
 		csm_out_puts(o, l->risky ? " is riskier.\n\n" :

@@ -168,7 +168,7 @@ newton_system(const struct csm_logit *m, const unsigned char *use,
 
 			wa = w * vv[a];
 			g[cc[a]] += r * vv[a];
-			h[cc[a]] += wa;		/* row 0: the intercept */
+			h[cc[a]] += wa;	/* row 0: the intercept */
 			row[cc[a]] += wa * vv[a];
 			for (b = a + 1; b < n; b++)
 				/* x_c^2 counts a same-column pair twice */
