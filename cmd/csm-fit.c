@@ -155,6 +155,14 @@ struct ctx {
 	const char *source;
 	const char *outcome;
 	int outcome_is_file;
+	/*
+	 * Work arrays kept here, not in locals, so that they stay reachable
+	 * when an error ends the program halfway (LeakSanitizer).
+	 */
+	unsigned char *used, *named;	/* setup_features's marks */
+	double *scores;			/* each row's fitted score */
+	double *oof;			/* each row's out-of-fold fit */
+	size_t *order;			/* the features, heaviest first */
 };
 
 static void
@@ -499,13 +507,14 @@ appended(const char *s, size_t n)
 static void
 setup_features(struct ctx *c, const char *list, const struct csm_label *lb)
 {
-	unsigned char *outcome = csm_xcalloc(c->cols->n + 1, 1);
-	unsigned char *named = csm_xcalloc(c->cols->n + 1, 1);
+	unsigned char *outcome, *named;
 	struct csm_buf b;
 	const char *p, *e;
 	size_t i, col;
 	long k;
 
+	outcome = c->used = csm_xcalloc(c->cols->n + 1, 1);
+	named = c->named = csm_xcalloc(c->cols->n + 1, 1);
 	csm_label_columns(lb, c->cols, outcome);
 	for (i = 0; c->has_base && i < c->base.ncomp; i++) {
 		const struct csm_component *cp = &c->base.comp[i];
@@ -548,8 +557,9 @@ setup_features(struct ctx *c, const char *list, const struct csm_label *lb)
 				column_feature(c, i);
 	}
 	csm_buf_release(&b);
-	free(outcome);
-	free(named);
+	free(c->used);
+	free(c->named);
+	c->used = c->named = NULL;
 	if (c->nft == 0)
 		csm_die(EX_DATAERR, "%s: no column to fit on besides the "
 		    "outcome", c->cols->file);
@@ -1480,11 +1490,14 @@ cut_scores(const struct ctx *c, const double *v, int risky, const double *p,
 			    (floor(q * u + 1e-9) + 1) / u;
 		}
 		for (j = 1; j < bs->n; j++)
-			if (mins[j] <= mins[j - 1])
+			if (mins[j] <= mins[j - 1]) {
+				double q = csm_stat_quantile(sorted, c->n,
+				    bs->cut[j]);
+
+				free(sorted);
 				bad_cuts(bs, "two cuts fall on one score (%g): "
-				    "too many equal scores to cut there",
-				    csm_stat_quantile(sorted, c->n,
-				    bs->cut[j]));
+				    "too many equal scores to cut there", q);
+			}
 		free(sorted);
 		return;
 	}
@@ -2127,7 +2140,7 @@ write_score(struct ctx *c, struct csm_buf *out)
 	size_t *ord, nord, i;
 	double *h, p, sq = 0;
 
-	ord = by_weight(c, &nord);
+	ord = c->order = by_weight(c, &nord);
 	csm_buf_init(&b);
 	csm_buf_init(&cal);
 	csm_buf_init(&bands);
@@ -2135,7 +2148,7 @@ write_score(struct ctx *c, struct csm_buf *out)
 	score_section(c, ord, nord, placeholder, NULL, &b);
 	load_text(&cfg, &b);
 	csm_score_load(&sc, &cfg);
-	h = score_rows(c, ord, nord, &sc);
+	h = c->scores = score_rows(c, ord, nord, &sc);
 	csm_score_release(&sc);
 	csm_cfg_release(&cfg);
 	rank_of(c, h, 0, &rk);
@@ -2158,8 +2171,10 @@ write_score(struct ctx *c, struct csm_buf *out)
 	sm.what = "score";
 	comments(c, &sm, out);
 	score_section(c, ord, nord, bands.s, cal.s, out);
-	free(h);
-	free(ord);
+	free(c->scores);
+	free(c->order);
+	c->scores = NULL;
+	c->order = NULL;
 	csm_buf_release(&b);
 	csm_buf_release(&cal);
 	csm_buf_release(&bands);
@@ -2176,7 +2191,7 @@ write_risk(struct ctx *c, struct csm_buf *out)
 	size_t *ord, nord, i;
 	double *v, total = 0;
 
-	ord = by_weight(c, &nord);
+	ord = c->order = by_weight(c, &nord);
 	for (i = 0; i < nord; i++)
 		total += c->ft[ord[i]].fmax - c->ft[ord[i]].fmin;
 	for (i = 0; i < nord; i++) {
@@ -2190,7 +2205,7 @@ write_risk(struct ctx *c, struct csm_buf *out)
 	if (ss.n == 0)
 		csm_die(EX_DATAERR, "no signal is worth a point: the fit "
 		    "found nothing to flag");
-	v = risk_rows(c, &ss);
+	v = c->scores = risk_rows(c, &ss);
 	rank_of(c, v, 1, &rk);
 	csm_buf_init(&tiers);
 	tiers_text(c, v, &tiers);
@@ -2201,8 +2216,10 @@ write_risk(struct ctx *c, struct csm_buf *out)
 	comments(c, &sm, out);
 	risk_section(c, &ss, tiers.s, out);
 	csm_buf_release(&tiers);
-	free(v);
-	free(ord);
+	free(c->scores);
+	free(c->order);
+	c->scores = NULL;
+	c->order = NULL;
 	free_sigs(&ss);
 }
 
@@ -2269,7 +2286,7 @@ main(int argc, char *argv[])
 	struct ctx c;
 	const char *label = NULL, *features = NULL, *bands = NULL;
 	char *outcomes = NULL, *source;
-	double *oof, d;
+	double d;
 	int ch;
 
 	csm_setprogname(argv[0]);
@@ -2358,10 +2375,10 @@ main(int argc, char *argv[])
 
 	decide(&c);
 	build_model(&c);
-	oof = csm_xcalloc(c.n + 1, sizeof(*oof));
-	cross_validate(&c, oof);
+	c.oof = csm_xcalloc(c.n + 1, sizeof(*c.oof));
+	cross_validate(&c, c.oof);
 	effects(&c);
-	cv_report(&c, oof);
+	cv_report(&c, c.oof);
 
 	csm_buf_init(&out);
 	if (c.risk)
@@ -2376,7 +2393,7 @@ main(int argc, char *argv[])
 	csm_out_close(&o);
 
 	csm_buf_release(&out);
-	free(oof);
+	free(c.oof);
 	free(source);
 	csm_logit_release(&c.m);
 	free_features(&c);
