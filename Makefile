@@ -7,7 +7,8 @@
 #                     need (scripts/install-deps: apt-get, through sudo)
 #   make check        deps, unit tests, command-line tests, then all again
 #                     under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make demo         deps, then the weekly risk report on the bundled data
+#   make demo         deps, then the weekly risk report on the bundled data,
+#                     and a score judged and fitted on generated churn history
 #   make install      stripped programs, man pages, shell completions and
 #                     docs under $(DESTDIR)$(PREFIX) (INSTALL_STRIP= keeps
 #                     the symbols); make uninstall removes them all
@@ -42,9 +43,10 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 
 PROGS    = $(patsubst cmd/%.c,%,$(wildcard cmd/csm-*.c))
 LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text \
-           score cover utf8 json md html svg rows
+           score cover utf8 json md html svg rows stat label lift logit
 UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg \
-           t-score t-cover t-utf8 t-json t-md t-html t-svg t-rows
+           t-score t-cover t-utf8 t-json t-md t-html t-svg t-rows \
+           t-stat t-logit t-lift t-label
 
 LIB      = $(BUILD)/libcsm.a
 BINS     = $(PROGS:%=$(BUILD)/%)
@@ -121,6 +123,16 @@ demo-run: all
 	    $(BUILD)/csm-qbr $(DEMO_ASOF) --account $$a --format html \
 	    --out-dir $(BUILD)/qbr-demo > /dev/null || exit 1; done
 	@echo; echo "QBR pages for two accounts:"; ls $(BUILD)/qbr-demo/*.html | sed 's/^/  /'
+	@sh scripts/gen-churn 5000 1 > $(BUILD)/history.csv
+	@sh scripts/gen-churn 5000 2 > $(BUILD)/holdout.csv
+	@echo; echo "Does the built-in score predict churn?  5000 generated accounts:"
+	@$(BUILD)/csm-score $(DEMO_ASOF) < $(BUILD)/holdout.csv | \
+	    $(BUILD)/csm-eval --label churned --bins 0 -f md | sed 1,2d
+	@$(BUILD)/csm-fit $(DEMO_ASOF) --label churned $(BUILD)/history.csv \
+	    > $(BUILD)/fitted.yaml 2> /dev/null
+	@echo; echo "A score fitted to 5000 others (csm-fit; $(BUILD)/fitted.yaml), on the same:"
+	@$(BUILD)/csm-score $(DEMO_ASOF) -c $(BUILD)/fitted.yaml < $(BUILD)/holdout.csv | \
+	    $(BUILD)/csm-eval --label churned --bins 0 -f md | sed 1,2d
 
 bench: all
 	sh scripts/bench

@@ -7,7 +7,8 @@
  * value itself clamped).  health_score is the weighted mean of the
  * sub-scores, the missing ones handled by score.missing; health_band is
  * the first band whose min the rounded score reaches, or unscored when the
- * present components weigh less than score.min_weight.  --explain adds one
+ * present components weigh less than score.min_weight.  With a
+ * score.calibration table, churn_probability follows.  --explain adds one
  * health_<component> column per component and health_missing.  At the
  * end, a summary on stderr says what was missing (-q: not).
  *
@@ -27,7 +28,8 @@ static const char usage_text[] =
     "                 [--columns] [--dump-config] [file ...]\n";
 
 static const char help_text[] =
-    "Append health_score and health_band to every row of a CSV or TSV.\n"
+    "Append health_score and health_band to every row of a CSV or TSV\n"
+    "(and churn_probability when the config has a score.calibration).\n"
     "\n"
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
@@ -54,6 +56,7 @@ struct layout {
 	struct csm_outhdr hdr;	/* the output header */
 	size_t nout;		/* fields per output record */
 	long score, band, missing;	/* output index of each */
+	long prob;		/* churn_probability, or -1 */
 	long *at_sub;		/* output index of health_<component> */
 	double *sub;		/* the row's sub-scores */
 	unsigned char *present;	/* which of them it has */
@@ -89,6 +92,8 @@ columns(struct layout *ly, const struct csm_score *sc, struct csm_out *o)
 	ly->type = csm_xcalloc(ly->nout, 1);
 	ly->type[ly->score] = C_NUM;
 	ly->type[ly->band] = C_BAND;
+	if (ly->prob >= 0)
+		ly->type[ly->prob] = C_NUM;
 	for (i = 0; ly->at_sub != NULL && i < sc->ncomp; i++)
 		ly->type[ly->at_sub[i]] = C_NUM;
 	if (ly->missing >= 0)
@@ -113,6 +118,8 @@ setup(struct layout *ly, const struct csm_score *sc,
 	csm_outhdr_init(&ly->hdr, cols);
 	ly->score = (long)csm_outhdr_place(&ly->hdr, "health_score");
 	ly->band = (long)csm_outhdr_place(&ly->hdr, "health_band");
+	ly->prob = sc->ncal > 0 ? (long)csm_outhdr_place(&ly->hdr,
+	    "churn_probability") : -1;
 	ly->missing = -1;
 	if (explain) {
 		ly->at_sub = csm_xcalloc(sc->ncomp, sizeof(*ly->at_sub));
@@ -296,6 +303,15 @@ score_row(const struct csm_score *sc, struct layout *ly, struct csm_eval *ev,
 	}
 	set_field(ly, ly->score, scoretext, strlen(scoretext));
 	set_field(ly, ly->band, (char *)band, strlen(band));
+	if (ly->prob >= 0) {
+		char *p = ly->text[sc->ncomp + 1];
+		double d;
+
+		p[0] = '\0';
+		if (scoretext[0] != '\0' && csm_score_churn(sc, score, &d))
+			csm_fmt_num(d, 4, p);
+		set_field(ly, ly->prob, p, strlen(p));
+	}
 	if (ly->missing >= 0)
 		set_field(ly, ly->missing, ly->missing_text ?
 		    ly->missing_text : scoretext + strlen(scoretext), mlen);

@@ -79,6 +79,7 @@ static const struct field score[] = {
 	{"min_weight", F_NUM, NULL, SHARE, NULL},
 	{"bands", F_BANDS, NULL, REQ | NONEMPTY, "band"},
 	{"components", F_LIST, component, REQ | NONEMPTY, "component"},
+	{"calibration", F_PAIRS, NULL, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
@@ -838,14 +839,38 @@ check_risk(const struct csm_node *rk)
 	}
 }
 
+/* score.calibration: [score, churn probability], falling as scores rise. */
+static void
+check_calibration(const struct csm_node *cal)
+{
+	double p, prev = 1;
+	size_t i;
+
+	for (i = 0; cal != NULL && i < cal->n; i++) {
+		const struct csm_node *pn = cal->kid[i]->kid[1];
+
+		p = csm_cfg_num(pn);
+		if (p < 0 || p > 1)
+			csm_cfg_die(pn, "'calibration': a churn probability is "
+			    "from 0 to 1, not %s", pn->str);
+		if (p > prev)
+			csm_cfg_die(pn, "'calibration': the churn probability "
+			    "must not rise as the score rises, but %s follows "
+			    "%g", pn->str, prev);
+		prev = p;
+	}
+}
+
 static void
 check_config(const struct csm_node *root)
 {
 	const struct csm_node *s;
 
 	check_map(root, top, "the config");
-	if ((s = csm_node_get(root, "score")) != NULL)
+	if ((s = csm_node_get(root, "score")) != NULL) {
 		check_score(s);
+		check_calibration(csm_node_get(s, "calibration"));
+	}
 	if ((s = csm_node_get(root, "risk")) != NULL)
 		check_risk(s);
 	if ((s = csm_node_get(root, "qbr")) != NULL)
@@ -1101,4 +1126,26 @@ csm_cfg_dump(const struct csm_cfg *cfg, struct csm_out *o)
 	    "%s%s)\n", CSM_VERSION, cfg->user ? " with " : "",
 	    cfg->user ? cfg->file : "");
 	csm_node_dump(cfg->root, o);
+}
+
+void
+csm_cfg_load_text(struct csm_cfg *cfg, const char *text, size_t n,
+    const char *name)
+{
+	const struct csm_node *nd;
+
+	memset(cfg, 0, sizeof(*cfg));
+	parse(&cfg->dflt, csm_default_config, strlen(csm_default_config),
+	    "<default>", NULL);
+	cfg->file = name;
+	parse(&cfg->user, text, n, name, NULL);
+	check_map(cfg->user, top, "the config");
+	cfg->root = merge(cfg->dflt, cfg->user);
+	check_config(cfg->root);
+	cfg->columns = csm_node_get(cfg->root, "columns");
+	nd = csm_node_get(cfg->root, "date_format");
+	cfg->date_format = nd ? nd->str : NULL;
+	nd = csm_node_get(cfg->root, "bad_values");
+	cfg->badval = nd && strcmp(nd->str, "missing") == 0 ?
+	    CSM_BAD_MISSING : CSM_BAD_FAIL;
 }

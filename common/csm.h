@@ -23,6 +23,10 @@
  *   svg.c     charts                     csm_spark_text, csm_svg_chart
  *   rows.c    tables in any format       struct csm_rows
  *   cli.c     shared options             struct csm_cli
+ *   stat.c    ranking statistics         AUC with DeLong's interval, KS
+ *   label.c   the binary outcome         struct csm_label: --label, --outcomes
+ *   lift.c    the lift table             struct csm_lift, its formats
+ *   logit.c   logistic regression        struct csm_logit: L2, Newton
  *
  * Ownership: a function that returns a pointer says in its comment who frees
  * it.  Fields handed out by the reader are borrowed and live until the next
@@ -329,6 +333,11 @@ void csm_out_printf(struct csm_out *o, const char *fmt, ...) CSM_PRINTF(2, 3);
 void csm_out_flush(struct csm_out *o);
 /* Flushes, frees the buffer and closes fd; dies 74 on failure. */
 void csm_out_close(struct csm_out *o);
+/*
+ * Flushes and frees the buffer but leaves fd open: for a writer on
+ * standard error, or on a descriptor the caller closes.
+ */
+void csm_out_release(struct csm_out *o);
 /* Frees the buffer and closes fd, writing nothing more (an abandoned file). */
 void csm_out_discard(struct csm_out *o);
 /*
@@ -656,6 +665,12 @@ extern const char csm_default_config[];
  * "file:line:col: message" when it is not a valid config.
  */
 void csm_cfg_load(struct csm_cfg *cfg, const char *path);
+/*
+ * The same with the user's config given as text (n bytes, borrowed only
+ * during the call), named name in messages: csm-fit checks what it writes.
+ */
+void csm_cfg_load_text(struct csm_cfg *cfg, const char *text, size_t n,
+    const char *name);
 void csm_cfg_release(struct csm_cfg *cfg);
 /* A top-level section ("score", "risk", ...) of the effective config. */
 const struct csm_node *csm_cfg_section(const struct csm_cfg *cfg,
@@ -725,6 +740,8 @@ struct csm_score {
 	int precision;		/* decimals of the score */
 	double total_weight;
 	double min_weight;	/* share of total_weight a row needs present */
+	size_t ncal;		/* score.calibration pairs, or 0 */
+	double *calx, *calp;	/* score -> churn probability */
 };
 
 /* The band of a row left without a score (a reserved band name). */
@@ -766,6 +783,25 @@ int csm_score_combine(const struct csm_score *sc, const double *sub,
     const unsigned char *present, double *score);
 /* The name of the band of a rounded score, or "" below every band. */
 const char *csm_score_band(const struct csm_score *sc, double score);
+/*
+ * The churn probability of a score by score.calibration (linear between
+ * pairs, the end values held outside them): returns 1 with *p, or 0 when
+ * the config has no calibration.
+ */
+int csm_score_churn(const struct csm_score *sc, double score, double *p);
+/*
+ * Whether map component c has an entry for the text s[0..n) (trimmed;
+ * exact or ignoring case, as the lookup matches), the default aside.
+ */
+int csm_score_mapped(const struct csm_component *c, const char *s,
+    size_t n);
+/*
+ * The sub-score component c gives a value already evaluated: the number v,
+ * or for a map the text s[0..n).  Returns CSM_OK with *score, or CSM_BAD
+ * when a map has no entry for the text and no default.
+ */
+int csm_score_map(const struct csm_component *c, double v, const char *s,
+    size_t n, double *score);
 
 /* ---- cover.c: coverage, for the summary of what was missing ----------- */
 
@@ -1247,5 +1283,184 @@ int csm_cli_format(const char *usage, const char *arg,
  * output with the input's delimiter; the caller then releases and exits 0.
  */
 void csm_cli_columns(struct csm_colreg *r, int delim);
+
+/* ---- stat.c: how well a score ranks a binary outcome ------------------ */
+
+/*
+ * The ranking statistics of n rows sorted by risk, lowest first: y[i] is
+ * 1 for a row with the outcome.  auc is the probability that a positive
+ * row has a higher risk than a negative one, ties counted half (the
+ * Mann-Whitney U over n1*n0); lo and hi its 95% interval by DeLong's
+ * method, clamped to [0, 1]; ks the largest gap between the cumulative
+ * shares of positives and negatives (0-1).  has_auc is 0 without both
+ * classes (auc and ks are then 0), has_ci 0 without two of each.
+ */
+struct csm_rank {
+	size_t n, npos;
+	int has_auc;
+	double auc;
+	int has_ci;
+	double lo, hi;
+	double ks;
+};
+
+void csm_stat_rank(const double *risk, const unsigned char *y, size_t n,
+    struct csm_rank *out);
+/*
+ * The permutation that sorts v ascending, equal values in their order
+ * (stable): an array of n indices that the caller frees.
+ */
+size_t *csm_stat_order(const double *v, size_t n);
+/*
+ * The q-quantile (0-1) of n sorted values, linear between order
+ * statistics (R's type 7, numpy's default); 0 when n is 0.
+ */
+double csm_stat_quantile(const double *sorted, size_t n, double q);
+
+/* ---- label.c: the outcome a score is judged by ------------------------ */
+
+/*
+ * A binary outcome per row: an expression (--label) or a file of outcomes
+ * joined on account_id (--outcomes: a movement column as csm-nrr
+ * --accounts writes, churn the outcome, new and reactivation none; or a
+ * churned/churn column of yes/no).  The label owns its expression and
+ * outcomes; src is borrowed from the caller.
+ */
+struct csm_label {
+	struct csm_expr *expr;	/* --label, or NULL */
+	const char *src;	/* its text, or the outcomes file */
+	struct csm_map out;	/* --outcomes: account_id -> index into outv */
+	unsigned char *outv;	/* 0, 1, or 2: no outcome */
+	char *outfile;
+	long idcol;		/* account_id in the scored table */
+	size_t nrows;		/* rows asked about */
+	size_t nmissing;	/* of them, rows without an outcome */
+	const char *first_file;	/* where the first of those was */
+	long first_line;
+};
+
+void csm_label_init(struct csm_label *lb);
+void csm_label_release(struct csm_label *lb);
+/* Compiles --label src as a condition; a bad one exits 64. */
+void csm_label_expr(struct csm_label *lb, const char *src);
+/* Reads --outcomes path whole (dies 65/66). */
+void csm_label_outcomes(struct csm_label *lb, char *path,
+    const struct csm_node *colmap);
+/* Binds to the scored table's header; a column it lacks exits 65. */
+void csm_label_bind(struct csm_label *lb, const struct csm_cols *c);
+/* Sets used[i] for every column i of c the label reads. */
+void csm_label_columns(const struct csm_label *lb, const struct csm_cols *c,
+    unsigned char *used);
+/*
+ * The outcome of ev's current record: 1, 0, or -1 when it has none (then
+ * counted for csm_label_report).  A label that is a number other than 0
+ * or 1 is a data error.
+ */
+int csm_label_get(struct csm_label *lb, struct csm_eval *ev);
+/* Warns how many rows had no outcome and were left out, if any. */
+void csm_label_report(const struct csm_label *lb);
+
+/* ---- lift.c: the lift table ------------------------------------------- */
+
+enum csm_lift_fmt { CSM_LIFT_CSV, CSM_LIFT_TSV, CSM_LIFT_MD, CSM_LIFT_JSON,
+	CSM_LIFT_JSONL };
+
+/*
+ * A row of the table: a group's size and positives, its ranking
+ * statistics and Brier score, and for a component (comp) its missing
+ * share, unmatched map values (most frequent first) and the AUC lost when
+ * it is left out.  The row owns group and the unmatched values.
+ */
+struct csm_lift_row {
+	char *group;
+	size_t n, npos;
+	struct csm_rank rank;
+	int has_brier;
+	double brier;
+	int comp;
+	double missing;		/* 0-1 */
+	char **unmatched;
+	size_t *unmatched_rows;
+	size_t nunmatched;
+	int has_lost;
+	double lost;
+};
+
+/*
+ * The table.  The first row added is the whole (share, capture and lift
+ * are relative to it).  score names the score column; risky says that a
+ * higher score is riskier.  components adds the columns missing,
+ * unmatched and auc_lost.  score is borrowed.
+ */
+struct csm_lift {
+	const char *score;
+	int risky;
+	int components;
+	size_t total, totpos;
+	struct csm_lift_row *row;
+	size_t nrow, cap;
+};
+
+void csm_lift_init(struct csm_lift *l, const char *score, int risky);
+void csm_lift_release(struct csm_lift *l);
+/*
+ * Adds the row of a group of n rows sorted by risk, lowest first (risk,
+ * y as for csm_stat_rank; prob the churn probability or NAN, or NULL).
+ * Returns the row, owned by l and valid until the next add.
+ */
+struct csm_lift_row *csm_lift_add(struct csm_lift *l, const char *group,
+    const double *risk, const unsigned char *y, const double *prob, size_t n);
+/*
+ * Adds up to nbins rows, riskiest first, for the quantile bins of n rows
+ * sorted by risk; rows of equal risk stay in one bin.  score holds the
+ * rows' score as the input gave it, for the names ("health_score 0..41").
+ */
+void csm_lift_bins(struct csm_lift *l, const double *risk,
+    const unsigned char *y, const double *prob, const double *score,
+    size_t n, size_t nbins);
+/*
+ * Writes the table as CSV, TSV, JSON (an array of typed objects, null for
+ * n/a), JSON Lines (the same objects, one per line) or Markdown.
+ */
+void csm_lift_write(const struct csm_lift *l, struct csm_out *o, int fmt);
+
+/* ---- logit.c: logistic regression ------------------------------------- */
+
+#define CSM_LOGIT_NONE UINT32_MAX
+
+/*
+ * L2-regularised logistic regression on sparse rows: row i has k entries,
+ * col[i*k+j] (a coefficient index below ncol, or CSM_LOGIT_NONE) with
+ * val[i*k+j]; y[i] is 0 or 1.  The model owns col, val, y and beta; the
+ * caller fills col, val and y after csm_logit_init.
+ */
+struct csm_logit {
+	size_t n, k, ncol;
+	uint32_t *col;
+	double *val;
+	unsigned char *y;
+	double b0;		/* the intercept, not penalised */
+	double *beta;		/* ncol coefficients */
+	double l2;
+	double loss;		/* the penalised objective at the fit */
+	int iter;		/* Newton steps taken */
+	int converged;
+};
+
+void csm_logit_init(struct csm_logit *m, size_t n, size_t k, size_t ncol);
+void csm_logit_release(struct csm_logit *m);
+/*
+ * Fits b0 and beta on the rows i with use[i] (use NULL: every row),
+ * starting from their current values (0 after init): minimises the
+ * log-loss summed over the rows plus l2/2 times the sum of squared beta,
+ * with at most maxiter Newton steps.  l2 must be above 0.  Returns
+ * whether it converged.
+ */
+int csm_logit_fit(struct csm_logit *m, const unsigned char *use, double l2,
+    int maxiter);
+/* The linear predictor b0 + sum beta*val of row i. */
+double csm_logit_eta(const struct csm_logit *m, size_t i);
+/* 1 / (1 + e^-eta), computed without overflow. */
+double csm_logit_prob(double eta);
 
 #endif /* CSM_H */

@@ -380,6 +380,16 @@ csm_out_close(struct csm_out *o)
 }
 
 void
+csm_out_release(struct csm_out *o)
+{
+	csm_out_flush(o);
+	unlist(o);
+	free(o->buf);
+	o->buf = NULL;
+	o->len = o->mark = 0;
+}
+
+void
 csm_out_discard(struct csm_out *o)
 {
 	unlist(o);

@@ -90,6 +90,14 @@ csm_score_load(struct csm_score *sc, const struct csm_cfg *cfg)
 		load_component(&sc->comp[i], comps->kid[i]);
 		sc->total_weight += sc->comp[i].weight;
 	}
+	if ((nd = csm_node_get(sec, "calibration")) != NULL) {
+		struct csm_component cal;
+
+		load_pairs(&cal, nd);
+		sc->ncal = cal.npairs;
+		sc->calx = cal.x;
+		sc->calp = cal.s;
+	}
 }
 
 void
@@ -113,6 +121,8 @@ csm_score_release(struct csm_score *sc)
 	}
 	free(sc->comp);
 	free(sc->band);
+	free(sc->calx);
+	free(sc->calp);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -274,4 +284,58 @@ csm_score_band(const struct csm_score *sc, double score)
 	size_t i = csm_band_find(sc->band, sc->nband, score);
 
 	return i < sc->nband ? sc->band[i].name : "";
+}
+
+int
+csm_score_churn(const struct csm_score *sc, double score, double *p)
+{
+	struct csm_component cal;
+
+	if (sc->ncal == 0)
+		return 0;
+	memset(&cal, 0, sizeof(cal));
+	cal.npairs = sc->ncal;
+	cal.x = sc->calx;
+	cal.s = sc->calp;
+	*p = interpolate(&cal, score);
+	return 1;
+}
+
+int
+csm_score_mapped(const struct csm_component *c, const char *s, size_t n)
+{
+	size_t i, pass;
+
+	if (c->map == NULL)
+		return 0;
+	csm_trim(&s, &n);
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < c->map->n; i += 2) {
+			const struct csm_node *k = c->map->kid[i];
+
+			if (k->len == n && (pass == 0 ?
+			    memcmp(k->str, s, n) == 0 :
+			    strncasecmp(k->str, s, n) == 0))
+				return 1;
+		}
+	return 0;
+}
+
+int
+csm_score_map(const struct csm_component *c, double v, const char *s,
+    size_t n, double *score)
+{
+	switch (c->mapping) {
+	case CSM_MAP_TEXT:
+		return lookup(c, s, n, score) ? CSM_OK : CSM_BAD;
+	case CSM_MAP_POINTS:
+		*score = interpolate(c, v);
+		break;
+	case CSM_MAP_STEPS:
+		*score = step(c, v);
+		break;
+	default:
+		*score = clamp100(v);
+	}
+	return CSM_OK;
 }

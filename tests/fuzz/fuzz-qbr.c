@@ -184,10 +184,8 @@ cleanup(void)
 		csm_cols_release(&st.cols);
 	if (st.topen)
 		csm_tbl_close(&st.t);
-	if (st.oopen) {
-		free(st.o.buf);
-		close(st.o.fd);
-	}
+	if (st.oopen)
+		csm_out_discard(&st.o);
 }
 
 int

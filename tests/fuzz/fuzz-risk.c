@@ -130,6 +130,9 @@ run(const uint8_t *data, size_t size)
 	csm_buf_init(&st.c.tmp);
 	csm_map_init(&st.c.prev);
 	load_risk(&st.c.rk, &cfg);
+	csm_cover_init(&st.c.cover, st.c.rk.nsig);
+	for (i = 0; i < st.c.rk.nsig; i++)
+		csm_cover_name(&st.c.cover, i, "signal", st.c.rk.sig[i].name);
 	st.copen = 1;
 	st.c.cfg = &cfg;
 	st.c.today = csm_days_from_civil(2026, 11, 23);
@@ -139,6 +142,7 @@ run(const uint8_t *data, size_t size)
 	st.c.count = csm_xcalloc(st.c.rk.ntier + 1, sizeof(*st.c.count));
 	st.c.arrsum = csm_xcalloc(st.c.rk.ntier + 1, sizeof(*st.c.arrsum));
 	if ((flags & 1) && nul != NULL) {
+		st.c.has_prev = 1;
 		write_previous(prev, nul + 1, size - body - 1);
 		load_previous(&st.c, (char *)prev);
 	}
@@ -182,12 +186,9 @@ static void
 cleanup(void)
 {
 	struct ctx *c = &st.c;
-	size_t i;
 
-	if (st.oopen) {
-		free(st.o.buf);
-		close(st.o.fd);
-	}
+	if (st.oopen)
+		csm_out_discard(&st.o);
 	if (st.rowsopen)
 		csm_rows_release(&c->rows);
 	if (st.eopen)
@@ -199,12 +200,9 @@ cleanup(void)
 	free(c->fired);
 	free(c->count);
 	free(c->arrsum);
-	free(c->hdr);
-	free(c->hdrlen);
-	for (i = 0; i < c->nextra; i++)
-		free(c->extra[i]);
-	free(c->extra);
+	csm_outhdr_release(&c->oh);
 	if (st.copen) {
+		csm_cover_release(&c->cover);
 		csm_map_release(&c->prev, free_prev);
 		csm_buf_release(&c->sigbuf);
 		csm_buf_release(&c->reabuf);

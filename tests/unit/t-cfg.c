@@ -197,8 +197,7 @@ test_dump_loads_back(void)
 			T_OK(fd >= 0);
 			csm_out_init(&o, fd, tmp, ',');
 			csm_node_dump(cfg.root, &o);
-			csm_out_flush(&o);
-			free(o.buf);
+			csm_out_release(&o);
 			lseek(fd, 0, SEEK_SET);
 			n = read(fd, dump[k], sizeof(dump[k]) - 1);
 			T_OK(n > 0);

@@ -298,6 +298,76 @@ test_extremes(void)
 	csm_cfg_release(&cfg);
 }
 
+static void
+test_calibration(void)
+{
+	struct csm_cfg cfg;
+	struct csm_score sc;
+	double p;
+
+	/* Without calibration: no probability. */
+	load(&cfg, &sc, config);
+	T_EQ_INT(sc.ncal, 0);
+	T_OK(!csm_score_churn(&sc, 50, &p));
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+	/*
+	 * [[20, 0.6], [50, 0.3], [100, 0.1]]: linear between the pairs, the
+	 * end values held outside them.  35 is halfway from 20 to 50:
+	 * 0.6 + (0.3 - 0.6) * 15/30 = 0.45; 90 is 0.3 + (0.1 - 0.3) *
+	 * 40/50 = 0.14; 0 holds 0.6, 120 holds 0.1.
+	 */
+	load(&cfg, &sc, "score:\n  bands: [{name: all, min: 0}]\n"
+	    "  components: [{name: a, weight: 1, value: a}]\n"
+	    "  calibration: [[20, 0.6], [50, 0.3], [100, 0.1]]\n");
+	T_EQ_INT(sc.ncal, 3);
+	T_OK(csm_score_churn(&sc, 35, &p));
+	T_EQ_NUM(p, 0.45);
+	T_OK(csm_score_churn(&sc, 90, &p));
+	T_EQ_NUM(p, 0.14);
+	T_OK(csm_score_churn(&sc, 0, &p));
+	T_EQ_NUM(p, 0.6);
+	T_OK(csm_score_churn(&sc, 120, &p));
+	T_EQ_NUM(p, 0.1);
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+}
+
+static void
+test_mapped(void)
+{
+	struct csm_cfg cfg;
+	struct csm_score sc;
+	double s;
+
+	load(&cfg, &sc, config);
+	/* pln maps Gold and Silver, default 20: exact, any case, trimmed */
+	T_OK(csm_score_mapped(&sc.comp[2], "Gold", 4));
+	T_OK(csm_score_mapped(&sc.comp[2], " silver ", 8));
+	/* the default is not an entry; a points component has no map */
+	T_OK(!csm_score_mapped(&sc.comp[2], "Bronze", 6));
+	T_OK(!csm_score_mapped(&sc.comp[0], "Gold", 4));
+	/* the mapping of a value already evaluated: lin 2.5 -> 25, stp 7
+	 * -> 60, Bronze -> the default 20, raw 250 -> clamped 100 */
+	T_EQ_INT(csm_score_map(&sc.comp[0], 2.5, NULL, 0, &s), CSM_OK);
+	T_EQ_NUM(s, 25);
+	T_EQ_INT(csm_score_map(&sc.comp[1], 7, NULL, 0, &s), CSM_OK);
+	T_EQ_NUM(s, 60);
+	T_EQ_INT(csm_score_map(&sc.comp[2], 0, "Bronze", 6, &s), CSM_OK);
+	T_EQ_NUM(s, 20);
+	T_EQ_INT(csm_score_map(&sc.comp[3], 250, NULL, 0, &s), CSM_OK);
+	T_EQ_NUM(s, 100);
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+	/* without a default: CSM_BAD */
+	load(&cfg, &sc, "score:\n  bands: [{name: all, min: 0}]\n"
+	    "  components:\n"
+	    "    - {name: p, weight: 1, value: plan, map: {Gold: 90}}\n");
+	T_EQ_INT(csm_score_map(&sc.comp[0], 0, "Tin", 3, &s), CSM_BAD);
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+}
+
 int
 main(void)
 {
@@ -323,6 +393,8 @@ main(void)
 	T_RUN(test_rounding);
 	T_RUN(test_min_weight);
 	T_RUN(test_extremes);
+	T_RUN(test_calibration);
+	T_RUN(test_mapped);
 	csm_eval_release(&ev);
 	csm_cols_release(&cols);
 	unlink(path);
