@@ -26,8 +26,8 @@ LDLIBS   = -lcsv -lyaml -lm
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 PROGS    = $(patsubst cmd/%.c,%,$(wildcard cmd/csm-*.c))
-LIBOBJS  = err xalloc buf map val tbl out cols expr yaml cfg defcfg cli text
-UNITS    = t-err t-val t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg
+LIBOBJS  = err xalloc buf map val money tbl out cols expr yaml cfg defcfg cli text
+UNITS    = t-err t-val t-money t-tbl t-out t-cols t-map t-text t-expr t-yaml t-cfg
 
 LIB      = $(BUILD)/libcsm.a
 BINS     = $(PROGS:%=$(BUILD)/%)

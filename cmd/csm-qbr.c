@@ -465,7 +465,8 @@ read_input(struct input *in, struct csm_tbl *t, const struct qbr *q,
 		if (st != CSM_OK)
 			csm_cell_error(CSM_BAD_FAIL, t, cols->name[percol],
 			    cols->len[percol], t->f[percol], t->flen[percol],
-			    "a period (YYYY-Qn, YYYY-MM or YYYY-MM-DD)", NULL);
+			    "a period (YYYY-Qn, YYYY-MM or YYYY-MM-DD; years "
+			    "1900 to 9999)", NULL);
 		if (in->kind == 0) {
 			in->kind = p.kind;
 			in->kind_line = t->line;
@@ -1878,7 +1879,8 @@ main(int argc, char *argv[])
 			if (csm_parse_period(optarg, strlen(optarg), &period) !=
 			    CSM_OK)
 				csm_usage_error(usage_text, "--period: '%s' is "
-				    "not a period (YYYY-Qn or YYYY-MM)", optarg);
+				    "not a period (YYYY-Qn or YYYY-MM; years "
+				    "1900 to 9999)", optarg);
 			period_arg = optarg;
 			break;
 		default:
