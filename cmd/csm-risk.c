@@ -153,7 +153,8 @@ struct ctx {
 	size_t njson;
 	/* the report's summary, over every row */
 	size_t *count;
-	int64_t *arrsum;
+	int64_t *arrsum;	/* per tier */
+	int64_t arrall;		/* over every tier */
 };
 
 static void
@@ -547,25 +548,35 @@ set_field(struct row *r, long at, const char *s, size_t n)
 	r->flen[at] = n;
 }
 
-/* Reads the arr column into the row, for sorting and the report. */
+/*
+ * Reads the arr column into the row, for sorting and the report: an
+ * amount, never below 0 nor beyond 10^15 (csm_cell_cents).
+ */
 static void
 read_arr(struct ctx *c, struct row *r)
 {
-	const char *s;
-	size_t n;
-	int st;
-
 	r->has_arr = 0;
 	if (c->c_arr < 0)
 		return;
-	s = c->t->f[c->c_arr];
-	n = c->t->flen[c->c_arr];
-	st = csm_parse_cents(s, n, &r->arr);
-	if (st == CSM_OK)
-		r->has_arr = 1;
-	else if (st == CSM_BAD)
-		csm_cell_error(c->cfg->badval, c->t, c->cols->name[c->c_arr],
-		    c->cols->len[c->c_arr], s, n, "a number", "missing");
+	r->has_arr = csm_cell_cents(c->t, c->cols, (size_t)c->c_arr,
+	    c->cfg->badval, 1, &r->arr) == CSM_OK;
+}
+
+/*
+ * Adds the row's ARR to its tier's sum, checked.  The sum of every tier is
+ * checked too, so that no partial sum the report makes can overflow.
+ */
+static void
+sum_arr(struct ctx *c, size_t tier, int64_t arr)
+{
+	char max[32];
+
+	if (csm_cents_add(&c->arrall, arr) != 0 ||
+	    csm_cents_add(&c->arrsum[tier], arr) != 0) {
+		csm_fmt_cents(INT64_MAX, 1, max);
+		csm_die_at(EX_DATAERR, c->t->file, c->t->line, "ARR adds up to "
+		    "more than %s", max);
+	}
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -717,7 +728,7 @@ risk_row(struct ctx *c, struct csm_eval *ev, struct csm_out *o)
 	if (c->count != NULL) {
 		c->count[c->w.tier]++;
 		if (c->w.has_arr)
-			c->arrsum[c->w.tier] += c->w.arr;
+			sum_arr(c, c->w.tier, c->w.arr);
 	}
 	if (c->w.tier > c->min_tier)
 		return;
