@@ -321,11 +321,9 @@ read_header_fields(struct prow *r, const struct csm_tbl *t,
 
 	r->name = text_field(t, hc->name);
 	r->band = text_field(t, hc->band);
-	if (hc->arr >= 0) {
-		st = csm_parse_cents(t->f[hc->arr], t->flen[hc->arr], &r->arr);
-		r->has_arr = st == CSM_OK ? 1 : st == CSM_BAD ?
-		    bad_field(t, cols, hc->arr, ev->badval, "an amount") : 0;
-	}
+	if (hc->arr >= 0)
+		r->has_arr = csm_cell_cents(t, cols, (size_t)hc->arr,
+		    ev->badval, 1, &r->arr) == CSM_OK;
 	if (hc->renewal >= 0) {
 		st = csm_parse_date(t->f[hc->renewal], t->flen[hc->renewal],
 		    ev->date_format, &r->renewal);
@@ -340,14 +338,30 @@ read_header_fields(struct prow *r, const struct csm_tbl *t,
 	}
 }
 
-/* Money from an expression: round to cents, refusing absurd magnitudes. */
-static int
-to_cents(double d, int64_t *out)
+/*
+ * Money from an expression (what is a value item's label, or "cost"):
+ * cents, or a data error naming the record when it is beyond 10^15, or
+ * for a cost, below 0 (an expression never yields inf or NaN: missing).
+ */
+static int64_t
+to_cents(double d, const char *what, int cost, const struct csm_tbl *t)
 {
-	if (!isfinite(d) || fabs(d) > 9e15)
-		return 0;
-	*out = (int64_t)csm_round(d * 100, 0);
-	return 1;
+	char num[64];
+	int64_t c;
+
+	if (csm_cents_from_num(d, &c) != 0) {
+		snprintf(num, sizeof(num), "%.6g", d);
+		csm_die_at(EX_DATAERR, t->file, t->line, "%s%s%s is %s: money "
+		    "must be within +/-10^15", cost ? "" : "value item '",
+		    cost ? "the cost" : csm_q(what, strlen(what)),
+		    cost ? "" : "'", num);
+	}
+	if (cost && c < 0) {
+		csm_fmt_cents(c, 1, num);
+		csm_die_at(EX_DATAERR, t->file, t->line, "the cost is %s: a "
+		    "cost cannot be below 0", num);
+	}
+	return c;
 }
 
 /* Evaluates everything on the current record into a new row of a. */
@@ -374,6 +388,7 @@ read_row(struct acct *a, const struct qbr *q, struct csm_eval *ev,
 	r->t = csm_xcalloc(q->nm, sizeof(*r->t));
 	r->has = csm_xcalloc(q->nm, 1);
 	r->focus = csm_xcalloc(q->nm, sizeof(*r->focus));
+	read_header_fields(r, t, cols, hc, ev);
 	for (i = 0; i < q->nm; i++) {
 		const struct metric *m = &q->m[i];
 
@@ -394,12 +409,14 @@ read_row(struct acct *a, const struct qbr *q, struct csm_eval *ev,
 		r->has_item = csm_xcalloc(q->nit, 1);
 	}
 	for (i = 0; i < q->nit; i++)
-		if (csm_expr_num(q->it[i].value, ev, &d) == CSM_OK)
-			r->has_item[i] = (unsigned char)to_cents(d,
-			    &r->item[i]);
-	if (q->cost != NULL && csm_expr_num(q->cost, ev, &d) == CSM_OK)
-		r->has_cost = to_cents(d, &r->cost);
-	read_header_fields(r, t, cols, hc, ev);
+		if (csm_expr_num(q->it[i].value, ev, &d) == CSM_OK) {
+			r->item[i] = to_cents(d, q->it[i].label, 0, t);
+			r->has_item[i] = 1;
+		}
+	if (q->cost != NULL && csm_expr_num(q->cost, ev, &d) == CSM_OK) {
+		r->cost = to_cents(d, NULL, 1, t);
+		r->has_cost = 1;
+	}
 }
 
 static void
@@ -669,10 +686,11 @@ metric_result(const struct metric *m, size_t i, const struct prow *prev,
 		r->hp = 1;
 		r->prev = prev->v[i];
 	}
-	if (r->hp && r->hc) {
+	/* A change too large for a double (1e308 to -1e308) is missing. */
+	if (r->hp && r->hc && isfinite(r->cur - r->prev)) {
 		r->hch = 1;
 		r->change = r->cur - r->prev;
-		if (r->prev != 0) {
+		if (r->prev != 0 && isfinite(r->change / fabs(r->prev))) {
 			r->hpct = 1;
 			r->pct = r->change / fabs(r->prev);
 		}
@@ -700,6 +718,7 @@ build_report(struct report *rep, const struct qbr *q, const struct acct *a,
     size_t curi)
 {
 	struct csm_buf b;
+	char max[32];
 	size_t i;
 
 	memset(rep, 0, sizeof(*rep));
@@ -763,11 +782,16 @@ build_report(struct report *rep, const struct qbr *q, const struct acct *a,
 	for (i = 0; i < q->nit; i++)
 		if (rep->cur->has_item[i]) {
 			rep->has_value = 1;
-			rep->value += rep->cur->item[i];
+			if (csm_cents_add(&rep->value, rep->cur->item[i]) != 0) {
+				csm_fmt_cents(INT64_MAX, 1, max);
+				csm_die_at(EX_DATAERR, rep->cur->file,
+				    rep->cur->line, "the value items add up to "
+				    "more than %s", max);
+			}
 		}
 	rep->has_cost = rep->cur->has_cost;
 	rep->cost = rep->cur->cost;
-	if (rep->has_value && rep->has_cost && rep->cost != 0) {
+	if (rep->has_value && rep->has_cost && rep->cost > 0) {
 		rep->has_roi = 1;
 		rep->roi = (double)rep->value / (double)rep->cost;
 	}
