@@ -117,8 +117,10 @@ char *csm_buf_detach(struct csm_buf *b);
 
 /*
  * Entries stay in insertion order in ent[0..n-1] (iterate over those);
- * a hash index finds them.  Keys are copied and owned by the map; values
- * are the caller's (csm_map_release can free them).
+ * a hash index finds them, keyed per process (SipHash-1-3 under a random
+ * key) so that crafted keys cannot make it quadratic.  Keys are copied and
+ * owned by the map; values are the caller's (csm_map_release can free
+ * them).
  */
 struct csm_map_ent {
 	char *key;		/* NUL-terminated copy */
@@ -132,6 +134,8 @@ struct csm_map {
 	size_t cap;		/* of ent */
 	size_t *idx;		/* hash slots: entry index + 1, 0 when empty */
 	size_t nidx;		/* a power of two */
+	size_t probes;		/* slots looked at by csm_map_put, rehashing
+				 * included: for tests of the worst case */
 };
 
 void csm_map_init(struct csm_map *m);
@@ -142,6 +146,8 @@ void csm_map_release(struct csm_map *m, void (*freeval)(void *));
 size_t csm_map_put(struct csm_map *m, const char *key, size_t n, int *isnew);
 /* The index of key's entry, or -1. */
 long csm_map_find(const struct csm_map *m, const char *key, size_t n);
+/* SipHash-1-3 of p[0..n) under the 16-byte key: the map's hash. */
+uint64_t csm_siphash13(const unsigned char *key, const void *p, size_t n);
 
 /* ---- val.c: reading values, as SPEC section 2 says -------------------- */
 
