@@ -14,6 +14,9 @@
  * CSV and TSV without --sort stream one row at a time in constant memory,
  * as does JSON; --sort and the Markdown report hold the rows they write.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,9 +27,9 @@
 
 static const char usage_text[] =
     "usage: csm-risk [-htV] [-c config] [-d delim] [-f csv|tsv|md|json]\n"
-    "                [--as-of date] [--fail-on tier] [--min-tier tier]\n"
-    "                [--previous file] [--sort] [--ragged error|pad|skip]\n"
-    "                [--dump-config] [file ...]\n";
+    "                [--as-of date] [--fail-on tier] [--fail-on-new tier]\n"
+    "                [--min-tier tier] [--previous file] [--sort]\n"
+    "                [--ragged error|pad|skip] [--dump-config] [file ...]\n";
 
 static const char help_text[] =
     "Append risk_score, risk_tier, risk_signals and risk_reasons to every row\n"
@@ -40,13 +43,17 @@ static const char help_text[] =
     "      --min-tier T      only rows at tier T or above\n"
     "      --sort            worst first: tier, then ARR, then score\n"
     "      --previous FILE   an earlier csm-risk output: append risk_change\n"
-    "                        (new, escalated, improved, unchanged)\n"
+    "                        (new, escalated, improved, unchanged); a FILE\n"
+    "                        that does not exist or is empty: every account\n"
+    "                        is new, with a warning (a first run)\n"
     "      --fail-on T       exit 1 when any row is at tier T or above\n"
+    "      --fail-on-new T   exit 1 when an account at tier T or above is\n"
+    "                        new or escalated (needs --previous)\n"
     "      --as-of DATE      today's date for days_since/days_until (YYYY-MM-DD)\n"
     CSM_CLI_HELP_SHARED
     "\n"
     "Files are read in order as one table ('-' or none: standard input).\n"
-    "Exit status: 0 ok, 1 a row at the --fail-on tier, 64 usage, 65 data\n"
+    "Exit status: 0 ok, 1 found (--fail-on, --fail-on-new), 64 usage, 65 data\n"
     "error, 66 cannot open input, 74 I/O error, 78 config error.\n"
     "See csm-risk(1) and csm.yaml(5).\n";
 
@@ -54,7 +61,8 @@ enum {
 	OPT_MIN_TIER = CSM_OPT_TOOL,
 	OPT_SORT,
 	OPT_PREVIOUS,
-	OPT_FAIL_ON
+	OPT_FAIL_ON,
+	OPT_FAIL_ON_NEW
 };
 
 enum format { F_DELIM, F_CSV, F_TSV, F_MD, F_JSON };
@@ -128,6 +136,7 @@ struct ctx {
 	int format;
 	size_t min_tier;
 	size_t fail_on;		/* ntier + 1: no --fail-on */
+	size_t fail_new;	/* ntier + 1: no --fail-on-new */
 	int failed;
 	int sort, hold;
 	/* output layout */
@@ -318,8 +327,42 @@ free_prev(void *p)
 }
 
 /*
+ * Whether the --previous file has anything to read.  One that does not
+ * exist, or is empty, is a weekly job's first run: a warning, and every
+ * account is new.  A pipe is not looked into; the reader reports any other
+ * trouble (cannot open: 66).
+ */
+static int
+previous_there(const char *path)
+{
+	struct stat sb;
+	FILE *fp;
+	int ch;
+
+	if (strcmp(path, "-") == 0)
+		return 1;
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT)
+			return 1;
+		csm_warn("--previous '%s' does not exist: every account is new",
+		    path);
+		return 0;
+	}
+	if (S_ISFIFO(sb.st_mode) || S_ISDIR(sb.st_mode) ||
+	    (fp = fopen(path, "rb")) == NULL)
+		return 1;
+	ch = getc(fp);
+	fclose(fp);
+	if (ch != EOF)
+		return 1;
+	csm_warn("--previous '%s' is empty: every account is new", path);
+	return 0;
+}
+
+/*
  * Reads an earlier csm-risk output: account_id -> its tier.  An account
- * listed more than once counts at its highest tier.
+ * listed more than once counts at its highest tier.  A header and no rows
+ * is a first run too: every account is new.
  */
 static void
 load_previous(struct ctx *c, char *path)
@@ -330,7 +373,11 @@ load_previous(struct ctx *c, char *path)
 	size_t cid, ctier, k;
 	long cname, ti;
 	int isnew;
+	size_t nrows = 0;
 
+	c->has_prev = 1;
+	if (!previous_there(path))
+		return;
 	csm_tbl_open(&pt, &path, 1, &opts);
 	csm_cols_init(&pc, &pt, c->cfg->columns);
 	cid = csm_cols_need(&pc, "account_id", "--previous");
@@ -341,6 +388,7 @@ load_previous(struct ctx *c, char *path)
 		size_t idn = pt.flen[cid], tnn = pt.flen[ctier];
 		struct prev *pv;
 
+		nrows++;
 		csm_trim(&id, &idn);
 		csm_trim(&tn, &tnn);
 		if (tnn == 0)
@@ -374,9 +422,11 @@ load_previous(struct ctx *c, char *path)
 				pv->tier = (size_t)ti;
 		}
 	}
+	if (nrows == 0)
+		csm_warn("--previous '%s' has no rows: every account is new",
+		    path);
 	csm_cols_release(&pc);
 	csm_tbl_close(&pt);
-	c->has_prev = 1;
 }
 
 /* risk_change of the current row, and the account marked as seen. */
@@ -722,6 +772,9 @@ risk_row(struct ctx *c, struct csm_eval *ev, struct csm_out *o)
 		    strlen(change_names[c->w.change]));
 	}
 	if (c->fail_on <= c->rk.ntier && c->w.tier <= c->fail_on)
+		c->failed = 1;
+	if (c->fail_new <= c->rk.ntier && c->w.tier <= c->fail_new &&
+	    (c->w.change == C_NEW || c->w.change == C_ESCALATED))
 		c->failed = 1;
 	if (c->hold)
 		read_arr(c, &c->w);
@@ -1164,6 +1217,7 @@ main(int argc, char *argv[])
 		{"sort", 0, NULL, OPT_SORT},
 		{"previous", 1, NULL, OPT_PREVIOUS},
 		{"fail-on", 1, NULL, OPT_FAIL_ON},
+		{"fail-on-new", 1, NULL, OPT_FAIL_ON_NEW},
 		{NULL, 0, NULL, 0}
 	};
 	struct csm_cli cli;
@@ -1173,7 +1227,7 @@ main(int argc, char *argv[])
 	struct csm_eval ev;
 	struct csm_out o;
 	struct ctx c;
-	const char *min_tier = NULL, *fail_on = NULL;
+	const char *min_tier = NULL, *fail_on = NULL, *fail_new = NULL;
 	char *previous = NULL;
 	int ch;
 	size_t i;
@@ -1202,6 +1256,9 @@ main(int argc, char *argv[])
 		case OPT_FAIL_ON:
 			fail_on = optarg;
 			break;
+		case OPT_FAIL_ON_NEW:
+			fail_new = optarg;
+			break;
 		default:
 			usage(stderr, EX_USAGE);
 		}
@@ -1209,6 +1266,9 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	csm_cli_done(&cli, usage_text, help_text);
+	if (fail_new != NULL && previous == NULL)
+		csm_usage_error(usage_text, "--fail-on-new needs --previous: "
+		    "new and escalated are since the previous output");
 
 	csm_cli_config(&cli, &cfg);
 	csm_out_init(&o, 1, "<stdout>", ',');
@@ -1218,6 +1278,8 @@ main(int argc, char *argv[])
 	c.min_tier = min_tier ? tier_arg(&c.rk, "--min-tier", min_tier) :
 	    c.rk.ntier;
 	c.fail_on = fail_on ? tier_arg(&c.rk, "--fail-on", fail_on) :
+	    c.rk.ntier + 1;
+	c.fail_new = fail_new ? tier_arg(&c.rk, "--fail-on-new", fail_new) :
 	    c.rk.ntier + 1;
 	c.hold = c.sort || c.format == F_MD;
 	if (c.format == F_MD) {
