@@ -587,78 +587,142 @@ unify(struct parser *p, const uint32_t *k, uint32_t nk, int cmp,
 }
 
 /*
- * The largest repetition count in a pattern, and the most that its counts
- * may multiply to: glibc expands {n,m} by copying, so x{1,32767} took 7 s
- * to refuse and nested counts multiply.  255 is POSIX's RE_DUP_MAX minimum.
+ * glibc compiles a repetition by copying what it repeats: x{1,32767} took
+ * 7 s to refuse, and repetitions of repetitions multiply ((a+)+)+ ... 2^n.
+ * So a pattern's size is estimated as its tree would be once copied, and
+ * refused beyond MAXPATSIZE; a count above 255 (POSIX's RE_DUP_MAX
+ * minimum) is refused outright.
  */
 #define MAXREPEAT	255
-#define MAXREPEATS	10000
+#define MAXPATSIZE	10000
+#define MAXPATNEST	64
+
+/* The count of the {n}, {n,} or {n,m} at s[*i] (past it after), or 0. */
+static unsigned long
+bound(const char *s, size_t n, size_t *i)
+{
+	unsigned long lo = 0, hi = 0, v;
+	int comma = 0;
+
+	for ((*i)++; *i < n && (isdig((unsigned char)s[*i]) ||
+	    s[*i] == ','); (*i)++) {
+		if (s[*i] == ',') {
+			comma = 1;
+			continue;
+		}
+		v = (comma ? hi : lo) * 10 + (unsigned long)(s[*i] - '0');
+		if (v > MAXREPEAT)
+			v = MAXREPEAT + 1;
+		if (comma)
+			hi = v;
+		else
+			lo = v;
+	}
+	if (*i < n && s[*i] == '}')
+		(*i)++;
+	return hi > lo ? hi : lo;	/* {n,} copies n times */
+}
+
+/* Skips the bracket expression at s[*i]: [^]a-z[:alpha:]]. */
+static void
+skip_bracket(const char *s, size_t n, size_t *i)
+{
+	size_t j = *i + 1;
+	char end;
+
+	if (j < n && s[j] == '^')
+		j++;
+	if (j < n && s[j] == ']')
+		j++;
+	while (j < n && s[j] != ']') {
+		if (s[j] == '[' && j + 1 < n && (s[j + 1] == ':' ||
+		    s[j + 1] == '.' || s[j + 1] == '=')) {
+			end = s[j + 1];
+			for (j += 2; j + 1 < n && !(s[j] == end &&
+			    s[j + 1] == ']'); j++)
+				;
+			j++;
+		}
+		j++;
+	}
+	*i = j + 1;
+}
 
 /*
- * Checks the {n,m} counts of an extended regular expression, outside
- * bracket expressions and escapes.  Returns 0, or -1 with the error set.
+ * Checks the size of an extended regular expression once its repetitions
+ * are copied: per group, the sum of its parts, a part repeated m times
+ * (x{n,m}; x+ is x and x*) counting m times.  Returns 0, or -1 with the
+ * error set at the pattern.
  */
 static int
-check_repeats(struct parser *p, const struct node *pat)
+check_pattern(struct parser *p, const struct node *pat)
 {
 	const char *s = pat->str;
-	size_t i = 0, n = pat->len;
-	unsigned long prod = 1, v, most;
+	size_t i = 0, n = pat->len, depth = 0;
+	unsigned long sum[MAXPATNEST + 1], last[MAXPATNEST + 1], f;
 
+	sum[0] = last[0] = 0;
 	while (i < n) {
-		if (s[i] == '\\') {
-			i += 2;
-		} else if (s[i] == '[') {
-			/* a ] right after [ or [^ is a member, [:...:] a class */
+		f = 0;
+		switch (s[i]) {
+		case '(':
+			if (++depth > MAXPATNEST) {
+				perrc(p, pat->at, "pattern nested more than %d "
+				    "levels deep", MAXPATNEST);
+				return -1;
+			}
+			sum[depth] = last[depth] = 0;
 			i++;
-			if (i < n && s[i] == '^')
-				i++;
-			if (i < n && s[i] == ']')
-				i++;
-			while (i < n && s[i] != ']') {
-				if (s[i] == '[' && i + 1 < n && (s[i + 1] == ':' ||
-				    s[i + 1] == '.' || s[i + 1] == '=')) {
-					char end = s[i + 1];
-
-					for (i += 2; i + 1 < n && !(s[i] == end &&
-					    s[i + 1] == ']'); i++)
-						;
-					i++;
-				}
-				i++;
+			continue;
+		case ')':
+			if (depth > 0) {
+				last[depth - 1] = sum[depth] ? sum[depth] : 1;
+				sum[depth - 1] += last[depth - 1];
+				depth--;
 			}
 			i++;
-		} else if (s[i] == '{') {
-			unsigned long lo = 0, hi = 0;
-			int comma = 0;
-
-			for (i++; i < n && (isdig((unsigned char)s[i]) ||
-			    s[i] == ','); i++) {
-				if (s[i] == ',') {
-					comma = 1;
-					continue;
-				}
-				v = (comma ? hi : lo) * 10 +
-				    (unsigned long)(s[i] - '0');
-				if (v > MAXREPEAT)
-					v = MAXREPEAT + 1;
-				*(comma ? &hi : &lo) = v;
-			}
-			most = hi > lo ? hi : lo;	/* {m,}: m copies */
-			if (most > MAXREPEAT) {
+			break;
+		case '|':
+			last[depth] = 0;
+			i++;
+			continue;
+		case '{':
+			if ((f = bound(s, n, &i)) > MAXREPEAT) {
 				perrc(p, pat->at, "pattern repeats more than %d "
 				    "times", MAXREPEAT);
 				return -1;
 			}
-			if (most > 1)
-				prod *= most;
-			if (prod > MAXREPEATS) {
-				perrc(p, pat->at, "pattern's repetition counts "
-				    "multiply past %d", MAXREPEATS);
-				return -1;
-			}
-		} else
+			break;
+		case '+':
+			f = 2;
 			i++;
+			break;
+		case '*':
+		case '?':
+			i++;
+			continue;
+		case '[':
+			skip_bracket(s, n, &i);
+			last[depth] = 1;
+			sum[depth]++;
+			break;
+		case '\\':
+			i++;
+			/* FALLTHROUGH */
+		default:
+			i++;
+			last[depth] = 1;
+			sum[depth]++;
+		}
+		if (f > 1) {
+			sum[depth] += last[depth] * (f - 1);
+			last[depth] *= f;
+		}
+		if (sum[depth] > MAXPATSIZE || last[depth] > MAXPATSIZE) {
+			perrc(p, pat->at, "pattern too large once its "
+			    "repetitions are copied (more than %d)", MAXPATSIZE);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -683,7 +747,7 @@ compile_pattern(struct parser *p, struct node *n, const struct node *pat)
 		perrc(p, pat->at, "pattern holds a NUL byte");
 		return -1;
 	}
-	if (check_repeats(p, pat) != 0)
+	if (check_pattern(p, pat) != 0)
 		return -1;
 	re = csm_xmalloc(sizeof(*re));
 	if ((rc = regcomp(re, pat->str, REG_EXTENDED | REG_NOSUB)) != 0) {

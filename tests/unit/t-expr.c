@@ -680,14 +680,31 @@ test_matches(void)
 	cerr("matches(segment, lower('x'))", "'matches' needs a pattern in "
 	    "quotes, not an expression", 18);
 	cerr("matches(1, 'x')", "'matches' needs a string, not a number", 9);
-	/* glibc copies x{1,32767} 32767 times and nested counts multiply */
+	/*
+	 * glibc copies x{1,32767} 32767 times (7 s to refuse it), x+ as xx*,
+	 * so repetitions of repetitions multiply: the pattern's size once
+	 * copied is at most 10000.
+	 */
 	cerr("matches(segment, 'x{1,300}')", "pattern repeats more than 255 "
 	    "times", 18);
 	cerr("matches(segment, 'x{300,}')", "pattern repeats more than 255 "
 	    "times", 18);
-	cerr("matches(segment, '(a{1,200}){1,200}')", "pattern's repetition "
-	    "counts multiply past 10000", 18);
+	/* 200 * 200 = 40000 */
+	cerr("matches(segment, '(a{1,200}){1,200}')", "pattern too large "
+	    "once its repetitions are copied (more than 10000)", 18);
 	bool_is("matches(segment, '(a{1,100}){1,100}')", 0);	/* 10000 */
+	/* 2^14 = 16384: a+ fourteen times over, stacked or nested */
+	cerr("matches(segment, 'a++++++++++++++')", "pattern too large once "
+	    "its repetitions are copied (more than 10000)", 18);
+	cerr("matches(segment, '((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)')",
+	    "pattern too large once its repetitions are copied (more than "
+	    "10000)", 18);
+	/* 2^13 = 8192 is allowed, and one after the other they add up */
+	bool_is("matches(segment, '(((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)')",
+	    0);
+	bool_is("matches(segment, 'a+b+c+d+e+f+g+h+i+j+k+l+m+n+o+p+q+r+S+')",
+	    0);
+	bool_is("matches(segment, '[+{]*(S|x{2})M+B?')", 1);
 	{
 		/* a NUL byte would end the pattern early */
 		const char src[] = "matches(segment, 'a\0b')";
