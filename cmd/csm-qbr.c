@@ -364,6 +364,28 @@ to_cents(double d, const char *what, int cost, const struct csm_tbl *t)
 	return c;
 }
 
+/*
+ * The largest metric or target a report shows: beyond it a change, a
+ * percentage or a chart's range could leave the numbers a double holds.
+ * No business metric comes near it, so more is a data error, as money is.
+ */
+#define METRIC_MAX 1e15
+
+/* A metric's value or target from the current record, checked. */
+static int
+metric_num(const struct csm_expr *e, struct csm_eval *ev,
+    const struct metric *m, int target, double *out)
+{
+	if (csm_expr_num(e, ev, out) != CSM_OK)
+		return 0;
+	if (fabs(*out) > METRIC_MAX)
+		csm_die_at(EX_DATAERR, ev->rec->file, ev->rec->line, "%s"
+		    "metric '%s' is %.6g: a metric must be within +/-10^15",
+		    target ? "the target of " : "", csm_q(m->name,
+		    strlen(m->name)), *out);
+	return 1;
+}
+
 /* Evaluates everything on the current record into a new row of a. */
 static void
 read_row(struct acct *a, const struct qbr *q, struct csm_eval *ev,
@@ -392,10 +414,10 @@ read_row(struct acct *a, const struct qbr *q, struct csm_eval *ev,
 	for (i = 0; i < q->nm; i++) {
 		const struct metric *m = &q->m[i];
 
-		if (csm_expr_num(m->value, ev, &r->v[i]) == CSM_OK)
+		if (metric_num(m->value, ev, m, 0, &r->v[i]))
 			r->has[i] |= HAS_V;
 		if (m->target != NULL &&
-		    csm_expr_num(m->target, ev, &r->t[i]) == CSM_OK)
+		    metric_num(m->target, ev, m, 1, &r->t[i]))
 			r->has[i] |= HAS_T;
 		if (m->focus != NULL) {
 			csm_buf_init(&b);
@@ -686,11 +708,15 @@ metric_result(const struct metric *m, size_t i, const struct prow *prev,
 		r->hp = 1;
 		r->prev = prev->v[i];
 	}
-	/* A change too large for a double (1e308 to -1e308) is missing. */
-	if (r->hp && r->hc && isfinite(r->cur - r->prev)) {
+	/*
+	 * Values are within +/-10^15, so a change is; its ratio to a tiny
+	 * previous value may not be (2 / 1e-300), and beyond 10^15 (10^17
+	 * percent) it says nothing: missing, as with a previous value of 0.
+	 */
+	if (r->hp && r->hc) {
 		r->hch = 1;
 		r->change = r->cur - r->prev;
-		if (r->prev != 0 && isfinite(r->change / fabs(r->prev))) {
+		if (r->prev != 0 && fabs(r->change / r->prev) <= METRIC_MAX) {
 			r->hpct = 1;
 			r->pct = r->change / fabs(r->prev);
 		}
