@@ -1536,7 +1536,9 @@ readcol(const struct csm_eval *ev, const struct node *n, int mode,
 		case CSM_MISSING:
 			return;
 		}
-		badval(ev, n, s, len, "a number");
+		/* 1e400: a number, but none a double holds (SPEC 8.1) */
+		badval(ev, n, s, len, csm_num_overflows(s, len) ?
+		    "a finite number" : "a number");
 		return;
 	case Y_BOOL:
 		switch (csm_parse_bool(s, len, &b)) {

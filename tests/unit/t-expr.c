@@ -1270,6 +1270,12 @@ test_badval(void)
 	    EX_DATAERR);
 	T_EQ_STR(msg, "t-expr: accounts.csv:17: column 'last_qbr_date': "
 	    "\"soon\" is not a date\n");
+	/* a number too large for a double says so (SPEC 8.1) */
+	put(C_NPS, "-1e400");
+	T_EQ_INT(run_child("nps + 1", msg, sizeof(msg)), EX_DATAERR);
+	T_EQ_STR(msg, "t-expr: accounts.csv:17: column 'nps': \"-1e400\" is "
+	    "not a finite number\n");
+	put(C_NPS, "abc");
 	/* a value never read as a number is no error */
 	T_EQ_INT(run_child("missing(nps)", msg, sizeof(msg)), 0);
 	T_EQ_STR(msg, "");
