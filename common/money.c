@@ -80,11 +80,11 @@ csm_rate_parse(const char *s, size_t n, struct csm_rate *r)
 	double d;
 
 	csm_trim(&s, &n);
-	if (exact_rate(s, n, r))
-		return CSM_OK;
 	if (csm_parse_num(s, n, &d) != CSM_OK || d < 0 ||
 	    d > (double)CSM_RATE_MAX)
 		return CSM_BAD;
+	if (exact_rate(s, n, r))
+		return CSM_OK;
 	d = csm_round(d, 9);
 	r->whole = (uint64_t)d;
 	r->frac = (uint64_t)csm_round((d - (double)r->whole) * 1e9, 0);

@@ -130,6 +130,15 @@ test_rate(void)
 	T_EQ_INT(rate("-1", &w, &f), CSM_BAD);
 	T_EQ_INT(rate("abc", &w, &f), CSM_BAD);
 	T_EQ_INT(rate("", &w, &f), CSM_BAD);
+	/* a rate is a number as csm_parse_num reads one: at most 80 chars */
+	{
+		char longz[120];
+
+		memset(longz, '0', sizeof(longz) - 1);
+		longz[1] = '.';
+		longz[sizeof(longz) - 1] = '\0';
+		T_EQ_INT(rate(longz, &w, &f), CSM_BAD);
+	}
 }
 
 static int64_t
