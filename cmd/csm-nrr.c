@@ -1096,12 +1096,12 @@ check_total_label(const struct run *r, const size_t *order, size_t n)
 
 	for (i = 0; i < n && r->ng > 0; i++) {
 		s = group_val(r, order[i], 0, &len);
-		if (len == tl && memcmp(s, r->total_label, tl) == 0)
-			csm_die(EX_DATAERR, "column '%s' has a group '%s', which "
-			    "the total row would also say: choose another "
-			    "label for the total with --total-label",
-			    csm_q(r->gname[0], strlen(r->gname[0])),
-			    csm_q(s, len));
+		if (len != tl || memcmp(s, r->total_label, tl) != 0)
+			continue;
+		csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
+		    "total row would also say: choose another label for the "
+		    "total with --total-label", csm_q(r->gname[0],
+		    strlen(r->gname[0])), csm_q(s, len));
 	}
 }
 

@@ -53,8 +53,8 @@ static const char help_text[] =
     CSM_CLI_HELP_SHARED
     "\n"
     "Files are read in order as one table ('-' or none: standard input).\n"
-    "Exit status: 0 ok, 1 found (--fail-on, --fail-on-new), 64 usage, 65 data\n"
-    "error, 66 cannot open input, 74 I/O error, 78 config error.\n"
+    "Exit status: 0 ok, 1 found (--fail-on, --fail-on-new), 64 usage,\n"
+    "65 data error, 66 cannot open input, 74 I/O error, 78 config error.\n"
     "See csm-risk(1) and csm.yaml(5).\n";
 
 enum {

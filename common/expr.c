@@ -1033,8 +1033,9 @@ parse_call(struct parser *p)
 			perrc(p, at, "'%s' takes %u argument%s, got %zu",
 			    f->name, f->min, f->min == 1 ? "" : "s", nargs);
 		else if (f->max == 0)
-			perrc(p, at, "'%s' takes at least %u argument%s, got %zu",
-			    f->name, f->min, f->min == 1 ? "" : "s", nargs);
+			perrc(p, at, "'%s' takes at least %u argument%s, got "
+			    "%zu", f->name, f->min, f->min == 1 ? "" : "s",
+			    nargs);
 		else
 			perrc(p, at, "'%s' takes %u or %u arguments, got %zu",
 			    f->name, f->min, f->max, nargs);
