@@ -33,9 +33,9 @@ csm_cents_from_num(double x, int64_t *out)
 }
 
 /*
- * Digits with at most one point, read exactly: the whole part (at most 12
- * digits) and 9 decimals, the tenth rounding half away from zero.
- * Returns 0 when s is not written that way.
+ * Digits with at most one point (1.08, 2, 1., .5), read exactly: the whole
+ * part (at most 12 digits) and 9 decimals, the tenth rounding half away
+ * from zero.  Returns 0 when s is not written that way.
  */
 static int
 exact_rate(const char *s, size_t n, struct csm_rate *r)
@@ -49,10 +49,12 @@ exact_rate(const char *s, size_t n, struct csm_rate *r)
 			return 0;
 		whole = whole * 10 + (uint64_t)(s[i++] - '0');
 	}
-	if (nint == 0)
-		return 0;
 	if (i < n && s[i] == '.')
 		i++;
+	else if (nint == 0)
+		return 0;		/* .5 is read here too, "" is not */
+	if (i == n && nint == 0)
+		return 0;
 	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
 		if (scale > 1) {
 			scale /= 10;

@@ -100,6 +100,12 @@ test_rate(void)
 	T_EQ_INT(f, 0);
 	T_EQ_INT(rate("1.", &w, &f), CSM_OK);
 	T_EQ_INT(w, 1);
+	/* .9949999994 read exactly: 0.994999999 (by value it would round
+	 * up, 0.4999 of the last digit counting as binary noise) */
+	T_EQ_INT(rate(".9949999994999507", &w, &f), CSM_OK);
+	T_EQ_INT(w, 0);
+	T_EQ_INT(f, 994999999);
+	T_EQ_INT(rate(".", &w, &f), CSM_BAD);
 	/* the tenth decimal rounds: 4 down (to 0: the caller refuses it) */
 	T_EQ_INT(rate("0.0000000004", &w, &f), CSM_OK);
 	T_EQ_INT(w, 0);
