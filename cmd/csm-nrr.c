@@ -1086,23 +1086,20 @@ check_snapshots(const struct run *r, long from, long to)
 /*
  * The total row says total_label in the first group column, so that
  * scripts can find it (awk '$1 == "total"'): a group printed with that
- * value there would be mistaken for it, and is an error.
+ * value there would be mistaken for it.  Returns such a group's id, or 0.
  */
-static void
-check_total_label(const struct run *r, const size_t *order, size_t n)
+static size_t
+total_clash(const struct run *r, const size_t *order, size_t n)
 {
 	size_t i, len, tl = strlen(r->total_label);
 	const char *s;
 
 	for (i = 0; i < n && r->ng > 0; i++) {
 		s = group_val(r, order[i], 0, &len);
-		if (len != tl || memcmp(s, r->total_label, tl) != 0)
-			continue;
-		csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
-		    "total row would also say: choose another label for the "
-		    "total with --total-label", csm_q(r->gname[0],
-		    strlen(r->gname[0])), csm_q(s, len));
+		if (len == tl && memcmp(s, r->total_label, tl) == 0)
+			return order[i];
 	}
+	return 0;
 }
 
 static void
@@ -1111,7 +1108,8 @@ print_summary(const struct run *r, struct csm_out *o)
 	struct tab tb;
 	struct tot *g, all;
 	struct snap sn;
-	size_t i, j, *order, n = 0, ng = r->groups.n;
+	size_t i, j, *order, n = 0, ng = r->groups.n, clen;
+	const char *clash;
 	long from, to;
 	int64_t amt;
 	int mv;
@@ -1134,7 +1132,15 @@ print_summary(const struct run *r, struct csm_out *o)
 		reconcile(&g[i], "a group");
 	}
 	reconcile(&all, "the total");
-	check_total_label(r, order, n);
+	if ((i = total_clash(r, order, n)) != 0) {
+		free(order);
+		free(g);
+		clash = group_val(r, i, 0, &clen);
+		csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
+		    "total row would also say: choose another label for the "
+		    "total with --total-label", csm_q(r->gname[0],
+		    strlen(r->gname[0])), csm_q(clash, clen));
+	}
 	sort_run = r;
 	qsort(order, n, sizeof(*order), cmp_group);
 
