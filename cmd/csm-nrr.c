@@ -36,9 +36,10 @@ static const char usage_text[] =
     "[-g col[,col...]]\n"
     "               [--from period] [--to period] [--wide | --long] "
     "[--accounts]\n"
-    "               [--series month|quarter] [--window n] [--as-of date]\n"
-    "               [--ragged error|pad|skip] [--columns] [--dump-config]\n"
-    "               [file ...]\n";
+    "               [--series month|quarter] [--window n] "
+    "[--total-label text]\n"
+    "               [--as-of date] [--ragged error|pad|skip] [--columns]\n"
+    "               [--dump-config] [file ...]\n";
 
 static const char help_text[] =
     "Net and gross revenue retention, logo retention and the ARR bridge.\n"
@@ -49,6 +50,9 @@ static const char help_text[] =
     "  -f, --format F        csv, tsv, json, jsonl (JSON Lines) or md\n"
     "                        (default: the input's delimiter)\n"
     "  -g, --group COLS      one row per value of these columns, then total\n"
+    "      --total-label T   what the total row says in the first -g column\n"
+    "                        (default: total; a group of that value is an\n"
+    "                        error)\n"
     "      --from PERIOD     the start snapshot (default: --window periods\n"
     "                        before --to)\n"
     "      --to PERIOD       the end snapshot (default: the latest period)\n"
@@ -61,7 +65,8 @@ static const char help_text[] =
     "      --as-of DATE      accepted for uniformity; has no effect here\n"
     CSM_CLI_HELP_SHARED
     "\n"
-    "Periods are YYYY-MM, YYYY-MM-DD (its month) or YYYY-Qn.\n"
+    "Periods are YYYY-MM, YYYY-MM-DD (its month) or YYYY-Qn, of the years\n"
+    "1900 to 9999.\n"
     "Files are read in order as one table ('-' or none: standard input).\n"
     "Exit status: 0 ok, 64 usage, 65 data error, 66 cannot open input,\n"
     "74 I/O error, 78 config error.  See csm-nrr(1) and csm.yaml(5).\n";
@@ -73,7 +78,8 @@ enum {
 	OPT_LONG,
 	OPT_ACCOUNTS,
 	OPT_SERIES,
-	OPT_WINDOW
+	OPT_WINDOW,
+	OPT_TOTAL_LABEL
 };
 
 enum format { FMT_DEFAULT, FMT_CSV, FMT_TSV, FMT_JSON, FMT_MD, FMT_JSONL };
@@ -83,12 +89,9 @@ enum move { MV_NONE, MV_NEW, MV_REACT, MV_EXP, MV_CONTR, MV_CHURN, MV_FLAT };
 static const char *const move_name[] = {"", "new", "reactivation",
 	"expansion", "contraction", "churn", "flat"};
 
-#define RATE_SCALE 1000000000ULL	/* fx rates are kept to 9 decimals */
-
 struct rate {
 	const char *code;	/* borrowed from the config */
-	uint64_t whole;		/* rate = whole + frac / RATE_SCALE */
-	uint64_t frac;
+	struct csm_rate r;
 };
 
 /* The ARR of one account in one period, and its group then. */
@@ -123,6 +126,7 @@ struct run {
 	struct csm_period from, to;
 	char **gname;		/* -g columns as given */
 	size_t ng;
+	const char *total_label;	/* --total-label */
 
 	/* config */
 	struct rate *rate;
@@ -157,93 +161,69 @@ usage(FILE *fp, int status)
 
 /* ---- money ------------------------------------------------------------- */
 
+/*
+ * a + b, where a and b are sums of ARR: past int64_t is a data error,
+ * naming the record t is at when not NULL.
+ */
+static int64_t
+add_cents_at(int64_t a, int64_t b, const struct csm_tbl *t)
+{
+	char max[32];
+
+	if (csm_cents_add(&a, b) != 0) {
+		csm_fmt_cents(INT64_MAX, 1, max);
+		if (t != NULL)
+			csm_die_at(EX_DATAERR, t->file, t->line, "ARR adds up "
+			    "to more than %s", max);
+		csm_die(EX_DATAERR, "ARR adds up to more than %s", max);
+	}
+	return a;
+}
+
 static int64_t
 add_cents(int64_t a, int64_t b)
 {
-	if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b))
-		csm_die(EX_DATAERR, "ARR sums exceed %lld cents",
-		    (long long)INT64_MAX);
-	return a + b;
+	return add_cents_at(a, b, NULL);
 }
 
 /*
- * Reads a rate exactly from its decimal text (digits, one point), or else
- * from its value, to 9 decimals, half away from zero.
+ * Reads a rate of nrr.fx (the schema has checked that it is a number above
+ * zero): exactly to 9 decimals, and one that rounds to 0 there is an error
+ * rather than an account that silently converts to nothing.
  */
 static void
 read_rate(struct rate *r, const struct csm_node *nd)
 {
-	const char *s = nd->str;
-	uint64_t whole = 0, frac = 0, scale = RATE_SCALE;
-	size_t i = 0, nint = 0;
-	double d;
-
-	while (s[i] >= '0' && s[i] <= '9' && nint < 12) {
-		whole = whole * 10 + (uint64_t)(s[i++] - '0');
-		nint++;
-	}
-	if (nint > 0 && (s[i] == '\0' || s[i] == '.')) {
-		int up = 0;
-
-		if (s[i] == '.')
-			i++;
-		while (s[i] >= '0' && s[i] <= '9') {
-			if (scale > 1) {
-				scale /= 10;
-				frac += (uint64_t)(s[i] - '0') * scale;
-			} else if (scale == 1) {
-				up = s[i] >= '5';
-				scale = 0;
-			}
-			i++;
-		}
-		if (s[i] == '\0') {
-			frac += (uint64_t)up;
-			if (frac >= RATE_SCALE) {
-				whole++;
-				frac -= RATE_SCALE;
-			}
-			r->whole = whole;
-			r->frac = frac;
-			return;
-		}
-	}
-	d = csm_round(csm_cfg_num(nd), 9);
-	if (d > 1e12)
-		csm_cfg_die(nd, "rate '%s' is too large", nd->str);
-	r->whole = (uint64_t)d;
-	r->frac = (uint64_t)csm_round((d - (double)r->whole) * 1e9, 0);
-	if (r->frac >= RATE_SCALE) {
-		r->whole++;
-		r->frac -= RATE_SCALE;
-	}
+	if (csm_rate_parse(nd->str, nd->len, &r->r) != CSM_OK)
+		csm_cfg_die(nd, "rate '%s' is too large (at most 10^12)",
+		    nd->str);
+	if (r->r.whole == 0 && r->r.frac == 0)
+		csm_cfg_die(nd, "rate '%s' is 0 at the 9 decimals kept: the "
+		    "smallest rate is 0.000000001", nd->str);
 }
 
-/* cents * rate, rounded half away from zero to cents; cents >= 0. */
+/*
+ * An amount of cents >= 0 converted at rate rt: a result past int64_t,
+ * or an amount above 0 that converts to less than half a cent (and so
+ * would vanish), is a data error naming the cell.
+ */
 static int64_t
-convert(int64_t cents, const struct rate *r, const struct csm_tbl *t)
+convert(int64_t cents, const struct rate *rt, const struct csm_tbl *t,
+    const struct csm_cols *cols, size_t col)
 {
-	uint64_t c = (uint64_t)cents, a = c / RATE_SCALE, b = c % RATE_SCALE;
-	uint64_t lo = b * r->frac, v, x;
-	const uint64_t max = (uint64_t)INT64_MAX;
+	int64_t c;
 
-	/* c * whole + a * frac + b * frac / SCALE */
-	if (r->whole != 0 && c > max / r->whole)
-		goto big;
-	v = c * r->whole;
-	if (r->frac != 0 && a > max / r->frac)
-		goto big;
-	x = a * r->frac;
-	if (v > max - x)
-		goto big;
-	v += x;
-	x = lo / RATE_SCALE + (lo % RATE_SCALE >= RATE_SCALE / 2);
-	if (v > max - x)
-		goto big;
-	return (int64_t)(v + x);
-big:
-	csm_die_at(EX_DATAERR, t->file, t->line, "an amount converted to "
-	    "the base currency is too large");
+	if (csm_cents_mul_rate(cents, &rt->r, &c) != 0)
+		csm_die_at(EX_DATAERR, t->file, t->line, "column '%s': \"%s\" "
+		    "converted to the base currency is too large",
+		    csm_q(cols->name[col], cols->len[col]),
+		    csm_q(t->f[col], t->flen[col]));
+	if (c == 0 && cents > 0)
+		csm_die_at(EX_DATAERR, t->file, t->line, "column '%s': \"%s\" "
+		    "%s converts to less than a cent of the base currency",
+		    csm_q(cols->name[col], cols->len[col]),
+		    csm_q(t->f[col], t->flen[col]), rt->code);
+	return c;
 }
 
 /* ---- config ------------------------------------------------------------ */
@@ -275,7 +255,7 @@ static const struct rate *
 row_rate(const struct run *r, const struct csm_tbl *t,
     const struct csm_cols *cols)
 {
-	static const struct rate one = {NULL, 1, 0};
+	static const struct rate one = {NULL, {1, 0}};
 	const char *s;
 	size_t n, i, pass;
 
@@ -307,22 +287,11 @@ amount(const struct csm_tbl *t,
     const struct rate *rt)
 {
 	int64_t c;
-	int st;
 
-	st = csm_parse_cents(t->f[col], t->flen[col], &c);
-	if (st == CSM_MISSING)
+	if (csm_cell_cents(t, cols, col, badval, 1, &c) != CSM_OK)
 		return 0;
-	if (st == CSM_BAD) {
-		csm_cell_error(badval, t, cols->name[col], cols->len[col],
-		    t->f[col], t->flen[col], "an amount", "0");
-		return 0;
-	}
-	if (c < 0)
-		csm_die_at(EX_DATAERR, t->file, t->line, "column '%s': "
-		    "\"%s\" is negative: ARR cannot be below 0",
-		    csm_q(cols->name[col], cols->len[col]),
-		    csm_q(t->f[col], t->flen[col]));
-	return rt != NULL ? convert(c, rt, t) : c;
+	return rt != NULL && rt->code != NULL ? convert(c, rt, t, cols, col) :
+	    c;
 }
 
 /* The group id of the current record: its -g values, interned. */
@@ -416,7 +385,7 @@ add_ent(struct run *r, struct acct *a, long p, int64_t c,
 	size_t i = find_ent(a, p, &found);
 
 	if (found) {
-		a->e[i].c = add_cents(a->e[i].c, c);
+		a->e[i].c = add_cents_at(a->e[i].c, c, t);
 		return;
 	}
 	if (a->n == a->cap) {
@@ -582,7 +551,7 @@ read_long(struct run *r, struct csm_tbl *t, const struct csm_cols *cols,
 		if (st != CSM_OK)
 			csm_cell_error(CSM_BAD_FAIL, t, cols->name[r->percol],
 			    cols->len[r->percol], s, n, "a period (YYYY-MM, "
-			    "YYYY-MM-DD or YYYY-Qn)", NULL);
+			    "YYYY-MM-DD or YYYY-Qn; years 1900 to 9999)", NULL);
 		if (r->kind == 0)
 			set_kind(r, t, p.kind);
 		else if (p.kind != r->kind) {
@@ -1028,13 +997,33 @@ check_snapshots(const struct run *r, long from, long to)
 		    "at 0", a);
 }
 
+/*
+ * The total row says total_label in the first group column, so that
+ * scripts can find it (awk '$1 == "total"'): a group printed with that
+ * value there would be mistaken for it.  Returns such a group's id, or 0.
+ */
+static size_t
+total_clash(const struct run *r, const size_t *order, size_t n)
+{
+	size_t i, len, tl = strlen(r->total_label);
+	const char *s;
+
+	for (i = 0; i < n && r->ng > 0; i++) {
+		s = group_val(r, order[i], 0, &len);
+		if (len == tl && memcmp(s, r->total_label, tl) == 0)
+			return order[i];
+	}
+	return 0;
+}
+
 static void
 print_summary(const struct run *r, struct csm_out *o)
 {
 	struct tab tb;
 	struct tot *g, all;
 	struct snap sn;
-	size_t i, j, *order, n = 0, ng = r->groups.n;
+	size_t i, j, *order, n = 0, ng = r->groups.n, clen;
+	const char *clash;
 	long from, to;
 	int64_t amt;
 	int mv;
@@ -1057,6 +1046,15 @@ print_summary(const struct run *r, struct csm_out *o)
 		reconcile(&g[i], "a group");
 	}
 	reconcile(&all, "the total");
+	if ((i = total_clash(r, order, n)) != 0) {
+		free(order);
+		free(g);
+		clash = group_val(r, i, 0, &clen);
+		csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
+		    "total row would also say: choose another label for the "
+		    "total with --total-label", csm_q(r->gname[0],
+		    strlen(r->gname[0])), csm_q(clash, clen));
+	}
 	sort_run = r;
 	qsort(order, n, sizeof(*order), cmp_group);
 
@@ -1081,7 +1079,8 @@ print_summary(const struct run *r, struct csm_out *o)
 	}
 	tab_begin(&tb);
 	for (j = 0; j < r->ng; j++)
-		tab_str(&tb, j == 0 ? "total" : "", j == 0 ? 5 : 0);
+		tab_str(&tb, j == 0 ? r->total_label : "", j == 0 ?
+		    strlen(r->total_label) : 0);
 	tot_cells(&tb, &all);
 	csm_rows_end(&tb.r);
 	csm_rows_finish(&tb.r);
@@ -1236,7 +1235,8 @@ parse_period_opt(const char *opt, const char *arg, struct csm_period *p)
 {
 	if (csm_parse_period(arg, strlen(arg), p) != CSM_OK)
 		csm_usage_error(usage_text, "%s: '%s' is not a period "
-		    "(YYYY-MM, YYYY-MM-DD or YYYY-Qn)", opt, arg);
+		    "(YYYY-MM, YYYY-MM-DD or YYYY-Qn; years 1900 to 9999)", opt,
+		    arg);
 }
 
 static void
@@ -1253,6 +1253,7 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 		{"accounts", 0, NULL, OPT_ACCOUNTS},
 		{"series", 1, NULL, OPT_SERIES},
 		{"window", 1, NULL, OPT_WINDOW},
+		{"total-label", 1, NULL, OPT_TOTAL_LABEL},
 		{NULL, 0, NULL, 0}
 	};
 	static const char *const fmt_names[] = {"csv", "tsv", "json",
@@ -1303,6 +1304,9 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 			    r->window > 1200)
 				csm_usage_error(usage_text, "--window: '%s' is "
 				    "not a whole number from 1 to 1200", optarg);
+			break;
+		case OPT_TOTAL_LABEL:
+			r->total_label = optarg;
 			break;
 		default:
 			usage(stderr, EX_USAGE);
@@ -1412,6 +1416,7 @@ main(int argc, char *argv[])
 	csm_cli_progname(argv);
 	csm_cli_init(&cli);
 	memset(&r, 0, sizeof(r));
+	r.total_label = "total";
 	csm_map_init(&r.accts);
 	csm_map_init(&r.groups);
 	csm_buf_init(&r.key);

@@ -378,11 +378,9 @@ read_header_fields(struct prow *r, const struct csm_tbl *t,
 
 	r->name = text_field(t, hc->name);
 	r->band = text_field(t, hc->band);
-	if (hc->arr >= 0) {
-		st = csm_parse_cents(t->f[hc->arr], t->flen[hc->arr], &r->arr);
-		r->has_arr = st == CSM_OK ? 1 : st == CSM_BAD ?
-		    bad_field(t, cols, hc->arr, ev->badval, "an amount") : 0;
-	}
+	if (hc->arr >= 0)
+		r->has_arr = csm_cell_cents(t, cols, (size_t)hc->arr,
+		    ev->badval, 1, &r->arr) == CSM_OK;
 	if (hc->renewal >= 0) {
 		st = csm_parse_date(t->f[hc->renewal], t->flen[hc->renewal],
 		    ev->date_format, &r->renewal);
@@ -397,13 +395,51 @@ read_header_fields(struct prow *r, const struct csm_tbl *t,
 	}
 }
 
-/* Money from an expression: round to cents, refusing absurd magnitudes. */
-static int
-to_cents(double d, int64_t *out)
+/*
+ * Money from an expression (what is a value item's label, or "cost"):
+ * cents, or a data error naming the record when it is beyond 10^15, or
+ * for a cost, below 0 (an expression never yields inf or NaN: missing).
+ */
+static int64_t
+to_cents(double d, const char *what, int cost, const struct csm_tbl *t)
 {
-	if (!isfinite(d) || fabs(d) > 9e15)
+	char num[64];
+	int64_t c;
+
+	if (csm_cents_from_num(d, &c) != 0) {
+		snprintf(num, sizeof(num), "%.6g", d);
+		csm_die_at(EX_DATAERR, t->file, t->line, "%s%s%s is %s: money "
+		    "must be within +/-10^15", cost ? "" : "value item '",
+		    cost ? "the cost" : csm_q(what, strlen(what)),
+		    cost ? "" : "'", num);
+	}
+	if (cost && c < 0) {
+		csm_fmt_cents(c, 1, num);
+		csm_die_at(EX_DATAERR, t->file, t->line, "the cost is %s: a "
+		    "cost cannot be below 0", num);
+	}
+	return c;
+}
+
+/*
+ * The largest metric or target a report shows: beyond it a change, a
+ * percentage or a chart's range could leave the numbers a double holds.
+ * No business metric comes near it, so more is a data error, as money is.
+ */
+#define METRIC_MAX 1e15
+
+/* A metric's value or target from the current record, checked. */
+static int
+metric_num(const struct csm_expr *e, struct csm_eval *ev,
+    const struct metric *m, int target, double *out)
+{
+	if (csm_expr_num(e, ev, out) != CSM_OK)
 		return 0;
-	*out = (int64_t)csm_round(d * 100, 0);
+	if (fabs(*out) > METRIC_MAX)
+		csm_die_at(EX_DATAERR, ev->rec->file, ev->rec->line, "%s"
+		    "metric '%s' is %.6g: a metric must be within +/-10^15",
+		    target ? "the target of " : "", csm_q(m->name,
+		    strlen(m->name)), *out);
 	return 1;
 }
 
@@ -431,13 +467,14 @@ read_row(struct acct *a, const struct qbr *q, struct csm_eval *ev,
 	r->t = csm_xcalloc(q->nm, sizeof(*r->t));
 	r->has = csm_xcalloc(q->nm, 1);
 	r->focus = csm_xcalloc(q->nm, sizeof(*r->focus));
+	read_header_fields(r, t, cols, hc, ev);
 	for (i = 0; i < q->nm; i++) {
 		const struct metric *m = &q->m[i];
 
-		if (csm_expr_num(m->value, ev, &r->v[i]) == CSM_OK)
+		if (metric_num(m->value, ev, m, 0, &r->v[i]))
 			r->has[i] |= HAS_V;
 		if (m->target != NULL &&
-		    csm_expr_num(m->target, ev, &r->t[i]) == CSM_OK)
+		    metric_num(m->target, ev, m, 1, &r->t[i]))
 			r->has[i] |= HAS_T;
 		if (m->focus != NULL) {
 			csm_buf_init(&b);
@@ -451,12 +488,14 @@ read_row(struct acct *a, const struct qbr *q, struct csm_eval *ev,
 		r->has_item = csm_xcalloc(q->nit, 1);
 	}
 	for (i = 0; i < q->nit; i++)
-		if (csm_expr_num(q->it[i].value, ev, &d) == CSM_OK)
-			r->has_item[i] = (unsigned char)to_cents(d,
-			    &r->item[i]);
-	if (q->cost != NULL && csm_expr_num(q->cost, ev, &d) == CSM_OK)
-		r->has_cost = to_cents(d, &r->cost);
-	read_header_fields(r, t, cols, hc, ev);
+		if (csm_expr_num(q->it[i].value, ev, &d) == CSM_OK) {
+			r->item[i] = to_cents(d, q->it[i].label, 0, t);
+			r->has_item[i] = 1;
+		}
+	if (q->cost != NULL && csm_expr_num(q->cost, ev, &d) == CSM_OK) {
+		r->cost = to_cents(d, NULL, 1, t);
+		r->has_cost = 1;
+	}
 }
 
 static void
@@ -522,7 +561,8 @@ read_input(struct input *in, struct csm_tbl *t, const struct qbr *q,
 		if (st != CSM_OK)
 			csm_cell_error(CSM_BAD_FAIL, t, cols->name[percol],
 			    cols->len[percol], t->f[percol], t->flen[percol],
-			    "a period (YYYY-Qn, YYYY-MM or YYYY-MM-DD)", NULL);
+			    "a period (YYYY-Qn, YYYY-MM or YYYY-MM-DD; years "
+			    "1900 to 9999)", NULL);
 		if (in->kind == 0) {
 			in->kind = p.kind;
 			in->kind_line = t->line;
@@ -728,10 +768,15 @@ metric_result(const struct acct *a, const struct metric *m, size_t i,
 		r->hp = 1;
 		r->prev = prev->v[i];
 	}
+	/*
+	 * Values are within +/-10^15, so a change is; its ratio to a tiny
+	 * previous value may not be (2 / 1e-300), and beyond 10^15 (10^17
+	 * percent) it says nothing: missing, as with a previous value of 0.
+	 */
 	if (r->hp && r->hc) {
 		r->hch = 1;
 		r->change = r->cur - r->prev;
-		if (r->prev != 0) {
+		if (r->prev != 0 && fabs(r->change / r->prev) <= METRIC_MAX) {
 			r->hpct = 1;
 			r->pct = r->change / fabs(r->prev);
 		}
@@ -767,6 +812,7 @@ build_report(struct report *rep, const struct qbr *q, const struct acct *a,
     size_t curi)
 {
 	struct csm_buf b;
+	char max[32];
 	size_t i;
 
 	memset(rep, 0, sizeof(*rep));
@@ -830,11 +876,16 @@ build_report(struct report *rep, const struct qbr *q, const struct acct *a,
 	for (i = 0; i < q->nit; i++)
 		if (rep->cur->has_item[i]) {
 			rep->has_value = 1;
-			rep->value += rep->cur->item[i];
+			if (csm_cents_add(&rep->value, rep->cur->item[i]) != 0) {
+				csm_fmt_cents(INT64_MAX, 1, max);
+				csm_die_at(EX_DATAERR, rep->cur->file,
+				    rep->cur->line, "the value items add up to "
+				    "more than %s", max);
+			}
 		}
 	rep->has_cost = rep->cur->has_cost;
 	rep->cost = rep->cur->cost;
-	if (rep->has_value && rep->has_cost && rep->cost != 0) {
+	if (rep->has_value && rep->has_cost && rep->cost > 0) {
 		rep->has_roi = 1;
 		rep->roi = (double)rep->value / (double)rep->cost;
 	}
@@ -1832,7 +1883,8 @@ main(int argc, char *argv[])
 			if (csm_parse_period(optarg, strlen(optarg), &period) !=
 			    CSM_OK)
 				csm_usage_error(usage_text, "--period: '%s' is "
-				    "not a period (YYYY-Qn or YYYY-MM)", optarg);
+				    "not a period (YYYY-Qn or YYYY-MM; years "
+				    "1900 to 9999)", optarg);
 			period_arg = optarg;
 			break;
 		default:

@@ -16,6 +16,9 @@
  * At the end, a summary on stderr names the signals whose condition was
  * missing and how often (-q: not).
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -27,9 +30,10 @@
 
 static const char usage_text[] =
     "usage: csm-risk [-hqtV] [-c config] [-d delim] [-f csv|tsv|md|json|jsonl]\n"
-    "                [--as-of date] [--fail-on tier] [--min-tier tier]\n"
-    "                [--previous file] [--sort] [--ragged error|pad|skip]\n"
-    "                [--columns] [--dump-config] [file ...]\n";
+    "                [--as-of date] [--fail-on tier] [--fail-on-new tier]\n"
+    "                [--min-tier tier] [--previous file] [--sort]\n"
+    "                [--ragged error|pad|skip] [--columns] [--dump-config]\n"
+    "                [file ...]\n";
 
 static const char help_text[] =
     "Append risk_score, risk_tier, risk_signals and risk_reasons to every row\n"
@@ -43,21 +47,26 @@ static const char help_text[] =
     "      --min-tier T      only rows at tier T or above\n"
     "      --sort            worst first: tier, then ARR, then score\n"
     "      --previous FILE   an earlier csm-risk output: append risk_change\n"
-    "                        (new, escalated, improved, unchanged)\n"
+    "                        (new, escalated, improved, unchanged); a FILE\n"
+    "                        that does not exist or is empty: every account\n"
+    "                        is new, with a warning (a first run)\n"
     "      --fail-on T       exit 1 when any row is at tier T or above\n"
+    "      --fail-on-new T   exit 1 when an account at tier T or above is\n"
+    "                        new or escalated (needs --previous)\n"
     "      --as-of DATE      today's date for days_since/days_until (YYYY-MM-DD)\n"
     CSM_CLI_HELP_SHARED
     "\n"
     "Files are read in order as one table ('-' or none: standard input).\n"
-    "Exit status: 0 ok, 1 a row at the --fail-on tier, 64 usage, 65 data\n"
-    "error, 66 cannot open input, 74 I/O error, 78 config error.\n"
+    "Exit status: 0 ok, 1 found (--fail-on, --fail-on-new), 64 usage,\n"
+    "65 data error, 66 cannot open input, 74 I/O error, 78 config error.\n"
     "See csm-risk(1) and csm.yaml(5).\n";
 
 enum {
 	OPT_MIN_TIER = CSM_OPT_TOOL,
 	OPT_SORT,
 	OPT_PREVIOUS,
-	OPT_FAIL_ON
+	OPT_FAIL_ON,
+	OPT_FAIL_ON_NEW
 };
 
 enum format { F_DELIM, F_CSV, F_TSV, F_MD, F_JSON, F_JSONL };
@@ -131,6 +140,7 @@ struct ctx {
 	int format;
 	size_t min_tier;
 	size_t fail_on;		/* ntier + 1: no --fail-on */
+	size_t fail_new;	/* ntier + 1: no --fail-on-new */
 	int failed;
 	int sort, hold;
 	/* output layout */
@@ -155,7 +165,8 @@ struct ctx {
 	struct csm_rows rows;	/* all but F_MD */
 	/* the report's summary, over every row */
 	size_t *count;
-	int64_t *arrsum;
+	int64_t *arrsum;	/* per tier */
+	int64_t arrall;		/* over every tier */
 	/* coverage: the rows where each signal's condition was missing */
 	struct csm_cover cover;
 };
@@ -324,8 +335,42 @@ free_prev(void *p)
 }
 
 /*
+ * Whether the --previous file has anything to read.  One that does not
+ * exist, or is empty, is a weekly job's first run: a warning, and every
+ * account is new.  A pipe is not looked into; the reader reports any other
+ * trouble (cannot open: 66).
+ */
+static int
+previous_there(const char *path)
+{
+	struct stat sb;
+	FILE *fp;
+	int ch;
+
+	if (strcmp(path, "-") == 0)
+		return 1;
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT)
+			return 1;
+		csm_warn("--previous '%s' does not exist: every account is new",
+		    path);
+		return 0;
+	}
+	if (S_ISFIFO(sb.st_mode) || S_ISDIR(sb.st_mode) ||
+	    (fp = fopen(path, "rb")) == NULL)
+		return 1;
+	ch = getc(fp);
+	fclose(fp);
+	if (ch != EOF)
+		return 1;
+	csm_warn("--previous '%s' is empty: every account is new", path);
+	return 0;
+}
+
+/*
  * Reads an earlier csm-risk output: account_id -> its tier.  An account
- * listed more than once counts at its highest tier.
+ * listed more than once counts at its highest tier.  A header and no rows
+ * is a first run too: every account is new.
  */
 static void
 load_previous(struct ctx *c, char *path)
@@ -336,7 +381,11 @@ load_previous(struct ctx *c, char *path)
 	size_t cid, ctier, k;
 	long cname, ti;
 	int isnew;
+	size_t nrows = 0;
 
+	c->has_prev = 1;
+	if (!previous_there(path))
+		return;
 	csm_tbl_open(&pt, &path, 1, &opts);
 	csm_cols_init(&pc, &pt, c->cfg->columns);
 	cid = csm_cols_need(&pc, "account_id", "--previous");
@@ -347,6 +396,7 @@ load_previous(struct ctx *c, char *path)
 		size_t idn = pt.flen[cid], tnn = pt.flen[ctier];
 		struct prev *pv;
 
+		nrows++;
 		csm_trim(&id, &idn);
 		csm_trim(&tn, &tnn);
 		if (tnn == 0)
@@ -380,9 +430,11 @@ load_previous(struct ctx *c, char *path)
 				pv->tier = (size_t)ti;
 		}
 	}
+	if (nrows == 0)
+		csm_warn("--previous '%s' has no rows: every account is new",
+		    path);
 	csm_cols_release(&pc);
 	csm_tbl_close(&pt);
-	c->has_prev = 1;
 }
 
 /* risk_change of the current row, and the account marked as seen. */
@@ -556,25 +608,35 @@ set_field(struct row *r, long at, const char *s, size_t n)
 	r->flen[at] = n;
 }
 
-/* Reads the arr column into the row, for sorting and the report. */
+/*
+ * Reads the arr column into the row, for sorting and the report: an
+ * amount, never below 0 nor beyond 10^15 (csm_cell_cents).
+ */
 static void
 read_arr(struct ctx *c, struct row *r)
 {
-	const char *s;
-	size_t n;
-	int st;
-
 	r->has_arr = 0;
 	if (c->c_arr < 0)
 		return;
-	s = c->t->f[c->c_arr];
-	n = c->t->flen[c->c_arr];
-	st = csm_parse_cents(s, n, &r->arr);
-	if (st == CSM_OK)
-		r->has_arr = 1;
-	else if (st == CSM_BAD)
-		csm_cell_error(c->cfg->badval, c->t, c->cols->name[c->c_arr],
-		    c->cols->len[c->c_arr], s, n, "a number", "missing");
+	r->has_arr = csm_cell_cents(c->t, c->cols, (size_t)c->c_arr,
+	    c->cfg->badval, 1, &r->arr) == CSM_OK;
+}
+
+/*
+ * Adds the row's ARR to its tier's sum, checked.  The sum of every tier is
+ * checked too, so that no partial sum the report makes can overflow.
+ */
+static void
+sum_arr(struct ctx *c, size_t tier, int64_t arr)
+{
+	char max[32];
+
+	if (csm_cents_add(&c->arrall, arr) != 0 ||
+	    csm_cents_add(&c->arrsum[tier], arr) != 0) {
+		csm_fmt_cents(INT64_MAX, 1, max);
+		csm_die_at(EX_DATAERR, c->t->file, c->t->line, "ARR adds up to "
+		    "more than %s", max);
+	}
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -707,12 +769,15 @@ risk_row(struct ctx *c, struct csm_eval *ev)
 	}
 	if (c->fail_on <= c->rk.ntier && c->w.tier <= c->fail_on)
 		c->failed = 1;
+	if (c->fail_new <= c->rk.ntier && c->w.tier <= c->fail_new &&
+	    (c->w.change == C_NEW || c->w.change == C_ESCALATED))
+		c->failed = 1;
 	if (c->hold)
 		read_arr(c, &c->w);
 	if (c->count != NULL) {
 		c->count[c->w.tier]++;
 		if (c->w.has_arr)
-			c->arrsum[c->w.tier] += c->w.arr;
+			sum_arr(c, c->w.tier, c->w.arr);
 	}
 	if (c->w.tier > c->min_tier)
 		return;
@@ -1151,6 +1216,7 @@ main(int argc, char *argv[])
 		{"sort", 0, NULL, OPT_SORT},
 		{"previous", 1, NULL, OPT_PREVIOUS},
 		{"fail-on", 1, NULL, OPT_FAIL_ON},
+		{"fail-on-new", 1, NULL, OPT_FAIL_ON_NEW},
 		{NULL, 0, NULL, 0}
 	};
 	struct csm_cli cli;
@@ -1161,7 +1227,7 @@ main(int argc, char *argv[])
 	struct csm_eval ev;
 	struct csm_out o;
 	struct ctx c;
-	const char *min_tier = NULL, *fail_on = NULL;
+	const char *min_tier = NULL, *fail_on = NULL, *fail_new = NULL;
 	char *previous = NULL;
 	int ch;
 	size_t i;
@@ -1190,6 +1256,9 @@ main(int argc, char *argv[])
 		case OPT_FAIL_ON:
 			fail_on = optarg;
 			break;
+		case OPT_FAIL_ON_NEW:
+			fail_new = optarg;
+			break;
 		default:
 			usage(stderr, EX_USAGE);
 		}
@@ -1197,6 +1266,9 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	csm_cli_done(&cli, usage_text, help_text);
+	if (fail_new != NULL && previous == NULL)
+		csm_usage_error(usage_text, "--fail-on-new needs --previous: "
+		    "new and escalated are since the previous output");
 
 	csm_cli_config(&cli, &cfg);
 	load_risk(&c.rk, &cfg);
@@ -1208,6 +1280,8 @@ main(int argc, char *argv[])
 	c.min_tier = min_tier ? tier_arg(&c.rk, "--min-tier", min_tier) :
 	    c.rk.ntier;
 	c.fail_on = fail_on ? tier_arg(&c.rk, "--fail-on", fail_on) :
+	    c.rk.ntier + 1;
+	c.fail_new = fail_new ? tier_arg(&c.rk, "--fail-on-new", fail_new) :
 	    c.rk.ntier + 1;
 	c.hold = c.sort || c.format == F_MD;
 	if (c.format == F_MD) {

@@ -7,6 +7,7 @@
  *   buf.c     growable strings           struct csm_buf
  *   map.c     string-keyed hash map      struct csm_map
  *   val.c     reading values             numbers, money, booleans, dates, periods
+ *   money.c   checked money              cents sums, rates, amounts in cells
  *   tbl.c     reading CSV/TSV            struct csm_tbl (libcsv underneath)
  *   out.c     writing CSV/TSV/text       struct csm_out
  *   cols.c    columns by name            csm_cols_find, struct csm_colreg
@@ -128,8 +129,10 @@ char *csm_buf_detach(struct csm_buf *b);
 
 /*
  * Entries stay in insertion order in ent[0..n-1] (iterate over those);
- * a hash index finds them.  Keys are copied and owned by the map; values
- * are the caller's (csm_map_release can free them).
+ * a hash index finds them, keyed per process (SipHash-1-3 under a random
+ * key) so that crafted keys cannot make it quadratic.  Keys are copied and
+ * owned by the map; values are the caller's (csm_map_release can free
+ * them).
  */
 struct csm_map_ent {
 	char *key;		/* NUL-terminated copy */
@@ -143,6 +146,8 @@ struct csm_map {
 	size_t cap;		/* of ent */
 	size_t *idx;		/* hash slots: entry index + 1, 0 when empty */
 	size_t nidx;		/* a power of two */
+	size_t probes;		/* slots looked at by csm_map_put, rehashing
+				 * included: for tests of the worst case */
 };
 
 void csm_map_init(struct csm_map *m);
@@ -153,6 +158,8 @@ void csm_map_release(struct csm_map *m, void (*freeval)(void *));
 size_t csm_map_put(struct csm_map *m, const char *key, size_t n, int *isnew);
 /* The index of key's entry, or -1. */
 long csm_map_find(const struct csm_map *m, const char *key, size_t n);
+/* SipHash-1-3 of p[0..n) under the 16-byte key: the map's hash. */
+uint64_t csm_siphash13(const unsigned char *key, const void *p, size_t n);
 
 /* ---- val.c: reading values, as SPEC section 2 says -------------------- */
 
@@ -171,6 +178,11 @@ int csm_is_missing(const char *s, size_t n);
 /* Narrows s[0..n) past leading and trailing spaces and tabs. */
 void csm_trim(const char **s, size_t *n);
 int csm_parse_num(const char *s, size_t n, double *out);
+/*
+ * Whether s[0..n) is written as a number that csm_parse_num refuses only
+ * because it is too large for a double (1e400): for saying so in messages.
+ */
+int csm_num_overflows(const char *s, size_t n);
 /* Money in integer cents; more than two decimals round half away from 0. */
 int csm_parse_cents(const char *s, size_t n, int64_t *out);
 int csm_parse_bool(const char *s, size_t n, int *out);
@@ -189,9 +201,12 @@ long csm_date_today(void);
 
 /*
  * A reporting period: a month (YYYY-MM, or YYYY-MM-DD for its month) or a
- * quarter (YYYY-Qn).  index counts months (year*12 + month-1) or quarters
- * (year*4 + quarter-1) so that consecutive periods differ by 1.
+ * quarter (YYYY-Qn), of a year from CSM_PERIOD_YEAR_MIN to 9999 (earlier
+ * years are placeholders such as 0001-01-01 or 1899-12-30, not periods).
+ * index counts months (year*12 + month-1) or quarters (year*4 +
+ * quarter-1) so that consecutive periods differ by 1.
  */
+#define CSM_PERIOD_YEAR_MIN 1900
 enum csm_period_kind { CSM_MONTH = 1, CSM_QUARTER };
 struct csm_period {
 	int kind;
@@ -216,6 +231,58 @@ void csm_fmt_num(double x, int digits, char *out);
  * grouped is non-zero, into out (at least 32 bytes).
  */
 void csm_fmt_cents(int64_t cents, int grouped, char *out);
+
+/* ---- money.c: checked money ------------------------------------------- */
+
+/*
+ * Money is integer cents.  An amount read from a cell or computed by an
+ * expression is at most CSM_MONEY_MAX currency units either way, so that a
+ * sum of many fits; sums are still checked and never wrap.
+ */
+#define CSM_MONEY_MAX 1000000000000000LL	/* 10^15 units */
+#define CSM_CENTS_MAX (CSM_MONEY_MAX * 100)
+
+/* Adds v to *sum: 0, or -1 (and *sum unchanged) when the sum would not
+ * fit in int64_t. */
+int csm_cents_add(int64_t *sum, int64_t v);
+/* x currency units as cents, rounded half away from zero: 0, or -1 when
+ * x is not finite or beyond +/-CSM_MONEY_MAX. */
+int csm_cents_from_num(double x, int64_t *out);
+
+/*
+ * A conversion rate, kept exactly to 9 decimals: whole + frac / 10^9.
+ */
+#define CSM_RATE_SCALE 1000000000ULL
+#define CSM_RATE_MAX 1000000000000LL	/* 10^12 */
+struct csm_rate {
+	uint64_t whole;
+	uint64_t frac;		/* < CSM_RATE_SCALE */
+};
+
+/*
+ * Reads a rate: digits with one point are read exactly (1.08 is 1.08),
+ * other numbers (1e-3, 25%) through csm_parse_num; either way rounded
+ * half away from zero to 9 decimals.  CSM_OK, or CSM_BAD when s is not a
+ * number, is negative or is above CSM_RATE_MAX.  A rate that rounds to 0
+ * is returned as 0: the caller decides whether that is allowed.
+ */
+int csm_rate_parse(const char *s, size_t n, struct csm_rate *r);
+/* cents * r, rounded half away from zero to the cent: 0, or -1 when the
+ * result would not fit in int64_t. */
+int csm_cents_mul_rate(int64_t cents, const struct csm_rate *r,
+    int64_t *out);
+/*
+ * Reads the amount in field col of t's current record (columns named by
+ * cols) into *cents.  Returns CSM_OK, or CSM_MISSING for an empty cell or
+ * a missing token, and for text that is not an amount when badval is
+ * CSM_BAD_MISSING (with a warning).  Data errors (65) naming the file,
+ * line, column and text: text that is not an amount when badval is
+ * CSM_BAD_FAIL; an amount beyond +/-CSM_MONEY_MAX (or too large to read,
+ * 1e400); and, when arr is non-zero, an amount below 0 (ARR cannot be).
+ */
+struct csm_cols;
+int csm_cell_cents(const struct csm_tbl *t, const struct csm_cols *cols,
+    size_t col, int badval, int arr, int64_t *cents);
 
 /* ---- tbl.c: reading CSV and TSV --------------------------------------- */
 

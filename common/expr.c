@@ -1,5 +1,7 @@
 /*
- * expr.c: the expression language of SPEC section 2.
+ * expr.c: the expression language of SPEC section 2 and its revision 2
+ * (section 8.2: the missing literal, booleans as 0/1 in arithmetic, log exp
+ * sqrt between count contains starts_with matches days_between).
  *
  * csm_expr_compile parses the text once, by recursive descent, into a flat
  * array of nodes (children are indices, so the array may grow while it is
@@ -12,9 +14,11 @@
  * csm_expr_bind resolves the names to field indices.  csm_expr_eval walks
  * the tree per record without allocating: the only strings it makes are
  * lower()'s, written into ev->scratch and handled as offsets while the
- * evaluation runs, so that the buffer may move under them.
+ * evaluation runs, so that the buffer may move under them.  matches()
+ * compiles its pattern once, with the expression.
  */
 #include <math.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,7 +38,8 @@ enum {
 	Y_BOOL,
 	Y_STR,
 	Y_COL,		/* a column's text, to be read as its user needs */
-	Y_DATE		/* days since 1970-01-01, only as an argument */
+	Y_DATE,		/* days since 1970-01-01, only as an argument */
+	Y_ANY		/* the missing literal: whatever its user needs */
 };
 
 /* How a comparison or in() compares. */
@@ -51,7 +56,9 @@ enum {
 	O_LT, O_LE, O_GT, O_GE, O_EQ, O_NE,
 	O_AND, O_OR, O_NOT,
 	F_MIN, F_MAX, F_ABS, F_ROUND, F_CLAMP, F_RATIO, F_PCT, F_SINCE,
-	F_UNTIL, F_COALESCE, F_MISSING, F_IF, F_IN, F_LOWER
+	F_UNTIL, F_COALESCE, F_MISSING, F_IF, F_IN, F_LOWER,
+	O_MISS, F_LOG, F_EXP, F_SQRT, F_BETWEEN, F_COUNT, F_CONTAINS,
+	F_STARTS, F_MATCHES, F_DAYS
 };
 
 /* Operator names for messages, by op. */
@@ -61,7 +68,9 @@ static const char *const opname[] = {
 	"<", "<=", ">", ">=", "==", "!=",
 	"and", "or", "not",
 	"min", "max", "abs", "round", "clamp", "ratio", "pct_change",
-	"days_since", "days_until", "coalesce", "missing", "if", "in", "lower"
+	"days_since", "days_until", "coalesce", "missing", "if", "in", "lower",
+	"missing", "log", "exp", "sqrt", "between", "count", "contains",
+	"starts_with", "matches", "days_between"
 };
 
 static const struct func {
@@ -71,19 +80,28 @@ static const struct func {
 	unsigned max;		/* 0: no limit */
 } funcs[] = {
 	{ "abs", F_ABS, 1, 1 },
+	{ "between", F_BETWEEN, 3, 3 },
 	{ "clamp", F_CLAMP, 3, 3 },
 	{ "coalesce", F_COALESCE, 2, 0 },
+	{ "contains", F_CONTAINS, 2, 2 },
+	{ "count", F_COUNT, 1, 0 },
+	{ "days_between", F_DAYS, 2, 2 },
 	{ "days_since", F_SINCE, 1, 1 },
 	{ "days_until", F_UNTIL, 1, 1 },
+	{ "exp", F_EXP, 1, 1 },
 	{ "if", F_IF, 3, 3 },
 	{ "in", F_IN, 2, 0 },
+	{ "log", F_LOG, 1, 1 },
 	{ "lower", F_LOWER, 1, 1 },
+	{ "matches", F_MATCHES, 2, 2 },
 	{ "max", F_MAX, 2, 0 },
 	{ "min", F_MIN, 2, 0 },
 	{ "missing", F_MISSING, 1, 1 },
 	{ "pct_change", F_PCT, 2, 2 },
 	{ "ratio", F_RATIO, 2, 2 },
 	{ "round", F_ROUND, 1, 2 },
+	{ "sqrt", F_SQRT, 1, 1 },
+	{ "starts_with", F_STARTS, 2, 2 },
 };
 #define NFUNCS (sizeof(funcs) / sizeof(funcs[0]))
 
@@ -99,6 +117,7 @@ struct node {
 	double num;		/* O_NUM, O_BOOL */
 	char *str;		/* O_STR: the text; O_COL: the name; owned */
 	size_t len;
+	regex_t *re;		/* F_MATCHES: the compiled pattern, owned */
 };
 
 struct csm_expr {
@@ -459,6 +478,8 @@ tname(int type)
 		return "a string";
 	case Y_DATE:
 		return "a date";
+	case Y_ANY:
+		return "missing";
 	}
 	return "a column";
 }
@@ -480,6 +501,13 @@ coerce(struct parser *p, uint32_t i, int want, const char *what)
 
 	if (n->type == want || (want == Y_BOOL && n->type == Y_NUM))
 		return 0;
+	/* In arithmetic a boolean counts as 1 or 0 (not as a value: what). */
+	if (want == Y_NUM && n->type == Y_BOOL && what != NULL)
+		return 0;
+	if (n->op == O_MISS) {
+		n->type = (unsigned char)want;
+		return 0;
+	}
 	if (n->op == O_COL && n->type == Y_COL) {
 		if (want != Y_STR)
 			n->type = n->mode = (unsigned char)want;
@@ -537,7 +565,7 @@ unify(struct parser *p, const uint32_t *k, uint32_t nk, int cmp,
 
 	for (j = 0; j < nk; j++) {
 		nd = &p->e->node[k[j]];
-		if (nd->type == Y_COL || nd->type == t)
+		if (nd->type == Y_COL || nd->type == Y_ANY || nd->type == t)
 			continue;
 		if (t == Y_COL) {
 			t = nd->type;
@@ -556,6 +584,183 @@ unify(struct parser *p, const uint32_t *k, uint32_t nk, int cmp,
 			if (coerce(p, k[j], t, what) != 0)
 				return -1;
 	return t;
+}
+
+/*
+ * glibc compiles a repetition by copying what it repeats: x{1,32767} took
+ * 7 s to refuse, and repetitions of repetitions multiply ((a+)+)+ ... 2^n.
+ * So a pattern's size is estimated as its tree would be once copied, and
+ * refused beyond MAXPATSIZE; a count above 255 (POSIX's RE_DUP_MAX
+ * minimum) is refused outright.
+ */
+#define MAXREPEAT	255
+#define MAXPATSIZE	10000
+#define MAXPATNEST	64
+
+/* The count of the {n}, {n,} or {n,m} at s[*i] (past it after), or 0. */
+static unsigned long
+bound(const char *s, size_t n, size_t *i)
+{
+	unsigned long lo = 0, hi = 0, v;
+	int comma = 0;
+
+	for ((*i)++; *i < n && (isdig((unsigned char)s[*i]) ||
+	    s[*i] == ','); (*i)++) {
+		if (s[*i] == ',') {
+			comma = 1;
+			continue;
+		}
+		v = (comma ? hi : lo) * 10 + (unsigned long)(s[*i] - '0');
+		if (v > MAXREPEAT)
+			v = MAXREPEAT + 1;
+		if (comma)
+			hi = v;
+		else
+			lo = v;
+	}
+	if (*i < n && s[*i] == '}')
+		(*i)++;
+	return hi > lo ? hi : lo;	/* {n,} copies n times */
+}
+
+/* Skips the bracket expression at s[*i]: [^]a-z[:alpha:]]. */
+static void
+skip_bracket(const char *s, size_t n, size_t *i)
+{
+	size_t j = *i + 1;
+	char end;
+
+	if (j < n && s[j] == '^')
+		j++;
+	if (j < n && s[j] == ']')
+		j++;
+	while (j < n && s[j] != ']') {
+		if (s[j] == '[' && j + 1 < n && (s[j + 1] == ':' ||
+		    s[j + 1] == '.' || s[j + 1] == '=')) {
+			end = s[j + 1];
+			for (j += 2; j + 1 < n && !(s[j] == end &&
+			    s[j + 1] == ']'); j++)
+				;
+			j++;
+		}
+		j++;
+	}
+	*i = j + 1;
+}
+
+/*
+ * Checks the size of an extended regular expression once its repetitions
+ * are copied: per group, the sum of its parts, a part repeated m times
+ * (x{n,m}; x+ is x and x*) counting m times.  Returns 0, or -1 with the
+ * error set at the pattern.
+ */
+static int
+check_pattern(struct parser *p, const struct node *pat)
+{
+	const char *s = pat->str;
+	size_t i = 0, n = pat->len, depth = 0;
+	unsigned long sum[MAXPATNEST + 1], last[MAXPATNEST + 1], f;
+
+	sum[0] = last[0] = 0;
+	while (i < n) {
+		f = 0;
+		switch (s[i]) {
+		case '(':
+			if (++depth > MAXPATNEST) {
+				perrc(p, pat->at, "pattern nested more than %d "
+				    "levels deep", MAXPATNEST);
+				return -1;
+			}
+			sum[depth] = last[depth] = 0;
+			i++;
+			continue;
+		case ')':
+			if (depth > 0) {
+				last[depth - 1] = sum[depth] ? sum[depth] : 1;
+				sum[depth - 1] += last[depth - 1];
+				depth--;
+			}
+			i++;
+			break;
+		case '|':
+			last[depth] = 0;
+			i++;
+			continue;
+		case '{':
+			if ((f = bound(s, n, &i)) > MAXREPEAT) {
+				perrc(p, pat->at, "pattern repeats more than %d "
+				    "times", MAXREPEAT);
+				return -1;
+			}
+			break;
+		case '+':
+			f = 2;
+			i++;
+			break;
+		case '*':
+		case '?':
+			i++;
+			continue;
+		case '[':
+			skip_bracket(s, n, &i);
+			last[depth] = 1;
+			sum[depth]++;
+			break;
+		case '\\':
+			i++;
+			/* FALLTHROUGH */
+		default:
+			i++;
+			last[depth] = 1;
+			sum[depth]++;
+		}
+		if (f > 1) {
+			sum[depth] += last[depth] * (f - 1);
+			last[depth] *= f;
+		}
+		if (sum[depth] > MAXPATSIZE || last[depth] > MAXPATSIZE) {
+			perrc(p, pat->at, "pattern too large once its "
+			    "repetitions are copied (more than %d)", MAXPATSIZE);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Compiles the pattern of matches(s, re), which must be a string literal,
+ * once: a bad pattern is an error at the pattern's column.
+ */
+static int
+compile_pattern(struct parser *p, struct node *n, const struct node *pat)
+{
+	char msg[100];
+	regex_t *re;
+	int rc;
+
+	if (pat->op != O_STR) {
+		perrc(p, pat->at, "'matches' needs a pattern in quotes, not %s",
+		    pat->op == O_COL ? "a column" : "an expression");
+		return -1;
+	}
+	if (memchr(pat->str, '\0', pat->len) != NULL) {
+		perrc(p, pat->at, "pattern holds a NUL byte");
+		return -1;
+	}
+	if (check_pattern(p, pat) != 0)
+		return -1;
+	re = csm_xmalloc(sizeof(*re));
+	if ((rc = regcomp(re, pat->str, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(rc, re, msg, sizeof(msg));
+		free(re);
+		if (msg[0] >= 'A' && msg[0] <= 'Z')
+			msg[0] = (char)(msg[0] - 'A' + 'a');
+		perrc(p, pat->at, "bad pattern '%.40s%s': %s", pat->str,
+		    pat->len > 40 ? "..." : "", msg);
+		return -1;
+	}
+	n->re = re;
+	return 0;
 }
 
 /* Types node i from its children, which are typed already. */
@@ -581,6 +786,9 @@ check(struct parser *p, uint32_t i)
 	case F_CLAMP:
 	case F_RATIO:
 	case F_PCT:
+	case F_LOG:
+	case F_EXP:
+	case F_SQRT:
 		for (j = 0; j < n->nkid; j++)
 			if (coerce(p, k[j], Y_NUM, what) != 0)
 				return -1;
@@ -593,6 +801,7 @@ check(struct parser *p, uint32_t i)
 	case O_EQ:
 	case O_NE:
 	case F_IN:
+	case F_BETWEEN:
 		if ((t = unify(p, k, n->nkid, 1, what)) < 0)
 			return -1;
 		if (t == Y_BOOL && n->op != O_EQ && n->op != O_NE &&
@@ -614,9 +823,30 @@ check(struct parser *p, uint32_t i)
 		break;
 	case F_SINCE:
 	case F_UNTIL:
-		if (coerce(p, k[0], Y_DATE, what) != 0)
-			return -1;
+	case F_DAYS:
+		for (j = 0; j < n->nkid; j++)
+			if (coerce(p, k[j], Y_DATE, what) != 0)
+				return -1;
 		n->type = Y_NUM;
+		break;
+	case F_COUNT:
+		for (j = 0; j < n->nkid; j++)
+			if (coerce(p, k[j], Y_BOOL, what) != 0)
+				return -1;
+		n->type = Y_NUM;
+		break;
+	case F_CONTAINS:
+	case F_STARTS:
+		for (j = 0; j < n->nkid; j++)
+			if (coerce(p, k[j], Y_STR, what) != 0)
+				return -1;
+		n->type = Y_BOOL;
+		break;
+	case F_MATCHES:
+		if (coerce(p, k[0], Y_STR, what) != 0 ||
+		    compile_pattern(p, n, &p->e->node[k[1]]) != 0)
+			return -1;
+		n->type = Y_BOOL;
 		break;
 	case F_COALESCE:
 		if ((t = unify(p, k, n->nkid, 0, what)) < 0)
@@ -720,6 +950,21 @@ findfunc(const char *name, size_t n)
 	return NULL;
 }
 
+/* How many leading bytes a and b share. */
+static size_t
+common_prefix(const char *a, const char *b)
+{
+	size_t i;
+
+	for (i = 0; a[i] != '\0' && a[i] == b[i]; i++)
+		;
+	return i;
+}
+
+/*
+ * An unknown function, with the nearest name; of two as near, the one
+ * that shares the longer start (rount: round rather than count).
+ */
 static void
 badfunc(struct parser *p)
 {
@@ -728,7 +973,8 @@ badfunc(struct parser *p)
 
 	for (i = 0; i < NFUNCS; i++) {
 		d = csm_editdist(name, funcs[i].name);
-		if (d < bestd) {
+		if (d < bestd || (d == bestd && common_prefix(name,
+		    funcs[i].name) > common_prefix(name, best))) {
 			bestd = d;
 			best = funcs[i].name;
 		}
@@ -787,8 +1033,9 @@ parse_call(struct parser *p)
 			perrc(p, at, "'%s' takes %u argument%s, got %zu",
 			    f->name, f->min, f->min == 1 ? "" : "s", nargs);
 		else if (f->max == 0)
-			perrc(p, at, "'%s' takes at least %u arguments, got %zu",
-			    f->name, f->min, nargs);
+			perrc(p, at, "'%s' takes at least %u argument%s, got "
+			    "%zu", f->name, f->min, f->min == 1 ? "" : "s",
+			    nargs);
 		else
 			perrc(p, at, "'%s' takes %u or %u arguments, got %zu",
 			    f->name, f->min, f->max, nargs);
@@ -824,6 +1071,9 @@ leaf(struct parser *p, int op)
 		n->type = op == O_STR ? Y_STR : Y_COL;
 		n->mode = Y_COL;
 		break;
+	case O_MISS:
+		n->type = Y_ANY;
+		break;
 	}
 	next(p);
 	return i;
@@ -854,6 +1104,9 @@ parse_primary(struct parser *p)
 			p->depth--;
 			return x;
 		}
+		if (findfunc(p->tstr.s, p->tstr.len) != NULL &&
+		    findfunc(p->tstr.s, p->tstr.len)->op == F_MISSING)
+			return leaf(p, O_MISS);	/* `missing` alone */
 		return leaf(p, O_COL);
 	case K_QNAME:
 		return leaf(p, O_COL);
@@ -1132,8 +1385,13 @@ csm_expr_free(struct csm_expr *e)
 
 	if (e == NULL)
 		return;
-	for (i = 0; i < e->nnode; i++)
+	for (i = 0; i < e->nnode; i++) {
 		free(e->node[i].str);
+		if (e->node[i].re != NULL) {
+			regfree(e->node[i].re);
+			free(e->node[i].re);
+		}
+	}
 	free(e->node);
 	free(e->kids);
 	free(e);
@@ -1279,7 +1537,9 @@ readcol(const struct csm_eval *ev, const struct node *n, int mode,
 		case CSM_MISSING:
 			return;
 		}
-		badval(ev, n, s, len, "a number");
+		/* 1e400: a number, but none a double holds (SPEC 8.1) */
+		badval(ev, n, s, len, csm_num_overflows(s, len) ?
+		    "a finite number" : "a number");
 		return;
 	case Y_BOOL:
 		switch (csm_parse_bool(s, len, &b)) {
@@ -1385,6 +1645,79 @@ evlower(const struct csm_expr *e, struct csm_eval *ev, uint32_t i,
 	v->scr = 1;
 	v->off = b->len;
 	b->len += v->len;
+}
+
+/* between(x, lo, hi): lo <= x <= hi, as the comparisons compare. */
+static void
+evbetween(const struct csm_expr *e, struct csm_eval *ev,
+    const struct node *n, struct ival *v)
+{
+	const uint32_t *k = e->kids + n->kid;
+	struct ival x, lo, hi;
+
+	eval(e, ev, k[0], &x);
+	if (x.t == CSM_T_MISSING)
+		return;
+	eval(e, ev, k[1], &lo);
+	if (lo.t == CSM_T_MISSING)
+		return;
+	eval(e, ev, k[2], &hi);
+	if (hi.t == CSM_T_MISSING)
+		return;
+	setbool(v, cmpval(ev, n->mode, &lo, &x) <= 0 &&
+	    cmpval(ev, n->mode, &x, &hi) <= 0);
+}
+
+/* contains(s, sub) and starts_with(s, prefix), byte for byte. */
+static void
+evsubstr(const struct csm_expr *e, struct csm_eval *ev,
+    const struct node *n, struct ival *v)
+{
+	const uint32_t *k = e->kids + n->kid;
+	struct ival a, b;
+	const char *s, *sub;
+	size_t i;
+
+	eval(e, ev, k[0], &a);
+	if (a.t == CSM_T_MISSING)
+		return;
+	eval(e, ev, k[1], &b);
+	if (b.t == CSM_T_MISSING)
+		return;
+	s = sptr(ev, &a);	/* both now: lower() may have moved scratch */
+	sub = sptr(ev, &b);
+	if (n->op == F_STARTS) {
+		setbool(v, b.len <= a.len && memcmp(s, sub, b.len) == 0);
+		return;
+	}
+	for (i = 0; i + b.len <= a.len; i++)
+		if (memcmp(s + i, sub, b.len) == 0) {
+			setbool(v, 1);
+			return;
+		}
+	setbool(v, 0);
+}
+
+/*
+ * matches(s, re): the pattern compiled with the expression, run on a
+ * NUL-terminated copy of s in the scratch space (a NUL byte in s ends it).
+ */
+static void
+evmatches(const struct csm_expr *e, struct csm_eval *ev,
+    const struct node *n, struct ival *v)
+{
+	struct csm_buf *b = &ev->scratch;
+	struct ival a;
+	char *d;
+
+	eval(e, ev, e->kids[n->kid], &a);
+	if (a.t == CSM_T_MISSING)
+		return;
+	csm_buf_grow(b, a.len + 1);
+	d = b->s + b->len;
+	memcpy(d, sptr(ev, &a), a.len);
+	d[a.len] = '\0';
+	setbool(v, regexec(n->re, d, 0, NULL, 0) == 0);
 }
 
 static void
@@ -1546,6 +1879,40 @@ eval(const struct csm_expr *e, struct csm_eval *ev, uint32_t i,
 		return;
 	case F_LOWER:
 		evlower(e, ev, k[0], v);
+		return;
+	case O_MISS:
+		return;
+	case F_LOG:
+		if (evnum(e, ev, k[0], &x) && x > 0)
+			setnum(v, log(x));
+		return;
+	case F_EXP:
+		if (evnum(e, ev, k[0], &x))
+			setnum(v, exp(x));	/* too large: inf, so missing */
+		return;
+	case F_SQRT:
+		if (evnum(e, ev, k[0], &x) && x >= 0)
+			setnum(v, sqrt(x));
+		return;
+	case F_BETWEEN:
+		evbetween(e, ev, n, v);
+		return;
+	case F_COUNT:
+		for (j = 0, x = 0; j < n->nkid; j++)
+			if (evtruth(e, ev, k[j]) == 1)
+				x++;
+		setnum(v, x);
+		return;
+	case F_CONTAINS:
+	case F_STARTS:
+		evsubstr(e, ev, n, v);
+		return;
+	case F_MATCHES:
+		evmatches(e, ev, n, v);
+		return;
+	case F_DAYS:
+		if (evnum(e, ev, k[0], &x) && evnum(e, ev, k[1], &y))
+			setnum(v, y - x);
 		return;
 	}
 	csm_die(EX_SOFTWARE, "expr: bad node %d", n->op);

@@ -105,8 +105,7 @@ csm_fmt_value(const struct csm_val *v, const char *fmt, struct csm_buf *out)
 		csm_buf_adds(out, "n/a");
 		return;
 	}
-	if (v->type == CSM_T_STR && (fmt == NULL ||
-	    csm_val_num(v, &d) != CSM_OK)) {
+	if (v->type == CSM_T_STR && fmt == NULL) {
 		csm_buf_add(out, v->str, v->len);
 		return;
 	}
@@ -114,7 +113,12 @@ csm_fmt_value(const struct csm_val *v, const char *fmt, struct csm_buf *out)
 		csm_buf_adds(out, v->num ? "true" : "false");
 		return;
 	}
-	if (csm_val_num(v, &d) != CSM_OK) {
+	/*
+	 * A number, or text read as one: whatever is not a finite number
+	 * once scaled (1e307 as a percentage) is n/a, never inf or nan.
+	 */
+	if (csm_val_num(v, &d) != CSM_OK || !isfinite(d) ||
+	    (fmt != NULL && strcmp(fmt, "pct") == 0 && !isfinite(d * 100))) {
 		csm_buf_adds(out, "n/a");
 		return;
 	}

@@ -213,6 +213,16 @@ csm_parse_num(const char *s, size_t n, double *out)
 }
 
 int
+csm_num_overflows(const char *s, size_t n)
+{
+	struct numtok t;
+
+	csm_trim(&s, &n);
+	return scan_number(s, n, &t) == CSM_OK &&
+	    isinf(strtod(t.text, NULL));
+}
+
+int
 csm_parse_cents(const char *s, size_t n, int64_t *out)
 {
 	struct numtok t;
@@ -433,7 +443,7 @@ csm_parse_period(const char *s, size_t n, struct csm_period *out)
 	csm_trim(&s, &n);
 	if (csm_is_missing(s, n))
 		return CSM_MISSING;
-	if (n < 6 || !digits(s, 4, &y))
+	if (n < 6 || !digits(s, 4, &y) || y < CSM_PERIOD_YEAR_MIN)
 		return CSM_BAD;
 	i = 4;
 	if (s[i] == '-')

@@ -3,6 +3,9 @@
  * be finite; money must agree with the number it also reads as; a date or
  * a period must read back as itself once formatted; formatted numbers and
  * cents must read back; and every parser must agree with csm_is_missing.
+ * The checked money of money.c: a rate is the number to 9 decimals, a
+ * conversion is the product to half a cent, and nothing overflows
+ * (UBSan would stop it) that the checks let through.
  */
 #include <float.h>
 #include <math.h>
@@ -111,7 +114,8 @@ check_period(const char *s, size_t n, int miss)
 		abort();
 	if (st != CSM_OK)
 		return;
-	if (p.kind != CSM_MONTH && p.kind != CSM_QUARTER)
+	if ((p.kind != CSM_MONTH && p.kind != CSM_QUARTER) ||
+	    p.index < CSM_PERIOD_YEAR_MIN * (p.kind == CSM_MONTH ? 12 : 4))
 		abort();
 	csm_period_format(&p, out);
 	if (csm_parse_period(out, strlen(out), &q) != CSM_OK ||
@@ -120,6 +124,43 @@ check_period(const char *s, size_t n, int miss)
 	first = csm_period_first_month(&p);
 	if (p.kind == CSM_MONTH ? first != p.index :
 	    first / 3 != p.index || first % 3 != 0)
+		abort();
+}
+
+static void
+check_money(const char *s, size_t n)
+{
+	struct csm_rate r;
+	int64_t c, out, sum;
+	double x, rv;
+	int num = csm_parse_num(s, n, &x) == CSM_OK;
+
+	if (csm_num_overflows(s, n) && num)
+		abort();
+	if (num && (csm_cents_from_num(x, &out) == 0) !=
+	    (fabs(x) <= (double)CSM_MONEY_MAX))
+		abort();
+	if (csm_rate_parse(s, n, &r) != CSM_OK) {
+		if (num && x >= 0 && x <= (double)CSM_RATE_MAX)
+			abort();
+		return;
+	}
+	if (!num || r.frac >= CSM_RATE_SCALE || r.whole > CSM_RATE_MAX)
+		abort();
+	/* half the last of 9 decimals, and the 0.001 of it that csm_round
+	 * forgives as binary noise when a rate is not plain decimal text */
+	rv = (double)r.whole + (double)r.frac / 1e9;
+	if (fabs(rv - x) > 5e-10 + 1.01e-12 + 4 * DBL_EPSILON * x)
+		abort();
+	if (csm_parse_cents(s, n, &c) != CSM_OK)
+		return;
+	/* the amount converted at its own value as a rate */
+	if (csm_cents_mul_rate(c, &r, &out) == 0 &&
+	    fabs((double)out - (double)c * rv) > 0.5 + 1e-12 * fabs((double)c *
+	    rv) + 1e-6)
+		abort();
+	sum = c;
+	if (csm_cents_add(&sum, c) == 0 && sum / 2 != c)
 		abort();
 }
 
@@ -154,6 +195,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	check_date(copy, size, miss);
 	check_period(copy, size, miss);
+	check_money(copy, size);
 	free(copy);
 	return 0;
 }

@@ -521,6 +521,222 @@ test_dates(void)
 	reset();
 }
 
+/* SPEC 8.2: the missing literal, booleans as numbers, the new functions. */
+static void
+test_missing_literal(void)
+{
+	reset();
+	miss("missing");
+	miss("MISSING");			/* a keyword, in any case */
+	miss("missing + 1");
+	miss("-missing");
+	miss("missing == 1");
+	miss("not missing");
+	miss("if(true, missing, 5)");
+	num_is("if(false, missing, 5)", 5);
+	str_is("if(false, missing, 'x')", "x");
+	num_is("coalesce(missing, 3)", 3);
+	bool_is("missing(missing)", 1);
+	bool_is("missing and false", 0);	/* three-valued, as SQL */
+	bool_is("missing or true", 1);
+	miss("missing and true");
+	miss("lower(missing)");
+	miss("days_since(missing)");
+}
+
+static void
+test_bool_arith(void)
+{
+	reset();
+	num_is("true + 1", 2);
+	num_is("false * 5", 0);
+	num_is("nps * (1 < 2)", 8);		/* 8 * 1 */
+	num_is("-(nps > 5)", -1);
+	num_is("(nps > 5) / 2", 0.5);
+	num_is("min(1 < 2, 3)", 1);
+	num_is("round(true)", 1);
+	/* counting: SMB == SMB 1, 8 > 5 1, 75 > 100 0 */
+	num_is("(segment == 'SMB') + (nps > 5) + (logins_30d > 100)", 2);
+	miss("(notes > 1) + 1");		/* NA > 1 is missing */
+	/* a boolean is still no value to compare with numbers */
+	cerr("(1 < 2) == 3", "cannot compare a boolean with a number", 12);
+	cerr("if(true, 1, 1 < 2)", "'if' mixes a number and a boolean", 15);
+}
+
+static void
+test_math(void)
+{
+	reset();
+	num_is("log(1)", 0);
+	num_is("log(exp(2))", 2);
+	num_is("round(log(100) / log(10), 9)", 2);
+	num_is("exp(0)", 1);
+	num_is("exp(-1000)", 0);		/* underflows to 0 */
+	num_is("sqrt(16)", 4);
+	num_is("sqrt(0)", 0);
+	num_is("sqrt(nps * 2)", 4);		/* sqrt(16) */
+	num_is("sqrt(true)", 1);
+	/* outside the domain, or past the largest double: missing */
+	miss("log(0)");
+	miss("log(-5)");
+	miss("sqrt(-1)");
+	miss("exp(1000)");			/* e^1000 is about 10^434 */
+	miss("exp(710)");			/* just past 1.8e308 */
+	bool_is("exp(709) > 0", 1);		/* 8.2e307: still a number */
+	miss("log(notes)");
+	miss("sqrt(missing)");
+	cerr("log('x')", "'log' needs a number, not a string", 5);
+	cerr("exp()", "'exp' takes 1 argument, got 0", 1);
+}
+
+static void
+test_between_count(void)
+{
+	reset();
+	bool_is("between(nps, 7, 9)", 1);
+	bool_is("between(nps, 8, 8)", 1);	/* inclusive at both ends */
+	bool_is("between(nps, 9, 10)", 0);
+	bool_is("between(nps, 1, 7)", 0);
+	bool_is("between(score2, 7.5, 8)", 1);	/* "8.0" as a number */
+	/* two columns: as numbers when both read as numbers: 100 > 75 */
+	bool_is("between(logins_30d, logins_prev_30d, 200)", 0);
+	bool_is("between(lower(segment), 'a', 'z')", 1);	/* "smb" */
+	bool_is("between(segment, 'a', 'z')", 0);	/* 'S' < 'a' */
+	miss("between(notes, 1, 2)");
+	miss("between(1, notes, 2)");
+	miss("between(1, 0, missing)");
+	cerr("between(true, false, true)", "cannot order booleans with "
+	    "'between'", 1);
+	cerr("between(1, 'a', 2)", "cannot compare a number with a string",
+	    12);
+
+	/* nps > 5 yes, champion_left yes, notes NA (not true), 75 > 100 no */
+	num_is("count(nps > 5, champion_left, notes, logins_30d > 100)", 2);
+	num_is("count(false)", 0);
+	num_is("count(missing, missing)", 0);
+	num_is("count(1, 0, 2)", 2);		/* numbers as conditions */
+	bool_is("count(nps > 5, champion_left) >= 2", 1);
+	cerr("count('x')", "'count' needs a boolean, not a string", 7);
+	cerr("count()", "'count' takes at least 1 argument, got 0", 1);
+}
+
+static void
+test_strings(void)
+{
+	reset();
+	bool_is("contains(segment, 'MB')", 1);	/* "SMB", trimmed */
+	bool_is("contains(segment, 'mb')", 0);	/* case counts */
+	bool_is("contains(lower(segment), 'mb')", 1);
+	bool_is("contains(segment, 'SMB ')", 0);	/* trimmed: no space */
+	bool_is("contains(segment, '')", 1);
+	bool_is("contains('', 'a')", 0);
+	bool_is("contains('abcabd', 'abd')", 1);	/* a second try */
+	miss("contains(notes, 'a')");
+	miss("contains(segment, notes)");
+	bool_is("starts_with(account_id, 'A-')", 1);	/* "A-1" */
+	bool_is("starts_with(account_id, 'A-12')", 0);	/* longer */
+	bool_is("starts_with('abc', 'abc')", 1);
+	bool_is("starts_with('abc', 'bc')", 0);
+	/* both strings in scratch space, made one after the other */
+	bool_is("starts_with(lower(segment), lower('SM'))", 1);
+	miss("starts_with(missing, 'a')");
+	cerr("contains(nps, 3)", "'contains' needs a string, not a number",
+	    15);
+	cerr("starts_with(1 < 2, 'x')", "'starts_with' needs a string, not "
+	    "a boolean", 15);
+}
+
+static void
+test_matches(void)
+{
+	struct csm_experr err;
+	struct csm_expr *e;
+	const char *bad = "matches(segment, 'a(')";
+
+	reset();
+	bool_is("matches(segment, '^S[A-Z]+$')", 1);
+	bool_is("matches(segment, '^s')", 0);
+	bool_is("matches(segment, 'M')", 1);	/* anywhere, unanchored */
+	bool_is("matches(account_id, '^[A-Z]-[0-9]+$')", 1);
+	bool_is("matches(lower(segment), 'mb$')", 1);
+	bool_is("matches(last_qbr_date, '^[0-9]{4}-[0-9]{2}-[0-9]{2}$')", 1);
+	bool_is("matches(segment, '^(SMB|ENT)$')", 1);
+	bool_is("matches(segment, '[{]x{2}')", 0);	/* { in brackets */
+	/* the expression's \\ is one backslash: the pattern a\{300 */
+	bool_is("matches(segment, 'a\\\\{300')", 0);
+	bool_is("matches(segment, '[[:upper:]]{3}')", 1);
+	miss("matches(notes, 'x')");
+	/* the pattern: a literal, compiled once; a bad one fails there */
+	if ((e = csm_expr_compile(bad, strlen(bad), &err)) != NULL) {
+		T_FAIL("%s compiled", bad);
+		csm_expr_free(e);
+	} else {
+		/* the rest of the message is the C library's */
+		T_OK(strncmp(err.msg, "bad pattern 'a(': ", 18) == 0);
+		T_EQ_INT(err.col, 18);
+	}
+	cerr("matches(segment, segment)", "'matches' needs a pattern in "
+	    "quotes, not a column", 18);
+	cerr("matches(segment, lower('x'))", "'matches' needs a pattern in "
+	    "quotes, not an expression", 18);
+	cerr("matches(1, 'x')", "'matches' needs a string, not a number", 9);
+	/*
+	 * glibc copies x{1,32767} 32767 times (7 s to refuse it), x+ as xx*,
+	 * so repetitions of repetitions multiply: the pattern's size once
+	 * copied is at most 10000.
+	 */
+	cerr("matches(segment, 'x{1,300}')", "pattern repeats more than 255 "
+	    "times", 18);
+	cerr("matches(segment, 'x{300,}')", "pattern repeats more than 255 "
+	    "times", 18);
+	/* 200 * 200 = 40000 */
+	cerr("matches(segment, '(a{1,200}){1,200}')", "pattern too large "
+	    "once its repetitions are copied (more than 10000)", 18);
+	bool_is("matches(segment, '(a{1,100}){1,100}')", 0);	/* 10000 */
+	/* 2^14 = 16384: a+ fourteen times over, stacked or nested */
+	cerr("matches(segment, 'a++++++++++++++')", "pattern too large once "
+	    "its repetitions are copied (more than 10000)", 18);
+	cerr("matches(segment, '((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)')",
+	    "pattern too large once its repetitions are copied (more than "
+	    "10000)", 18);
+	/* 2^13 = 8192 is allowed, and one after the other they add up */
+	bool_is("matches(segment, '(((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)')",
+	    0);
+	bool_is("matches(segment, 'a+b+c+d+e+f+g+h+i+j+k+l+m+n+o+p+q+r+S+')",
+	    0);
+	bool_is("matches(segment, '[+{]*(S|x{2})M+B?')", 1);
+	{
+		/* a NUL byte would end the pattern early */
+		const char src[] = "matches(segment, 'a\0b')";
+
+		if ((e = csm_expr_compile(src, sizeof(src) - 1, &err)) != NULL) {
+			T_FAIL("a NUL in a pattern compiled");
+			csm_expr_free(e);
+		} else
+			T_EQ_STR(err.msg, "pattern holds a NUL byte");
+	}
+}
+
+static void
+test_days_between(void)
+{
+	reset();
+	/* 2026: January 31 days, February 28 */
+	num_is("days_between('2026-01-01', '2026-03-01')", 59);
+	/* 2025-12-01 to 2026-03-01: 31 + 31 + 28 */
+	num_is("days_between(last_qbr_date, '2026-03-01')", 90);
+	num_is("days_between('2026-03-01', last_qbr_date)", -90);
+	num_is("days_between(last_qbr_date, last_qbr_date)", 0);
+	/* 2024 is a leap year: 366 days */
+	num_is("days_between('2024-01-01', '2025-01-01')", 366);
+	miss("days_between(notes, '2026-01-01')");
+	miss("days_between('2026-01-01', missing)");
+	cerr("days_between(1, '2026-01-01')", "'days_between' needs a date, "
+	    "not a number", 14);
+	cerr("days_between('2026-01-01', 'soon')", "'soon' is not a date "
+	    "(YYYY-MM-DD)", 28);
+}
+
 static void
 test_types(void)
 {
@@ -528,8 +744,6 @@ test_types(void)
 	cerr("'abc' + 1", "'+' needs a number, not a string", 1);
 	cerr("1 + 'abc'", "'+' needs a number, not a string", 5);
 	cerr("-'x'", "'-' needs a number, not a string", 2);
-	cerr("true + 1", "'+' needs a number, not a boolean", 1);
-	cerr("nps * (1 < 2)", "'*' needs a number, not a boolean", 10);
 	cerr("lower(3)", "'lower' needs a string, not a number", 7);
 	cerr("lower(nps > 1)", "'lower' needs a string, not a boolean", 11);
 	cerr("1 == 'a'", "cannot compare a number with a string", 6);
@@ -548,7 +762,6 @@ test_types(void)
 	    12);
 	cerr("in(1, 'a')", "cannot compare a number with a string", 7);
 	cerr("in(x, 1, y, 'a')", "cannot compare a number with a string", 13);
-	cerr("min(1 < 2, 3)", "'min' needs a number, not a boolean", 7);
 	/* coalesce became a string for lower's sake; '+' then needs a number */
 	cerr("coalesce(nps, 'x') + 1", "'+' needs a number, not a string", 15);
 	cerr("lower(coalesce(nps, 1))", "'lower' needs a string, not a number",
@@ -1057,6 +1270,12 @@ test_badval(void)
 	    EX_DATAERR);
 	T_EQ_STR(msg, "t-expr: accounts.csv:17: column 'last_qbr_date': "
 	    "\"soon\" is not a date\n");
+	/* a number too large for a double says so (SPEC 8.1) */
+	put(C_NPS, "-1e400");
+	T_EQ_INT(run_child("nps + 1", msg, sizeof(msg)), EX_DATAERR);
+	T_EQ_STR(msg, "t-expr: accounts.csv:17: column 'nps': \"-1e400\" is "
+	    "not a finite number\n");
+	put(C_NPS, "abc");
 	/* a value never read as a number is no error */
 	T_EQ_INT(run_child("missing(nps)", msg, sizeof(msg)), 0);
 	T_EQ_STR(msg, "");
@@ -1096,6 +1315,13 @@ main(void)
 	T_RUN(test_functions);
 	T_RUN(test_dates);
 	T_RUN(test_types);
+	T_RUN(test_missing_literal);
+	T_RUN(test_bool_arith);
+	T_RUN(test_math);
+	T_RUN(test_between_count);
+	T_RUN(test_strings);
+	T_RUN(test_matches);
+	T_RUN(test_days_between);
 	T_RUN(test_syntax);
 	T_RUN(test_bind);
 	T_RUN(test_nonfinite);

@@ -86,6 +86,32 @@ test_templates(void)
 	T_EQ_STR(render("a {ratio(1, 0)} b", m), "a n/a b");
 }
 
+/*
+ * Issue 9 item 6: no format ever writes inf or nan.  A value that is not
+ * a finite number once scaled is n/a, and so is text that is no number
+ * under a format (without one, text is written as it is).
+ */
+static void
+test_nonfinite(void)
+{
+	char a[] = "1e307", b[] = "1e308", n[] = "inf", w[] = "nan";
+	char *v[] = {a, b, n, w};
+
+	/* 1e307 * 100 = 1e309: past the largest double */
+	T_EQ_STR(render("down {a|pct}", v), "down n/a");
+	T_EQ_STR(render("down {-a * 10|pct}", v), "down n/a");
+	/* 1e308 * 10 is inf inside the expression: missing */
+	T_EQ_STR(render("{b * 10} {b * 10|int}", v), "n/a n/a");
+	/* still finite: 1e306 as a percentage is 1e308 */
+	T_OK(strstr(render("{a / 10|pct}", v), "inf") == NULL);
+	T_OK(strchr(render("{a / 10|pct}", v), '%') != NULL);
+	/* text under a format: inf and nan are no numbers */
+	T_EQ_STR(render("{name|int} {when|pct} {name|money} {when|days}", v),
+	    "n/a n/a n/a n/a");
+	T_EQ_STR(render("{name} {when}", v), "inf nan");
+	T_EQ_STR(render("{when|num}", v), "n/a");
+}
+
 static const char *
 grouped(double x, int digits)
 {
@@ -140,6 +166,7 @@ int
 main(void)
 {
 	T_RUN(test_templates);
+	T_RUN(test_nonfinite);
 	T_RUN(test_number_formats);
 	T_END();
 }

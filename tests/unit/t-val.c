@@ -71,6 +71,16 @@ test_bad_numbers(void)
 	for (i = 0; bad[i] != NULL; i++)
 		if (num(bad[i], &d) != CSM_BAD)
 			T_FAIL("'%s' read as a number", bad[i]);
+	/* of those, only a number too large for a double overflows */
+	T_EQ_INT(csm_num_overflows("1e400", 5), 1);
+	T_EQ_INT(csm_num_overflows(" -1e400 ", 8), 1);
+	T_EQ_INT(csm_num_overflows("(1e400)", 7), 1);
+	T_EQ_INT(csm_num_overflows("$1e400%", 7), 1);
+	T_EQ_INT(csm_num_overflows("1e308", 5), 0);	/* finite */
+	T_EQ_INT(csm_num_overflows("1e-400", 6), 0);	/* underflows to 0 */
+	T_EQ_INT(csm_num_overflows("inf", 3), 0);
+	T_EQ_INT(csm_num_overflows("abc", 3), 0);
+	T_EQ_INT(csm_num_overflows("1e99999", 7), 0);	/* not read at all */
 }
 
 static void
@@ -210,6 +220,18 @@ test_periods(void)
 	T_EQ_INT(csm_parse_period("2026-13", 7, &p), CSM_BAD);
 	T_EQ_INT(csm_parse_period("March", 5, &p), CSM_BAD);
 	T_EQ_INT(csm_parse_period("", 0, &p), CSM_MISSING);
+	/* years 1900 to 9999 (issue 9 item 9: year 0000 printed 0000--6) */
+	T_EQ_INT(csm_parse_period("0000-01", 7, &p), CSM_BAD);
+	T_EQ_INT(csm_parse_period("0000-Q1", 7, &p), CSM_BAD);
+	T_EQ_INT(csm_parse_period("0001-01-01", 10, &p), CSM_BAD);
+	T_EQ_INT(csm_parse_period("1899-12", 7, &p), CSM_BAD);
+	T_EQ_INT(csm_parse_period("1899-Q4", 7, &p), CSM_BAD);
+	T_EQ_INT(csm_parse_period("1900-01", 7, &p), CSM_OK);
+	T_EQ_INT(p.index, 1900 * 12);
+	T_EQ_INT(csm_parse_period("9999-Q4", 7, &p), CSM_OK);
+	T_EQ_INT(p.index, 9999 * 4 + 3);
+	csm_period_format(&p, buf);
+	T_EQ_STR(buf, "9999-Q4");
 	p.kind = CSM_MONTH;
 	p.index = 2025 * 12 + 11;
 	csm_period_format(&p, buf);
