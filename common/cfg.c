@@ -1050,6 +1050,31 @@ merge(const struct csm_node *dflt, const struct csm_node *user)
 	return root;
 }
 
+/*
+ * The user's own config, $XDG_CONFIG_HOME/csm/csm.yaml (by default
+ * ~/.config/csm/csm.yaml), when that file exists: its path, which the
+ * caller frees, or NULL.
+ */
+static char *
+user_config(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	struct csm_buf b;
+
+	csm_buf_init(&b);
+	if (xdg != NULL && xdg[0] == '/')
+		csm_buf_printf(&b, "%s/csm/csm.yaml", xdg);
+	else if (home != NULL && home[0] != '\0')
+		csm_buf_printf(&b, "%s/.config/csm/csm.yaml", home);
+	else
+		return NULL;
+	if (access(b.s, F_OK) != 0) {
+		csm_buf_release(&b);
+		return NULL;
+	}
+	return csm_buf_detach(&b);
+}
+
 void
 csm_cfg_load(struct csm_cfg *cfg, const char *path)
 {
@@ -1061,6 +1086,8 @@ csm_cfg_load(struct csm_cfg *cfg, const char *path)
 	if (path == NULL && getenv("CSM_CONFIG") != NULL &&
 	    *getenv("CSM_CONFIG") != '\0')
 		path = getenv("CSM_CONFIG");
+	if (path == NULL)
+		path = cfg->found = user_config();
 	parse(&cfg->dflt, csm_default_config, strlen(csm_default_config),
 	    "<default>", NULL);
 	cfg->file = "<default>";
@@ -1086,6 +1113,7 @@ csm_cfg_release(struct csm_cfg *cfg)
 	csm_node_free(cfg->root);
 	csm_node_free(cfg->user);
 	csm_node_free(cfg->dflt);
+	free(cfg->found);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

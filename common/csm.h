@@ -715,6 +715,7 @@ void csm_node_dump(const struct csm_node *nd, struct csm_out *o);
  */
 struct csm_cfg {
 	const char *file;	/* the user's file, or "<default>" */
+	char *found;		/* the XDG config's path, when that was read */
 	struct csm_node *root;	/* the effective tree */
 	struct csm_node *user;	/* the user's tree, or NULL */
 	struct csm_node *dflt;	/* the built-in tree */
@@ -727,9 +728,11 @@ struct csm_cfg {
 extern const char csm_default_config[];
 
 /*
- * Loads path, or $CSM_CONFIG when path is NULL, or the built-in default
- * when neither is set.  Dies 66 when the file cannot be opened and 78 with
- * "file:line:col: message" when it is not a valid config.
+ * Loads path, or $CSM_CONFIG when path is NULL, or the user's config
+ * $XDG_CONFIG_HOME/csm/csm.yaml (~/.config/csm/csm.yaml) when it exists,
+ * over the built-in default (alone when none of these is there).  Dies 66
+ * when the file cannot be opened and 78 with "file:line:col: message" when
+ * it is not a valid config.
  */
 void csm_cfg_load(struct csm_cfg *cfg, const char *path);
 /*

@@ -36,6 +36,11 @@ LC_ALL=C
 TZ=UTC
 export PATH LC_ALL TZ
 unset CSM_CONFIG
+# No user config from the machine running the tests: an empty home.
+HOME=$tmp/home
+XDG_CONFIG_HOME=$tmp/home/.config
+export HOME XDG_CONFIG_HOME
+mkdir -p "$HOME"
 
 pass=0
 fail=0
