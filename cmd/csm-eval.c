@@ -882,7 +882,7 @@ main(int argc, char *argv[])
 	size_t nbins = 10, nby = 0;
 	int ch, fmt = -1, components = 0, failed = 0;
 
-	csm_setprogname(argv[0]);
+	csm_cli_progname(argv);
 	csm_cli_init(&cli);
 	while ((ch = getopt_long(argc, argv, CSM_CLI_SHORTOPTS "b:f:l:s:",
 	    longopts, NULL)) != -1) {

@@ -2413,7 +2413,7 @@ main(int argc, char *argv[])
 	double d;
 	int ch;
 
-	csm_setprogname(argv[0]);
+	csm_cli_progname(argv);
 	csm_cli_init(&cli);
 	memset(&c, 0, sizeof(c));
 	c.folds = 5;
