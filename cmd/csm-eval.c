@@ -200,8 +200,8 @@ free_list(char **v, size_t n)
 	free(v);
 }
 
-/* The header name matches, or -1; an ambiguous match is the checks' to
- * report, so this does not end the run. */
+/* The index of the header name matches, or -1; an ambiguous match is
+ * the checks' to report, so this does not end the run. */
 static long
 match_idx(const struct csm_cols *cols, const char *name)
 {

@@ -906,8 +906,8 @@ decide_text(const struct ctx *c, struct feature *f)
 
 	if (f->toomany) {
 		snprintf(n1, sizeof(n1), "%d", MAXDISTINCT);
-		drop(c, f, "has more than %s different values (too many to map)",
-		    n1);
+		drop(c, f, "has more than %s different values (too many to "
+		    "map)", n1);
 		return;
 	}
 	ord = csm_xcalloc(nlev + 1, sizeof(*ord));
