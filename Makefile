@@ -89,9 +89,7 @@ check: deps
 	@$(MAKE) --no-print-directory tests
 
 tests: all $(TESTBINS)
-	@if command -v mandoc >/dev/null 2>&1; then \
-		mandoc -Tlint -Wwarning man/*.[15] && echo "man pages: mandoc -Tlint clean"; \
-	else echo "man pages: mandoc not installed, lint skipped"; fi
+	sh tests/man-check.sh $(BUILD)
 	sh tests/run-unit.sh $(BUILD) $(UNITS)
 	@if [ -z "$(SANITIZE)" ]; then \
 		$(MAKE) --no-print-directory fuzz-regress; fi

@@ -24,11 +24,12 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-eval [-htV] [-c config] [-d delim] [-f csv|tsv|md|json|jsonl]\n"
+    "usage: csm-eval [-hqtV] [-c config] [-d delim] [-f csv|tsv|md|json|jsonl]\n"
     "                -l expr | --outcomes file [-s column]\n"
     "                [--higher healthy|risky] [-b column,...] [--bins n]\n"
     "                [--components] [--min-auc x] [--as-of date]\n"
-    "                [--ragged error|pad|skip] [--dump-config] [file ...]\n";
+    "                [--ragged error|pad|skip] [--columns] [--dump-config]\n"
+    "                [file ...]\n";
 
 static const char help_text[] =
     "Say how well a score predicts a binary outcome such as churn: AUC with\n"
@@ -94,6 +95,7 @@ struct ctx {
 	size_t nbands;
 	struct groups *by;
 	size_t nby;
+	int quiet;		/* -q: no warnings about rows left out */
 	/* --components */
 	struct csm_score *sc;
 	struct csm_map *unmatched;	/* per component: text -> count */
@@ -162,33 +164,161 @@ groups_put(struct groups *g, const char *s, size_t n)
 	return (uint32_t)csm_map_put(&g->val, s, n, NULL);
 }
 
+/*
+ * The comma-separated column names of opt's argument arg, as an array of
+ * *n strings that the caller frees with free_list.  An empty name is a
+ * usage error.
+ */
+static char **
+split_list(const char *opt, const char *arg, size_t *n)
+{
+	const char *p = arg, *e;
+	char **v = NULL;
+
+	*n = 0;
+	for (;;) {
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		if (e == p)
+			csm_usage_error(usage_text, "%s: an empty column name "
+			    "in '%s'", opt, arg);
+		v = csm_xreallocarray(v, *n + 1, sizeof(*v));
+		v[(*n)++] = csm_xstrndup(p, (size_t)(e - p));
+		if (*e == '\0')
+			return v;
+		p = e + 1;
+	}
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The index of the header name matches, or -1; an ambiguous match is
+ * the checks' to report, so this does not end the run. */
+static long
+match_idx(const struct csm_cols *cols, const char *name)
+{
+	struct csm_colmatch m;
+
+	csm_cols_match(cols, name, &m);
+	return m.idx;
+}
+
+/*
+ * The score column's name: --score, else health_score, else risk_score
+ * (a columns: entry for one counts as having it), or NULL without either.
+ */
+static const char *
+score_name(const struct csm_cols *cols, const char *score)
+{
+	static const char *const names[] = {"health_score", "risk_score",
+		NULL};
+	struct csm_colmatch m;
+	size_t i;
+
+	if (score != NULL)
+		return score;
+	for (i = 0; names[i] != NULL; i++) {
+		csm_cols_match(cols, names[i], &m);
+		if (m.how != CSM_MATCH_NONE || m.mapped != NULL)
+			return names[i];
+	}
+	return NULL;
+}
+
+/* What the score in header column idx is, which says its direction. */
+enum skind { S_OTHER, S_HEALTH, S_RISK, S_PROB };
+
+static int
+score_kind(const struct csm_cols *cols, long idx)
+{
+	if (idx < 0)
+		return S_OTHER;
+	if (idx == match_idx(cols, "health_score"))
+		return S_HEALTH;
+	if (idx == match_idx(cols, "risk_score"))
+		return S_RISK;
+	if (idx == match_idx(cols, "churn_probability"))
+		return S_PROB;
+	return S_OTHER;
+}
+
+/*
+ * The columns this run uses, for the checks and --columns: what the
+ * outcome reads, the score and what goes with it, --by, and with
+ * --components what the config's components read (sc, or NULL).
+ */
+static void
+register_columns(struct csm_colreg *reg, const struct csm_label *lb,
+    const char *score, char *const *by, size_t nby,
+    const struct csm_score *sc)
+{
+	const struct csm_cols *cols = reg->cols;
+	const char *name = score_name(cols, score);
+	struct csm_buf who;
+	size_t i;
+	int kind;
+
+	if (lb->expr != NULL)
+		csm_colreg_add_expr(reg, lb->expr, "--label");
+	else
+		csm_colreg_add(reg, "account_id", 1, "--outcomes", NULL);
+	csm_colreg_add(reg, name != NULL ? name : "health_score", 1,
+	    score != NULL ? "--score" : name != NULL ? "the score" :
+	    "the score (else risk_score)", NULL);
+	kind = score_kind(cols, name != NULL ? match_idx(cols, name) : -1);
+	if (kind == S_HEALTH)
+		csm_colreg_add(reg, "health_band", 0, "the band rows", NULL);
+	else if (kind == S_RISK)
+		csm_colreg_add(reg, "risk_tier", 0, "the tier rows", NULL);
+	if (kind != S_PROB)
+		csm_colreg_add(reg, "churn_probability", 0, "brier", NULL);
+	for (i = 0; i < nby; i++)
+		csm_colreg_add(reg, by[i], 1, "--by", NULL);
+	csm_buf_init(&who);
+	for (i = 0; sc != NULL && i < sc->ncomp; i++) {
+		csm_buf_reset(&who);
+		csm_buf_printf(&who, "component %s", sc->comp[i].name);
+		csm_colreg_add_expr(reg, sc->comp[i].value, who.s);
+	}
+	csm_buf_release(&who);
+}
+
 /* The score column, its direction, and what groups it. */
 static void
 setup_score(struct ctx *c, const struct csm_cfg *cfg, const char *score,
     const char *higher)
 {
 	const struct csm_node *sec, *list = NULL;
-	const char *bandcol = NULL;
+	const char *bandcol = NULL, *name = score_name(c->cols, score);
+	int kind;
 
 	if (score != NULL)
 		c->scol = (long)csm_cols_need(c->cols, score, "--score");
-	else if ((c->scol = csm_cols_find(c->cols, "health_score")) < 0 &&
-	    (c->scol = csm_cols_find(c->cols, "risk_score")) < 0)
+	else if (name == NULL || (c->scol = match_idx(c->cols, name)) < 0)
 		csm_die_at(EX_DATAERR, c->cols->file, 0, "no column "
 		    "'health_score' or 'risk_score' to judge: name the score "
 		    "with --score");
 	c->sname = c->cols->name[c->scol];
-	if (c->scol == csm_cols_find(c->cols, "health_score")) {
+	kind = score_kind(c->cols, c->scol);
+	if (kind == S_HEALTH) {
 		c->risky = 0;
 		bandcol = "health_band";
 		if ((sec = csm_cfg_section(cfg, "score")) != NULL)
 			list = csm_node_get(sec, "bands");
-	} else if (c->scol == csm_cols_find(c->cols, "risk_score")) {
+	} else if (kind == S_RISK) {
 		c->risky = 1;
 		bandcol = "risk_tier";
 		if ((sec = csm_cfg_section(cfg, "risk")) != NULL)
 			list = csm_node_get(sec, "tiers");
-	} else if (c->scol == csm_cols_find(c->cols, "churn_probability"))
+	} else if (kind == S_PROB)
 		c->risky = 1;
 	else if (higher == NULL)
 		csm_usage_error(usage_text, "--score '%s': say with --higher "
@@ -203,34 +333,20 @@ setup_score(struct ctx *c, const struct csm_cfg *cfg, const char *score,
 		if (c->band.col < 0 && c->bands == NULL)
 			c->has_band = 0;
 	}
-	c->pcol = csm_cols_find(c->cols, "churn_probability");
-	if (c->pcol == c->scol)
-		c->pcol = -1;
+	c->pcol = kind == S_PROB ? -1 : csm_cols_find(c->cols,
+	    "churn_probability");
 }
 
 static void
-setup_by(struct ctx *c, const char *by)
+setup_by(struct ctx *c, char *const *by, size_t nby)
 {
-	const char *p = by, *e;
-	struct csm_buf b;
-	size_t col;
+	size_t i, col;
 
-	csm_buf_init(&b);
-	while (by != NULL && *p != '\0') {
-		e = strchr(p, ',');
-		if (e == NULL)
-			e = p + strlen(p);
-		csm_buf_reset(&b);
-		csm_buf_add(&b, p, (size_t)(e - p));
-		if (b.len == 0)
-			csm_usage_error(usage_text, "--by: an empty column "
-			    "name in '%s'", by);
-		col = csm_cols_need(c->cols, b.s, "--by");
+	for (i = 0; i < nby; i++) {
+		col = csm_cols_need(c->cols, by[i], "--by");
 		c->by = csm_xreallocarray(c->by, c->nby + 1, sizeof(*c->by));
 		groups_init(&c->by[c->nby++], c->cols->name[col], (long)col);
-		p = *e == ',' ? e + 1 : e;
 	}
-	csm_buf_release(&b);
 }
 
 static void
@@ -668,14 +784,20 @@ build(struct csm_lift *l, struct ctx *c, size_t nbins)
 	free(s.gprob);
 }
 
-/* The checks before the table: enough rows, both outcomes, a ranking. */
+/*
+ * The checks before the table: enough rows, both outcomes, a ranking.
+ * The rows left out are counted in warnings that -q leaves out: the
+ * table's n says how many rows were judged.  A score that cannot rank
+ * is warned of even then: the table is no judgement of it.
+ */
 static void
 check_rows(const struct ctx *c, const struct csm_label *lb)
 {
 	size_t i, npos = 0;
 
-	csm_label_report(lb);
-	if (c->noscore > 0)
+	if (!c->quiet)
+		csm_label_report(lb);
+	if (c->noscore > 0 && !c->quiet)
 		csm_warn("rows with no %s: %zu (the first at %s:%ld), left "
 		    "out", c->sname, c->noscore, c->noscore_file,
 		    c->noscore_line);
@@ -747,19 +869,20 @@ main(int argc, char *argv[])
 	struct csm_cfg cfg;
 	struct csm_tbl t;
 	struct csm_cols cols;
+	struct csm_colreg reg;
 	struct csm_eval ev;
 	struct csm_out o;
 	struct csm_label lb;
 	struct csm_score sc;
 	struct csm_lift l;
 	struct ctx c;
-	const char *label = NULL, *score = NULL, *higher = NULL, *by = NULL;
-	char *outcomes = NULL;
+	const char *label = NULL, *score = NULL, *higher = NULL;
+	char *outcomes = NULL, **by = NULL;
 	double min_auc = -1, d;
-	size_t nbins = 10;
+	size_t nbins = 10, nby = 0;
 	int ch, fmt = -1, components = 0, failed = 0;
 
-	csm_setprogname(argv[0]);
+	csm_cli_progname(argv);
 	csm_cli_init(&cli);
 	while ((ch = getopt_long(argc, argv, CSM_CLI_SHORTOPTS "b:f:l:s:",
 	    longopts, NULL)) != -1) {
@@ -767,7 +890,8 @@ main(int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case 'b':
-			by = optarg;
+			free_list(by, nby);
+			by = split_list("--by", optarg, &nby);
 			break;
 		case 'f':
 			fmt = format_arg(optarg);
@@ -816,22 +940,41 @@ main(int argc, char *argv[])
 	csm_label_init(&lb);
 	if (label != NULL)
 		csm_label_expr(&lb, label);
-	else
+	else if (!cli.columns)
 		csm_label_outcomes(&lb, outcomes, cfg.columns);
 	if (components)
 		csm_score_load(&sc, &cfg);
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
 	csm_cols_init(&cols, &t, cfg.columns);
+	csm_colreg_init(&reg, &cols);
+	register_columns(&reg, &lb, score, by, nby, components ? &sc : NULL);
+	if (cli.columns) {
+		csm_cli_columns(&reg, t.delim);
+		csm_colreg_release(&reg);
+		csm_cols_release(&cols);
+		csm_tbl_close(&t);
+		if (components)
+			csm_score_release(&sc);
+		csm_label_release(&lb);
+		free_list(by, nby);
+		csm_cfg_release(&cfg);
+		return EX_OK;
+	}
+	csm_colreg_check(&reg);
 	memset(&c, 0, sizeof(c));
 	c.t = &t;
 	c.cols = &cols;
 	c.badval = cfg.badval;
+	c.quiet = cli.quiet;
 	csm_label_bind(&lb, &cols);
 	setup_score(&c, &cfg, score, higher);
-	setup_by(&c, by);
+	setup_by(&c, by, nby);
 	if (components)
 		setup_components(&c, &sc);
+	if (!cli.quiet)
+		csm_colreg_warn(&reg);
+	csm_colreg_release(&reg);
 
 	csm_eval_init(&ev);
 	ev.rec = &t;
@@ -867,6 +1010,7 @@ main(int argc, char *argv[])
 	if (components)
 		csm_score_release(&sc);
 	csm_label_release(&lb);
+	free_list(by, nby);
 	csm_cfg_release(&cfg);
 	return failed ? 1 : EX_OK;
 }

@@ -30,11 +30,11 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-fit [-htV] [-c config] [-d delim] -l expr | --outcomes file\n"
+    "usage: csm-fit [-hqtV] [-c config] [-d delim] -l expr | --outcomes file\n"
     "               [--features column,...] [-k folds] [--l2 l]\n"
     "               [--bands rates:r1,r2|quantiles:q1,q2] [--risk]\n"
-    "               [--as-of date] [--ragged error|pad|skip] [--dump-config]\n"
-    "               [file ...]\n";
+    "               [--as-of date] [--ragged error|pad|skip] [--columns]\n"
+    "               [--dump-config] [file ...]\n";
 
 static const char help_text[] =
     "Fit a health score to a binary outcome such as churn, by logistic\n"
@@ -151,6 +151,7 @@ struct ctx {
 	int folds;
 	double l2;
 	int risk;
+	int quiet;		/* -q: no notes (see note()) */
 	struct band_spec bands;
 	const char *source;
 	const char *outcome;
@@ -171,6 +172,28 @@ usage(FILE *fp, int status)
 	csm_usage(fp, status, usage_text, help_text);
 }
 
+/*
+ * A warning that -q leaves out: about what the fit left out or how it
+ * read the data, when the comments of the config written record it too
+ * (the rows, the features left out and why, the values mapped).  What
+ * nothing else records, or what says that the result may be wrong (no
+ * convergence, a feature that gives the outcome away, a score that does
+ * not rank), is a csm_warn that -q keeps.
+ */
+static void note(const struct ctx *c, const char *fmt, ...) CSM_PRINTF(2, 3);
+
+static void
+note(const struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->quiet)
+		return;
+	va_start(ap, fmt);
+	csm_vmsg(NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
 /* ---- options ---------------------------------------------------------- */
 
 static double
@@ -183,6 +206,42 @@ number_arg(const char *opt, const char *arg, double lo, double hi)
 		csm_usage_error(usage_text, "%s: '%s' is not a number from %g "
 		    "to %g", opt, arg, lo, hi);
 	return d;
+}
+
+/*
+ * The comma-separated column names of opt's argument arg, as an array of
+ * *n strings that the caller frees with free_list.  An empty name is a
+ * usage error.
+ */
+static char **
+split_list(const char *opt, const char *arg, size_t *n)
+{
+	const char *p = arg, *e;
+	char **v = NULL;
+
+	*n = 0;
+	for (;;) {
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		if (e == p)
+			csm_usage_error(usage_text, "%s: an empty column name "
+			    "in '%s'", opt, arg);
+		v = csm_xreallocarray(v, *n + 1, sizeof(*v));
+		v[(*n)++] = csm_xstrndup(p, (size_t)(e - p));
+		if (*e == '\0')
+			return v;
+		p = e + 1;
+	}
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 static int
@@ -465,6 +524,14 @@ unique_name(const struct ctx *c, const char *s, size_t n)
 	return out;
 }
 
+/* Whether a header can be written in an expression, `quoted`, and YAML. */
+static int
+nameable(const char *h, size_t hn)
+{
+	return memchr(h, '`', hn) == NULL && memchr(h, '\0', hn) == NULL &&
+	    yaml_safe(h, hn);
+}
+
 static void
 column_feature(struct ctx *c, size_t col)
 {
@@ -474,8 +541,7 @@ column_feature(struct ctx *c, size_t col)
 	char *name;
 	struct feature *f;
 
-	if (memchr(h, '`', hn) != NULL || memchr(h, '\0', hn) != NULL ||
-	    !yaml_safe(h, hn)) {
+	if (!nameable(h, hn)) {
 		csm_warn("column '%s': its name cannot be written in an "
 		    "expression: left out", csm_q(h, hn));
 		return;
@@ -504,12 +570,80 @@ appended(const char *s, size_t n)
 	    (n == 17 && memcmp(s, "churn_probability", 17) == 0);
 }
 
+/* Marks the header columns that m matched (both, when ambiguous). */
 static void
-setup_features(struct ctx *c, const char *list, const struct csm_label *lb)
+mark_match(unsigned char *mark, const struct csm_colmatch *m)
+{
+	if (m->idx >= 0)
+		mark[m->idx] = 1;
+	if (m->other >= 0)
+		mark[m->other] = 1;
+}
+
+/*
+ * With neither --features nor -c, every usable column is a feature: all
+ * but the outcome's columns (those in the registry so far), account_id,
+ * account_name, the columns the tools append and those whose name no
+ * expression can hold (column_feature says so when it leaves one out).
+ * Each is registered by its header, as not required.
+ */
+static void
+register_every(struct csm_colreg *reg)
+{
+	const struct csm_cols *cols = reg->cols;
+	unsigned char *skip = csm_xcalloc(cols->n + 1, 1);
+	struct csm_colmatch m;
+	size_t i, nout;
+
+	csm_colreg_match(reg);
+	nout = reg->n;
+	for (i = 0; i < nout; i++)
+		mark_match(skip, &reg->use[i].m);
+	csm_cols_match(cols, "account_id", &m);
+	mark_match(skip, &m);
+	csm_cols_match(cols, "account_name", &m);
+	mark_match(skip, &m);
+	for (i = 0; i < cols->n; i++)
+		if (!skip[i] && !appended(cols->name[i], cols->len[i]) &&
+		    nameable(cols->name[i], cols->len[i]))
+			csm_colreg_add(reg, cols->name[i], 0, "feature", NULL);
+	free(skip);
+}
+
+/*
+ * The columns this run uses, for the checks and --columns: what the
+ * outcome reads, what the base config's components read, and the
+ * features.
+ */
+static void
+register_columns(const struct ctx *c, struct csm_colreg *reg,
+    const struct csm_label *lb, char *const *list, size_t nlist)
+{
+	struct csm_buf who;
+	size_t i;
+
+	if (lb->expr != NULL)
+		csm_colreg_add_expr(reg, lb->expr, "--label");
+	else
+		csm_colreg_add(reg, "account_id", 1, "--outcomes", NULL);
+	csm_buf_init(&who);
+	for (i = 0; c->has_base && i < c->base.ncomp; i++) {
+		csm_buf_reset(&who);
+		csm_buf_printf(&who, "component %s", c->base.comp[i].name);
+		csm_colreg_add_expr(reg, c->base.comp[i].value, who.s);
+	}
+	csm_buf_release(&who);
+	for (i = 0; i < nlist; i++)
+		csm_colreg_add(reg, list[i], 1, "--features", NULL);
+	if (nlist == 0 && !c->has_base)
+		register_every(reg);
+}
+
+static void
+setup_features(struct ctx *c, char *const *list, size_t nlist,
+    const struct csm_label *lb)
 {
 	unsigned char *outcome, *named;
-	struct csm_buf b;
-	const char *p, *e;
 	size_t i, col;
 	long k;
 
@@ -525,17 +659,8 @@ setup_features(struct ctx *c, const char *list, const struct csm_label *lb)
 		f->ref = csm_xstrdup(cp->value_node->str);
 		f->numeric = cp->mapping != CSM_MAP_TEXT;
 	}
-	csm_buf_init(&b);
-	for (p = list; p != NULL; p = e + 1) {
-		e = strchr(p, ',');
-		if (e == NULL)
-			e = p + strlen(p);
-		csm_buf_reset(&b);
-		csm_buf_add(&b, p, (size_t)(e - p));
-		if (b.len == 0)
-			csm_usage_error(usage_text, "--features: an empty "
-			    "column name in '%s'", list);
-		col = csm_cols_need(c->cols, b.s, "--features");
+	for (i = 0; i < nlist; i++) {
+		col = csm_cols_need(c->cols, list[i], "--features");
 		if (outcome[col] || named[col])
 			csm_usage_error(usage_text, "--features: column '%s' "
 			    "is %s", csm_q(c->cols->name[col],
@@ -543,10 +668,8 @@ setup_features(struct ctx *c, const char *list, const struct csm_label *lb)
 			    "outcome is read from" : "named twice");
 		named[col] = 1;
 		column_feature(c, col);
-		if (*e == '\0')
-			break;
 	}
-	if (list == NULL && !c->has_base) {
+	if (nlist == 0 && !c->has_base) {
 		if ((k = csm_cols_find(c->cols, "account_id")) >= 0)
 			outcome[k] = 1;
 		if ((k = csm_cols_find(c->cols, "account_name")) >= 0)
@@ -556,7 +679,6 @@ setup_features(struct ctx *c, const char *list, const struct csm_label *lb)
 			    c->cols->len[i]))
 				column_feature(c, i);
 	}
-	csm_buf_release(&b);
 	free(c->used);
 	free(c->named);
 	c->used = c->named = NULL;
@@ -701,13 +823,13 @@ what(const struct feature *f)
 }
 
 static void
-drop(struct feature *f, const char *fmt, const char *arg)
+drop(const struct ctx *c, struct feature *f, const char *fmt, const char *arg)
 {
 	struct csm_buf b;
 
 	csm_buf_init(&b);
 	csm_buf_printf(&b, fmt, arg);
-	csm_warn("%s %s: left out", what(f), b.s);
+	note(c, "%s %s: left out", what(f), b.s);
 	f->why = csm_buf_detach(&b);
 	f->kind = K_DROP;
 }
@@ -749,7 +871,7 @@ decide_numeric(struct ctx *c, struct feature *f)
 
 		csm_buf_init(&b);
 		num_text(&b, f->knot[0]);
-		drop(f, "has only one value (%s)", b.s);
+		drop(c, f, "has only one value (%s)", b.s);
 		csm_buf_release(&b);
 		return;
 	}
@@ -776,7 +898,7 @@ cmp_level(const void *pa, const void *pb)
 }
 
 static void
-decide_text(struct feature *f)
+decide_text(const struct ctx *c, struct feature *f)
 {
 	size_t nlev = f->levels.n, i, pooled = 0, nbad = 0;
 	size_t *ord;
@@ -784,8 +906,8 @@ decide_text(struct feature *f)
 
 	if (f->toomany) {
 		snprintf(n1, sizeof(n1), "%d", MAXDISTINCT);
-		drop(f, "has more than %s different values (too many to map)",
-		    n1);
+		drop(c, f, "has more than %s different values (too many to "
+		    "map)", n1);
 		return;
 	}
 	ord = csm_xcalloc(nlev + 1, sizeof(*ord));
@@ -815,11 +937,11 @@ decide_text(struct feature *f)
 		f->kept[f->nkept++] = k;
 	}
 	if (f->nkept == MAXLEVELS && nlev > MAXLEVELS)
-		csm_warn("%s: the %d most frequent of its %zu values are "
+		note(c, "%s: the %d most frequent of its %zu values are "
 		    "mapped, the others get the default", what(f), MAXLEVELS,
 		    nlev);
 	if (nbad > 0)
-		csm_warn("%s: %zu value%s not valid UTF-8 text (or "
+		note(c, "%s: %zu value%s not valid UTF-8 text (or "
 		    "'%s'): %s the default", what(f), nbad, nbad == 1 ?
 		    " is" : "s are", MISSING_KEY, nbad == 1 ? "it gets" :
 		    "they get");
@@ -827,7 +949,7 @@ decide_text(struct feature *f)
 	free(ord);
 	if (f->nkept == 0 && !f->misslevel) {
 		snprintf(n1, sizeof(n1), "%d", MINLEVEL);
-		drop(f, "has no value in %s rows or more", n1);
+		drop(c, f, "has no value in %s rows or more", n1);
 		return;
 	}
 	if (f->nkept + (size_t)f->misslevel + (pooled > 0 ||
@@ -841,7 +963,7 @@ decide_text(struct feature *f)
 			    f->levels.ent[f->kept[0]].klen));
 		else
 			csm_buf_adds(&b, "missing");
-		drop(f, "has only one value (%s)", b.s);
+		drop(c, f, "has only one value (%s)", b.s);
 		csm_buf_release(&b);
 		return;
 	}
@@ -858,7 +980,7 @@ decide(struct ctx *c)
 		struct feature *f = &c->ft[i];
 
 		if (f->nmissing == c->n)
-			drop(f, "is missing in every row%s", "");
+			drop(c, f, "is missing in every row%s", "");
 		else if (f->numeric)
 			decide_numeric(c, f);
 		else if (f->isdate) {
@@ -872,7 +994,7 @@ decide(struct ctx *c)
 			free(ref);
 			decide_numeric(c, f);
 		} else
-			decide_text(f);
+			decide_text(c, f);
 		if (f->kind == K_DROP)
 			continue;
 		f->coef0 = ncoef;
@@ -1132,7 +1254,7 @@ effects(struct ctx *c)
 			continue;
 		f->weight = total > 0 ? 100 * (f->fmax - f->fmin) / total : 0;
 		if (f->weight < 0.005) {
-			csm_warn("%s has no effect in the fit: left out",
+			note(c, "%s has no effect in the fit: left out",
 			    what(f));
 			f->why = csm_xstrdup("no effect in the fit");
 			f->kind = K_DROP;
@@ -2111,7 +2233,8 @@ check_rows(const struct ctx *c, const struct csm_label *lb)
 {
 	size_t nneg = c->n - c->npos;
 
-	csm_label_report(lb);
+	if (!c->quiet)
+		csm_label_report(lb);
 	if (c->n == 0)
 		csm_die(EX_DATAERR, "no row has an outcome: nothing to fit");
 	if (c->npos == 0 || nneg == 0)
@@ -2278,17 +2401,19 @@ main(int argc, char *argv[])
 	struct csm_cfg cfg, check;
 	struct csm_tbl t;
 	struct csm_cols cols;
+	struct csm_colreg reg;
 	struct csm_eval ev;
 	struct csm_out o;
 	struct csm_label lb;
 	struct csm_buf out;
 	struct ctx c;
-	const char *label = NULL, *features = NULL, *bands = NULL;
-	char *outcomes = NULL, *source;
+	const char *label = NULL, *bands = NULL;
+	char *outcomes = NULL, *source, **features = NULL;
+	size_t nfeatures = 0;
 	double d;
 	int ch;
 
-	csm_setprogname(argv[0]);
+	csm_cli_progname(argv);
 	csm_cli_init(&cli);
 	memset(&c, 0, sizeof(c));
 	c.folds = 5;
@@ -2312,7 +2437,9 @@ main(int argc, char *argv[])
 			outcomes = optarg;
 			break;
 		case OPT_FEATURES:
-			features = optarg;
+			free_list(features, nfeatures);
+			features = split_list("--features", optarg,
+			    &nfeatures);
 			break;
 		case OPT_L2:
 			c.l2 = number_arg("--l2", optarg, 1e-9, 1e9);
@@ -2339,10 +2466,11 @@ main(int argc, char *argv[])
 	csm_cli_config(&cli, &cfg);
 	c.cfg = &cfg;
 	c.today = cli.today;
+	c.quiet = cli.quiet;
 	csm_label_init(&lb);
 	if (label != NULL)
 		csm_label_expr(&lb, label);
-	else
+	else if (!cli.columns)
 		csm_label_outcomes(&lb, outcomes, cfg.columns);
 	c.outcome = label != NULL ? label : outcomes;
 	c.outcome_is_file = label == NULL;
@@ -2355,10 +2483,28 @@ main(int argc, char *argv[])
 	csm_cols_init(&cols, &t, cfg.columns);
 	c.t = &t;
 	c.cols = &cols;
+	csm_colreg_init(&reg, &cols);
+	register_columns(&c, &reg, &lb, features, nfeatures);
+	if (cli.columns) {
+		csm_cli_columns(&reg, t.delim);
+		csm_colreg_release(&reg);
+		csm_cols_release(&cols);
+		csm_tbl_close(&t);
+		if (c.has_base)
+			csm_score_release(&c.base);
+		csm_label_release(&lb);
+		free_list(features, nfeatures);
+		csm_cfg_release(&cfg);
+		return EX_OK;
+	}
+	csm_colreg_check(&reg);
 	csm_label_bind(&lb, &cols);
 	if (c.has_base)
 		csm_score_bind(&c.base, &cols);
-	setup_features(&c, features, &lb);
+	setup_features(&c, features, nfeatures, &lb);
+	if (!cli.quiet)
+		csm_colreg_warn(&reg);
+	csm_colreg_release(&reg);
 
 	csm_eval_init(&ev);
 	ev.rec = &t;
@@ -2403,6 +2549,7 @@ main(int argc, char *argv[])
 	if (c.has_base)
 		csm_score_release(&c.base);
 	csm_label_release(&lb);
+	free_list(features, nfeatures);
 	csm_cfg_release(&cfg);
 	return EX_OK;
 }
