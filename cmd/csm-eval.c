@@ -121,30 +121,12 @@ usage(FILE *fp, int status)
 static int
 format_arg(const char *arg)
 {
-	if (strcasecmp(arg, "csv") == 0)
-		return CSM_LIFT_CSV;
-	if (strcasecmp(arg, "tsv") == 0)
-		return CSM_LIFT_TSV;
-	if (strcasecmp(arg, "md") == 0)
-		return CSM_LIFT_MD;
-	if (strcasecmp(arg, "json") == 0)
-		return CSM_LIFT_JSON;
-	if (strcasecmp(arg, "jsonl") == 0)
-		return CSM_LIFT_JSONL;
-	csm_usage_error(usage_text, "-f: '%s' is not a format (csv, tsv, md, "
-	    "json, jsonl)", arg);
-}
+	static const char *const names[] = {"csv", "tsv", "md", "json",
+		"jsonl", NULL};
+	static const int fmts[] = {CSM_LIFT_CSV, CSM_LIFT_TSV, CSM_LIFT_MD,
+		CSM_LIFT_JSON, CSM_LIFT_JSONL};
 
-static double
-number_arg(const char *opt, const char *arg, double lo, double hi)
-{
-	double d;
-
-	if (csm_parse_num(arg, strlen(arg), &d) != CSM_OK || !(d >= lo) ||
-	    !(d <= hi))
-		csm_usage_error(usage_text, "%s: '%s' is not a number from %g "
-		    "to %g", opt, arg, lo, hi);
-	return d;
+	return fmts[csm_cli_format(usage_text, arg, names)];
 }
 
 /* ---- the columns ------------------------------------------------------ */
@@ -913,7 +895,7 @@ main(int argc, char *argv[])
 			higher = optarg;
 			break;
 		case OPT_BINS:
-			d = number_arg("--bins", optarg, 0, MAXBINS);
+			d = csm_cli_number(usage_text, "--bins", optarg, 0, MAXBINS);
 			if (d != floor(d))
 				csm_usage_error(usage_text, "--bins: '%s' is "
 				    "not a whole number", optarg);
@@ -923,7 +905,7 @@ main(int argc, char *argv[])
 			components = 1;
 			break;
 		case OPT_MIN_AUC:
-			min_auc = number_arg("--min-auc", optarg, 0, 1);
+			min_auc = csm_cli_number(usage_text, "--min-auc", optarg, 0, 1);
 			break;
 		default:
 			usage(stderr, EX_USAGE);

@@ -196,18 +196,6 @@ note(const struct ctx *c, const char *fmt, ...)
 
 /* ---- options ---------------------------------------------------------- */
 
-static double
-number_arg(const char *opt, const char *arg, double lo, double hi)
-{
-	double d;
-
-	if (csm_parse_num(arg, strlen(arg), &d) != CSM_OK || !(d >= lo) ||
-	    !(d <= hi))
-		csm_usage_error(usage_text, "%s: '%s' is not a number from %g "
-		    "to %g", opt, arg, lo, hi);
-	return d;
-}
-
 /*
  * The comma-separated column names of opt's argument arg, as an array of
  * *n strings that the caller frees with free_list.  An empty name is a
@@ -2424,7 +2412,7 @@ main(int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case 'k':
-			d = number_arg("--folds", optarg, 2, 50);
+			d = csm_cli_number(usage_text, "--folds", optarg, 2, 50);
 			if (d != floor(d))
 				csm_usage_error(usage_text, "--folds: '%s' is "
 				    "not a whole number", optarg);
@@ -2442,7 +2430,7 @@ main(int argc, char *argv[])
 			    &nfeatures);
 			break;
 		case OPT_L2:
-			c.l2 = number_arg("--l2", optarg, 1e-9, 1e9);
+			c.l2 = csm_cli_number(usage_text, "--l2", optarg, 1e-9, 1e9);
 			break;
 		case OPT_BANDS:
 			bands = optarg;

@@ -172,6 +172,19 @@ csm_cli_word(const char *usage, const char *opt, const char *arg,
 	exit(EX_USAGE);
 }
 
+double
+csm_cli_number(const char *usage, const char *opt, const char *arg,
+    double lo, double hi)
+{
+	double d;
+
+	if (csm_parse_num(arg, strlen(arg), &d) != CSM_OK || !(d >= lo) ||
+	    !(d <= hi))
+		csm_usage_error(usage, "%s: '%s' is not a number from %g to %g",
+		    opt, csm_q(arg, strlen(arg)), lo, hi);
+	return d;
+}
+
 int
 csm_cli_format(const char *usage, const char *arg, const char *const *names)
 {

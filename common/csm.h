@@ -1345,6 +1345,12 @@ CSM_NORETURN void csm_usage_error(const char *usage, const char *fmt, ...)
  */
 int csm_cli_word(const char *usage, const char *opt, const char *arg,
     const char *const *words);
+/*
+ * A number typed on the command line, from lo to hi (25% is 0.25); else a
+ * usage error "opt: 'arg' is not a number from lo to hi", exit 64.
+ */
+double csm_cli_number(const char *usage, const char *opt, const char *arg,
+    double lo, double hi);
 /* csm_cli_word for -f/--format. */
 int csm_cli_format(const char *usage, const char *arg,
     const char *const *names);
