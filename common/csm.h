@@ -28,6 +28,7 @@
  *   label.c   the binary outcome         struct csm_label: --label, --outcomes
  *   lift.c    the lift table             struct csm_lift, its formats
  *   logit.c   logistic regression        struct csm_logit: L2, Newton
+ *   prev.c    --previous                 csm_prev_there: a first run
  *
  * Ownership: a function that returns a pointer says in its comment who frees
  * it.  Fields handed out by the reader are borrowed and live until the next
@@ -1556,5 +1557,16 @@ int csm_logit_fit(struct csm_logit *m, const unsigned char *use, double l2,
 double csm_logit_eta(const struct csm_logit *m, size_t i);
 /* 1 / (1 + e^-eta), computed without overflow. */
 double csm_logit_prob(double eta);
+
+/* ---- prev.c: an earlier output read back (--previous) ----------------- */
+
+/*
+ * Whether the --previous file path has anything to read.  One that does
+ * not exist, or is empty, is a weekly job's first run: it says so on
+ * stderr ("--previous 'x' does not exist: every account is new") and
+ * returns 0.  Standard input ("-") and a pipe are not looked into, and any
+ * other trouble (a file that cannot be opened) is left to the reader: 1.
+ */
+int csm_prev_there(const char *path);
 
 #endif /* CSM_H */
