@@ -128,6 +128,8 @@ struct ctx {
 	struct csm_map prev;	/* account_id -> struct prev */
 	char *ovrfile;		/* --overrides, or NULL */
 	struct csm_map ovr;	/* account_id -> struct override */
+	struct override *reading;	/* the one being read: an error that
+					 * ends the run leaves it reachable */
 	struct csm_buf tmp;
 };
 
@@ -592,11 +594,12 @@ load_overrides(struct ctx *c, char *path, long today)
 		const char *id = t.f[col[0]];
 		size_t idn = t.flen[col[0]];
 
-		ov = csm_xcalloc(1, sizeof(*ov));
+		ov = c->reading = csm_xcalloc(1, sizeof(*ov));
 		ov->line = t.line;
 		if (!read_override(c, &t, &oc, col, cband, cscore, today,
 		    ov)) {
 			free_override(ov);
+			c->reading = NULL;
 			continue;
 		}
 		csm_trim(&id, &idn);
@@ -606,12 +609,14 @@ load_overrides(struct ctx *c, char *path, long today)
 			    c->ovr.ent[k].val)->line;
 
 			free_override(ov);
+			c->reading = NULL;
 			csm_die_at(EX_DATAERR, t.file, t.line, "a second "
 			    "override of '%s' in force (the first is at line "
 			    "%ld): one account, one override", csm_q(id, idn),
 			    first);
 		}
 		c->ovr.ent[k].val = ov;
+		c->reading = NULL;
 	}
 	csm_cols_release(&oc);
 	csm_tbl_close(&t);
