@@ -502,6 +502,12 @@ override_sets(struct ctx *c, const struct csm_tbl *t,
 		if (csm_parse_num(s, sn, &ov->score) != CSM_OK)
 			csm_cell_error(CSM_BAD_FAIL, t, oc->name[cscore],
 			    oc->len[cscore], s, sn, "a number", NULL);
+		/* 80% reads as 0.8, which no one typing it means */
+		if (memchr(s, '%', sn) != NULL)
+			csm_die_at(EX_DATAERR, t->file, t->line, "column '%s': "
+			    "\"%s\" is not a score from 0 to 100 (a score of "
+			    "80 is written 80)", csm_q(oc->name[cscore],
+			    oc->len[cscore]), csm_q(s, sn));
 		if (ov->score < 0 || ov->score > 100)
 			csm_die_at(EX_DATAERR, t->file, t->line, "column '%s': "
 			    "\"%s\" is not a score from 0 to 100",
