@@ -179,6 +179,10 @@ test_dump_loads_back(void)
 		"score: {missing: zero}\n",
 		"risk:\n  signals: [{name: s, when: a > 1, points: 5}]\n",
 		"columns: {arr: ARR (USD)}\nqbr: {highlight_change: 5%}\n",
+		"score:\n  segment_column: tier\n  segments:\n"
+		"    'Mid-Market: EU': {weights: {adoption: 5}}\n"
+		"    SMB:\n      components: [{name: u, weight: 1, value: u}]\n"
+		"      bands: [{name: ok, min: 0}]\n",
 	};
 	char dump[2][65536];
 	struct csm_cfg cfg;
