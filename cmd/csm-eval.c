@@ -924,8 +924,15 @@ main(int argc, char *argv[])
 		csm_label_expr(&lb, label);
 	else if (!cli.columns)
 		csm_label_outcomes(&lb, outcomes, cfg.columns);
-	if (components)
+	if (components) {
 		csm_score_load(&sc, &cfg);
+		if (sc.nseg > 0)
+			csm_cfg_die(sc.segments, "--components judges one "
+			    "scorecard, and score.segments gives several: "
+			    "judge each with a config of its own, without "
+			    "segments (--by health_scorecard compares their "
+			    "scores)");
+	}
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
 	csm_cols_init(&cols, &t, cfg.columns);

@@ -2465,6 +2465,11 @@ main(int argc, char *argv[])
 	if (cli.config != NULL) {
 		csm_score_load(&c.base, &cfg);
 		c.has_base = 1;
+		if (c.base.nseg > 0)
+			csm_cfg_die(c.base.segments, "csm-fit fits one "
+			    "scorecard, and score.segments gives several: fit "
+			    "each segment's rows from a config of its own, "
+			    "without segments");
 	}
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);

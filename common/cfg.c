@@ -36,7 +36,8 @@ enum ftype {
 	F_PAIRS,	/* a list of [x, score] pairs, x increasing */
 	F_NUMDICT,	/* a map of names to numbers */
 	F_STRDICT,	/* a map of names to strings */
-	F_BANDS		/* a list of {name, min}, min decreasing */
+	F_BANDS,	/* a list of {name, min}, min decreasing */
+	F_MAPOF		/* a map of names to maps, sub: struct field[] */
 };
 
 #define REQ 1		/* the key must be there */
@@ -73,6 +74,15 @@ static const struct field component[] = {
 	{NULL, 0, NULL, 0, NULL}
 };
 
+/* A segment's scorecard: its own components, or the default's
+ * reweighted; its own bands, or the section's. */
+static const struct field segment[] = {
+	{"components", F_LIST, component, NONEMPTY, "component"},
+	{"weights", F_NUMDICT, NULL, NONNEG, NULL},
+	{"bands", F_BANDS, NULL, NONEMPTY, "band"},
+	{NULL, 0, NULL, 0, NULL}
+};
+
 static const struct field score[] = {
 	{"missing", F_ENUM, missing_words, 0, NULL},
 	{"precision", F_INT, NULL, 0, NULL},
@@ -80,6 +90,8 @@ static const struct field score[] = {
 	{"bands", F_BANDS, NULL, REQ | NONEMPTY, "band"},
 	{"components", F_LIST, component, REQ | NONEMPTY, "component"},
 	{"calibration", F_PAIRS, NULL, 0, NULL},
+	{"segment_column", F_NAME, NULL, 0, NULL},
+	{"segments", F_MAPOF, segment, 0, "segment"},
 	{NULL, 0, NULL, 0, NULL}
 };
 
@@ -507,6 +519,16 @@ check_value(const struct csm_node *nd, const struct field *f)
 		if ((f->flags & NONEMPTY) && nd->n == 0)
 			csm_cfg_die(nd, "'%s' must not be empty", f->key);
 		break;
+	case F_MAPOF:
+		want_kind(nd, CSM_N_MAP, f->key);
+		for (i = 0; i < nd->n; i += 2) {
+			char what[256];
+
+			snprintf(what, sizeof(what), "%s '%s'", f->what,
+			    csm_q(nd->kid[i]->str, nd->kid[i]->len));
+			check_map(nd->kid[i + 1], f->sub, what);
+		}
+		break;
 	}
 }
 
@@ -702,7 +724,7 @@ check_listable(const struct csm_node *list, const char *what,
  * twice).  Names are compared normalised, as the tools read headers.
  */
 static const char *const reserved_components[] = {"score", "band",
-	"missing", "prev", "change", "override", NULL};
+	"missing", "prev", "change", "override", "scorecard", NULL};
 
 static void
 check_component_names(const struct csm_node *comps)
@@ -747,6 +769,10 @@ check_component_names(const struct csm_node *comps)
 	csm_buf_release(&b);
 }
 
+/*
+ * Band names: "unscored" is the band of a row without a score, and a '>'
+ * would make --previous's band_change (yellow>red) read two ways.
+ */
 static void
 check_bands_reserved(const struct csm_node *bands)
 {
@@ -759,21 +785,36 @@ check_bands_reserved(const struct csm_node *bands)
 			csm_cfg_die(nm, "'%s' is the band of a row with too "
 			    "little data to score and cannot be listed",
 			    nm->str);
+		if (strchr(nm->str, '>') != NULL)
+			csm_cfg_die(nm, "band name '%s' holds a '>', which "
+			    "separates the bands in band_change (yellow>red)",
+			    nm->str);
 	}
+}
+
+/* Weights are relative: they must add up to more than 0, and stay finite
+ * when summed and multiplied by a sub-score. */
+static void
+check_weight_sum(const struct csm_node *at, double sum)
+{
+	if (sum <= 0)
+		csm_cfg_die(at, "the component weights add up to 0");
+	if (!isfinite(sum * 100))
+		csm_cfg_die(at, "the component weights are too large (they "
+		    "add up to %g): weights are relative, use smaller ones",
+		    sum);
 }
 
 /* The rules the schema cannot say: one mapping per component, and so on. */
 static void
-check_score(const struct csm_node *sc)
+check_components(const struct csm_node *comps)
 {
-	const struct csm_node *comps = csm_node_get(sc, "components");
 	double sum = 0;
 	size_t i;
 
 	check_unique(comps, "component");
 	check_component_names(comps);
 	check_listable(comps, "component", "health_missing");
-	check_bands_reserved(csm_node_get(sc, "bands"));
 	for (i = 0; i < comps->n; i++) {
 		const struct csm_node *c = comps->kid[i];
 		int kinds = (csm_node_get(c, "points") != NULL) +
@@ -793,12 +834,154 @@ check_score(const struct csm_node *sc)
 			    "goes with 'map'");
 		sum += csm_cfg_num(csm_node_get(c, "weight"));
 	}
-	if (sum <= 0)
-		csm_cfg_die(comps, "the component weights add up to 0");
-	if (!isfinite(sum * 100))
-		csm_cfg_die(comps, "the component weights are too large (they "
-		    "add up to %g): weights are relative, use smaller ones",
-		    sum);
+	check_weight_sum(comps, sum);
+}
+
+/*
+ * A segment's weights: each names a component of the default scorecard,
+ * whose weight it replaces; the others keep theirs.
+ */
+static void
+check_reweights(const struct csm_node *w, const struct csm_node *comps)
+{
+	const struct csm_node *best;
+	double sum = 0;
+	size_t i, j, d, bestd;
+
+	for (i = 0; i < w->n; i += 2) {
+		const struct csm_node *k = w->kid[i];
+
+		if (find_name(comps, k->str, comps->n) >= 0)
+			continue;
+		best = NULL;
+		bestd = (size_t)-1;
+		for (j = 0; j < comps->n; j++) {
+			const struct csm_node *nm = csm_node_get(comps->kid[j],
+			    "name");
+
+			if ((d = csm_editdist(k->str, nm->str)) < bestd) {
+				bestd = d;
+				best = nm;
+			}
+		}
+		if (best != NULL && (bestd <= 2 || bestd <= k->len / 3))
+			csm_cfg_die(k, "'weights': '%s' is not a component of "
+			    "the default scorecard, did you mean '%s'?",
+			    k->str, best->str);
+		csm_cfg_die(k, "'weights': '%s' is not a component of the "
+		    "default scorecard", k->str);
+	}
+	for (j = 0; j < comps->n; j++) {
+		const struct csm_node *c = comps->kid[j];
+		const struct csm_node *mine = csm_node_get(w,
+		    csm_node_get(c, "name")->str);
+
+		sum += csm_cfg_num(mine ? mine : csm_node_get(c, "weight"));
+	}
+	check_weight_sum(w, sum);
+}
+
+/*
+ * Component names across the scorecards: --explain writes one
+ * health_<name> column per name, so two names that read as one column
+ * must be the same name.
+ */
+static void
+check_union_names(const struct csm_node *a, const struct csm_node *b)
+{
+	struct csm_buf x, y;
+	size_t i, j;
+
+	csm_buf_init(&x);
+	csm_buf_init(&y);
+	for (i = 0; i < a->n; i++) {
+		const struct csm_node *na = csm_node_get(a->kid[i], "name");
+
+		csm_col_norm(na->str, na->len, &x);
+		for (j = 0; j < b->n; j++) {
+			const struct csm_node *nb = csm_node_get(b->kid[j],
+			    "name");
+
+			csm_col_norm(nb->str, nb->len, &y);
+			if (strcmp(x.s, y.s) != 0 || strcmp(na->str,
+			    nb->str) == 0)
+				continue;
+			csm_buf_release(&x);
+			csm_buf_release(&y);
+			csm_cfg_die(nb, "component names '%s' and '%s' would "
+			    "make two columns that read as one: name the "
+			    "component the same in every scorecard", na->str,
+			    nb->str);
+		}
+	}
+	csm_buf_release(&x);
+	csm_buf_release(&y);
+}
+
+/*
+ * score.segments: a scorecard per segment value.  Keys are segment values
+ * (matched ignoring case, so they must differ ignoring case); "default"
+ * names the scorecard of every other row.  Each has its own components or
+ * reweights the default's, and may have its own bands.
+ */
+static void
+check_segments(const struct csm_node *sc)
+{
+	const struct csm_node *segs = csm_node_get(sc, "segments");
+	const struct csm_node *col = csm_node_get(sc, "segment_column");
+	const struct csm_node *comps = csm_node_get(sc, "components");
+	size_t i, j;
+
+	if (segs == NULL) {
+		if (col != NULL)
+			csm_cfg_die(col, "'segment_column' goes with "
+			    "'segments'");
+		return;
+	}
+	for (i = 0; i < segs->n; i += 2) {
+		const struct csm_node *k = segs->kid[i], *v = segs->kid[i + 1];
+		const struct csm_node *c = csm_node_get(v, "components");
+		const struct csm_node *w = csm_node_get(v, "weights");
+
+		if (k->len == 0)
+			csm_cfg_die(k, "a segment value must not be empty");
+		if (strcasecmp(k->str, CSM_SCORECARD_DEFAULT) == 0)
+			csm_cfg_die(k, "'%s' is the scorecard of the rows of "
+			    "other segments and cannot be a segment", k->str);
+		for (j = 0; j < i; j += 2)
+			if (strcasecmp(segs->kid[j]->str, k->str) == 0)
+				csm_cfg_die(k, "segments '%s' and '%s' are one "
+				    "segment: segment values match ignoring "
+				    "case", segs->kid[j]->str, k->str);
+		if (c == NULL && w == NULL)
+			csm_cfg_die(v, "segment '%s' has neither 'components' "
+			    "nor 'weights'", k->str);
+		if (c != NULL && w != NULL)
+			csm_cfg_die(w, "segment '%s' has both 'components' and "
+			    "'weights': 'weights' reweights the default "
+			    "components; give a segment's own components "
+			    "their weights in place", k->str);
+		if (c != NULL) {
+			check_components(c);
+			check_union_names(comps, c);
+			for (j = 0; j < i; j += 2)
+				if (csm_node_get(segs->kid[j + 1],
+				    "components") != NULL)
+					check_union_names(csm_node_get(
+					    segs->kid[j + 1], "components"), c);
+		} else
+			check_reweights(w, comps);
+		if (csm_node_get(v, "bands") != NULL)
+			check_bands_reserved(csm_node_get(v, "bands"));
+	}
+}
+
+static void
+check_score(const struct csm_node *sc)
+{
+	check_components(csm_node_get(sc, "components"));
+	check_bands_reserved(csm_node_get(sc, "bands"));
+	check_segments(sc);
 }
 
 static void

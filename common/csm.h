@@ -28,6 +28,7 @@
  *   label.c   the binary outcome         struct csm_label: --label, --outcomes
  *   lift.c    the lift table             struct csm_lift, its formats
  *   logit.c   logistic regression        struct csm_logit: L2, Newton
+ *   prev.c    --previous                 csm_prev_there: a first run
  *
  * Ownership: a function that returns a pointer says in its comment who frees
  * it.  Fields handed out by the reader are borrowed and live until the next
@@ -800,7 +801,13 @@ struct csm_component {
 	double dflt;
 };
 
-/* The score: section: components, bands and policies. */
+/*
+ * The score: section: components, bands and policies.  It is the default
+ * scorecard, and holds the scorecards of score.segments in seg[]: each a
+ * struct csm_score of its own components (or the default's reweighted)
+ * and bands (or the section's), with the section's missing, precision and
+ * min_weight; the calibration is the section's, on the default only.
+ */
 struct csm_score {
 	struct csm_component *comp;
 	size_t ncomp;
@@ -812,10 +819,18 @@ struct csm_score {
 	double min_weight;	/* share of total_weight a row needs present */
 	size_t ncal;		/* score.calibration pairs, or 0 */
 	double *calx, *calp;	/* score -> churn probability */
+	const char *name;	/* the scorecard: "default", or its segment */
+	struct csm_score *seg;	/* score.segments' scorecards, or NULL */
+	size_t nseg;
+	const struct csm_node *segments;	/* score.segments, or NULL */
+	const char *segcol;	/* score.segment_column (default segment) */
+	long segidx;		/* its column once bound, or -1 */
 };
 
 /* The band of a row left without a score (a reserved band name). */
 #define CSM_UNSCORED "unscored"
+/* The name of the scorecard of rows without one of their own. */
+#define CSM_SCORECARD_DEFAULT "default"
 
 /*
  * One component evaluated on a record.  status is CSM_OK (score holds the
@@ -833,11 +848,24 @@ struct csm_subscore {
 	char buf[64];
 };
 
-/* Reads score: from the checked config into sc; sc borrows from cfg. */
+/*
+ * Reads score: from the checked config into sc, the segments' scorecards
+ * included; sc borrows from cfg and owns the rest (csm_score_release).
+ */
 void csm_score_load(struct csm_score *sc, const struct csm_cfg *cfg);
-/* Binds every component's expression to the header (dies 65). */
+/* Binds every scorecard's expressions to the header, and with segments
+ * finds the segment column (a missing one: dies 65). */
 void csm_score_bind(struct csm_score *sc, const struct csm_cols *cols);
 void csm_score_release(struct csm_score *sc);
+/*
+ * The scorecard of t's current record: the segment's whose value is the
+ * segment column's text (trimmed; an exact match first, then one that
+ * ignores case), else sc itself.  Returns its index, 0 for sc and k + 1
+ * for sc->seg[k]; csm_score_card gives the scorecard of an index.
+ */
+size_t csm_score_pick(const struct csm_score *sc, const struct csm_tbl *t);
+const struct csm_score *csm_score_card(const struct csm_score *sc,
+    size_t k);
 /* Evaluates component i on ev's current record into *out. */
 void csm_score_component(const struct csm_score *sc, size_t i,
     struct csm_eval *ev, struct csm_subscore *out);
@@ -1538,5 +1566,16 @@ int csm_logit_fit(struct csm_logit *m, const unsigned char *use, double l2,
 double csm_logit_eta(const struct csm_logit *m, size_t i);
 /* 1 / (1 + e^-eta), computed without overflow. */
 double csm_logit_prob(double eta);
+
+/* ---- prev.c: an earlier output read back (--previous) ----------------- */
+
+/*
+ * Whether the --previous file path has anything to read.  One that does
+ * not exist, or is empty, is a weekly job's first run: it says so on
+ * stderr ("--previous 'x' does not exist: every account is new") and
+ * returns 0.  Standard input ("-") and a pipe are not looked into, and any
+ * other trouble (a file that cannot be opened) is left to the reader: 1.
+ */
+int csm_prev_there(const char *path);
 
 #endif /* CSM_H */

@@ -11,6 +11,10 @@
  * whose present components weigh less than score.min_weight of the total
  * is unscored: an empty row never scores green.
  *
+ * score.segments gives a segment (a value of the segment column) a
+ * scorecard of its own: its components, or the default's reweighted, and
+ * optionally its bands; every other row is scored by the default.
+ *
  * The config loader has checked the numbers (sub-scores 0-100, weights
  * finite, >= 0, and small enough to sum), so every score is finite and
  * within 0-100.
@@ -65,17 +69,62 @@ load_component(struct csm_component *c, const struct csm_node *cn)
 	}
 }
 
+/* The components of a scorecard, each weight from weights when it names
+ * the component (a segment that reweights the default's). */
+static void
+load_components(struct csm_score *sc, const struct csm_node *comps,
+    const struct csm_node *weights)
+{
+	const struct csm_node *w;
+	size_t i;
+
+	sc->ncomp = comps->n;
+	sc->comp = csm_xcalloc(comps->n, sizeof(*sc->comp));
+	for (i = 0; i < comps->n; i++) {
+		load_component(&sc->comp[i], comps->kid[i]);
+		if (weights != NULL &&
+		    (w = csm_node_get(weights, sc->comp[i].name)) != NULL)
+			sc->comp[i].weight = csm_cfg_num(w);
+		sc->total_weight += sc->comp[i].weight;
+	}
+}
+
+/* The scorecard of segment key (its config v): the section's policies. */
+static void
+load_segment(struct csm_score *card, const struct csm_score *sc,
+    const struct csm_node *sec, const struct csm_node *key,
+    const struct csm_node *v)
+{
+	const struct csm_node *nd;
+
+	card->name = key->str;
+	card->missing = sc->missing;
+	card->precision = sc->precision;
+	card->min_weight = sc->min_weight;
+	card->segidx = -1;
+	nd = csm_node_get(v, "bands");
+	card->band = csm_cfg_bands(nd ? nd : csm_node_get(sec, "bands"),
+	    &card->nband);
+	if ((nd = csm_node_get(v, "components")) != NULL)
+		load_components(card, nd, NULL);
+	else
+		load_components(card, csm_node_get(sec, "components"),
+		    csm_node_get(v, "weights"));
+}
+
 void
 csm_score_load(struct csm_score *sc, const struct csm_cfg *cfg)
 {
 	const struct csm_node *sec = csm_cfg_section(cfg, "score");
-	const struct csm_node *comps, *nd;
+	const struct csm_node *nd, *segs;
 	size_t i;
 
 	if (sec == NULL)
 		csm_die(EX_CONFIG, "%s: the config has no score: section",
 		    cfg->file);
 	memset(sc, 0, sizeof(*sc));
+	sc->name = CSM_SCORECARD_DEFAULT;
+	sc->segidx = -1;
 	nd = csm_node_get(sec, "missing");
 	sc->missing = nd ? nd->str[0] : 'r';
 	nd = csm_node_get(sec, "precision");
@@ -83,13 +132,7 @@ csm_score_load(struct csm_score *sc, const struct csm_cfg *cfg)
 	nd = csm_node_get(sec, "min_weight");
 	sc->min_weight = nd ? csm_cfg_num(nd) : 0.5;
 	sc->band = csm_cfg_bands(csm_node_get(sec, "bands"), &sc->nband);
-	comps = csm_node_get(sec, "components");
-	sc->ncomp = comps->n;
-	sc->comp = csm_xcalloc(comps->n, sizeof(*sc->comp));
-	for (i = 0; i < comps->n; i++) {
-		load_component(&sc->comp[i], comps->kid[i]);
-		sc->total_weight += sc->comp[i].weight;
-	}
+	load_components(sc, csm_node_get(sec, "components"), NULL);
 	if ((nd = csm_node_get(sec, "calibration")) != NULL) {
 		struct csm_component cal;
 
@@ -98,10 +141,21 @@ csm_score_load(struct csm_score *sc, const struct csm_cfg *cfg)
 		sc->calx = cal.x;
 		sc->calp = cal.s;
 	}
+	segs = csm_node_get(sec, "segments");
+	if (segs == NULL || segs->n == 0)
+		return;
+	sc->segments = segs;
+	nd = csm_node_get(sec, "segment_column");
+	sc->segcol = nd ? nd->str : "segment";
+	sc->nseg = segs->n / 2;
+	sc->seg = csm_xcalloc(sc->nseg, sizeof(*sc->seg));
+	for (i = 0; i < sc->nseg; i++)
+		load_segment(&sc->seg[i], sc, sec, segs->kid[2 * i],
+		    segs->kid[2 * i + 1]);
 }
 
-void
-csm_score_bind(struct csm_score *sc, const struct csm_cols *cols)
+static void
+bind_card(struct csm_score *sc, const struct csm_cols *cols)
 {
 	size_t i;
 
@@ -110,10 +164,26 @@ csm_score_bind(struct csm_score *sc, const struct csm_cols *cols)
 }
 
 void
+csm_score_bind(struct csm_score *sc, const struct csm_cols *cols)
+{
+	size_t k;
+
+	bind_card(sc, cols);
+	for (k = 0; k < sc->nseg; k++)
+		bind_card(&sc->seg[k], cols);
+	if (sc->nseg > 0)
+		sc->segidx = (long)csm_cols_need(cols, sc->segcol,
+		    "score.segments");
+}
+
+void
 csm_score_release(struct csm_score *sc)
 {
 	size_t i;
 
+	for (i = 0; i < sc->nseg; i++)
+		csm_score_release(&sc->seg[i]);
+	free(sc->seg);
 	for (i = 0; i < sc->ncomp; i++) {
 		csm_expr_free(sc->comp[i].value);
 		free(sc->comp[i].x);
@@ -124,6 +194,37 @@ csm_score_release(struct csm_score *sc)
 	free(sc->calx);
 	free(sc->calp);
 	memset(sc, 0, sizeof(*sc));
+}
+
+size_t
+csm_score_pick(const struct csm_score *sc, const struct csm_tbl *t)
+{
+	const char *s;
+	size_t n, k, pass;
+
+	if (sc->segidx < 0 || (size_t)sc->segidx >= t->nf)
+		return 0;
+	s = t->f[sc->segidx];
+	n = t->flen[sc->segidx];
+	csm_trim(&s, &n);
+	if (n == 0)
+		return 0;
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < sc->nseg; k++) {
+			const char *name = sc->seg[k].name;
+
+			if (strlen(name) == n && (pass == 0 ?
+			    memcmp(name, s, n) == 0 :
+			    strncasecmp(name, s, n) == 0))
+				return k + 1;
+		}
+	return 0;
+}
+
+const struct csm_score *
+csm_score_card(const struct csm_score *sc, size_t k)
+{
+	return k == 0 ? sc : &sc->seg[k - 1];
 }
 
 static double

@@ -4,7 +4,7 @@
  * gives replaces the default's whole; columns: entries merge), what goes
  * with what (the default's patterns with its signals and tiers),
  * $CSM_CONFIG, bands, the dump loading back, and the exit status of a
- * refused config (numbers out of range included).
+ * refused config (numbers out of range and score.segments included).
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -179,6 +179,10 @@ test_dump_loads_back(void)
 		"score: {missing: zero}\n",
 		"risk:\n  signals: [{name: s, when: a > 1, points: 5}]\n",
 		"columns: {arr: ARR (USD)}\nqbr: {highlight_change: 5%}\n",
+		"score:\n  segment_column: tier\n  segments:\n"
+		"    'Mid-Market: EU': {weights: {adoption: 5}}\n"
+		"    SMB:\n      components: [{name: u, weight: 1, value: u}]\n"
+		"      bands: [{name: ok, min: 0}]\n",
 	};
 	char dump[2][65536];
 	struct csm_cfg cfg;
@@ -341,6 +345,71 @@ test_names(void)
 	    "    - {name: a, weight: 1, value: 'ratio(a, b)'}\n"), 0);
 }
 
+/* A segment of score.segments, given as the YAML under its key. */
+#define SEG(key, body) "score:\n  segments:\n    " key ":\n" body
+
+static void
+test_segments(void)
+{
+	/* a segment reweights the default's components, or has its own */
+	T_EQ_INT(refused(SEG("Ent", "      weights: {adoption: 60}\n")), 0);
+	T_EQ_INT(refused(SEG("Ent", "      components: [{name: u, weight: "
+	    "1, value: u}]\n      bands: [{name: ok, min: 0}]\n")), 0);
+	T_EQ_INT(refused("score:\n  segments: {}\n"), 0);
+	T_EQ_INT(refused("score:\n  segment_column: tier\n  segments:\n"
+	    "    Ent: {weights: {support: 0}}\n"), 0);
+	/* neither, or both, of components and weights */
+	T_EQ_INT(refused(SEG("Ent", "      bands: [{name: ok, min: 0}]\n")),
+	    EX_CONFIG);
+	T_EQ_INT(refused(SEG("Ent", "      weights: {adoption: 60}\n"
+	    "      components: [{name: u, weight: 1, value: u}]\n")),
+	    EX_CONFIG);
+	/* the schema: unknown keys, empty lists, types */
+	T_EQ_INT(refused(SEG("Ent", "      wieghts: {adoption: 60}\n")),
+	    EX_CONFIG);
+	T_EQ_INT(refused(SEG("Ent", "      components: []\n")), EX_CONFIG);
+	T_EQ_INT(refused(SEG("Ent", "      weights: {adoption: -1}\n")),
+	    EX_CONFIG);
+	T_EQ_INT(refused("score:\n  segments: [Ent]\n"), EX_CONFIG);
+	/* weights name the default's components and add up to more than 0 */
+	T_EQ_INT(refused(SEG("Ent", "      weights: {adopton: 60}\n")),
+	    EX_CONFIG);
+	T_EQ_INT(refused(SEG("Ent", "      weights: {adoption: 0, "
+	    "engagement: 0, support: 0, sentiment: 0, relationship: 0}\n")),
+	    EX_CONFIG);
+	/* a segment's components follow the components' rules */
+	T_EQ_INT(refused(SEG("Ent", "      components: [{name: u, weight: "
+	    "0, value: u}]\n")), EX_CONFIG);
+	T_EQ_INT(refused(SEG("Ent", "      components: [{name: scorecard, "
+	    "weight: 1, value: u}]\n")), EX_CONFIG);
+	T_EQ_INT(refused(SEG("Ent", "      components: [{name: u, weight: "
+	    "1, value: u, points: [[0, 0]], steps: [[0, 0]]}]\n")),
+	    EX_CONFIG);
+	/* one column per name across the scorecards: Adoption is not the
+	 * default's adoption */
+	T_EQ_INT(refused(SEG("Ent", "      components: [{name: Adoption, "
+	    "weight: 1, value: u}]\n")), EX_CONFIG);
+	T_EQ_INT(refused(SEG("Ent", "      components: [{name: adoption, "
+	    "weight: 1, value: u}]\n")), 0);
+	/* segment values: not empty, not default, unique ignoring case */
+	T_EQ_INT(refused(SEG("''", "      weights: {adoption: 1}\n")),
+	    EX_CONFIG);
+	T_EQ_INT(refused(SEG("Default", "      weights: {adoption: 1}\n")),
+	    EX_CONFIG);
+	T_EQ_INT(refused("score:\n  segments:\n"
+	    "    Ent: {weights: {adoption: 1}}\n"
+	    "    ENT: {weights: {adoption: 2}}\n"), EX_CONFIG);
+	/* the bands' rules, and no '>' (band_change is old>new) */
+	T_EQ_INT(refused(SEG("Ent", "      weights: {adoption: 1}\n"
+	    "      bands: [{name: unscored, min: 0}]\n")), EX_CONFIG);
+	T_EQ_INT(refused(SEG("Ent", "      weights: {adoption: 1}\n"
+	    "      bands: []\n")), EX_CONFIG);
+	T_EQ_INT(refused("score:\n  bands: [{name: 'a>b', min: 0}]\n"),
+	    EX_CONFIG);
+	/* segment_column goes with segments */
+	T_EQ_INT(refused("score:\n  segment_column: tier\n"), EX_CONFIG);
+}
+
 int
 main(void)
 {
@@ -357,6 +426,7 @@ main(void)
 	T_RUN(test_dump_loads_back);
 	T_RUN(test_numbers);
 	T_RUN(test_names);
+	T_RUN(test_segments);
 	unlink(path);
 	T_END();
 }

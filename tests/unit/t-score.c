@@ -1,9 +1,9 @@
 /*
  * t-score.c: the health score engine (score.c): each mapping of a
  * component, the weighted mean with missing components, the minimum
- * coverage (score.min_weight), rounding, bands, and scores that stay finite
- * and within 0-100 at the ends of the doubles.  Every expected number is
- * worked out in the comments.
+ * coverage (score.min_weight), rounding, bands, scores that stay finite
+ * and within 0-100 at the ends of the doubles, and the scorecards of
+ * score.segments.  Every expected number is worked out in the comments.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -15,12 +15,12 @@
 
 static char path[] = "/tmp/t-score.XXXXXX";
 
-/* One record: columns a, b, plan. */
-static char h_a[] = "a", h_b[] = "b", h_plan[] = "plan";
-static char *hdr[] = {h_a, h_b, h_plan};
-static size_t hdrlen[] = {1, 1, 4};
-static char *fld[3];
-static size_t flen[3];
+/* One record: columns a, b, plan, and seg (empty unless a test sets it). */
+static char h_a[] = "a", h_b[] = "b", h_plan[] = "plan", h_seg[] = "seg";
+static char *hdr[] = {h_a, h_b, h_plan, h_seg};
+static size_t hdrlen[] = {1, 1, 4, 3};
+static char *fld[4];
+static size_t flen[4];
 static struct csm_tbl tbl;
 static struct csm_cols cols;
 static struct csm_eval ev;
@@ -48,6 +48,16 @@ row(const char *a, const char *b, const char *plan)
 	flen[0] = strlen(a);
 	flen[1] = strlen(b);
 	flen[2] = strlen(plan);
+	fld[3] = (char *)"";
+	flen[3] = 0;
+}
+
+/* The segment of the current row. */
+static void
+segment(const char *seg)
+{
+	fld[3] = (char *)seg;
+	flen[3] = strlen(seg);
 }
 
 static void
@@ -368,6 +378,119 @@ test_mapped(void)
 	csm_cfg_release(&cfg);
 }
 
+/*
+ * score.segments: Gold reweights the default's components, Tin has its own
+ * component and bands; the section's precision (1), min_weight (0) and
+ * calibration are shared, the calibration on the default only.
+ */
+static const char segments[] =
+    "score:\n"
+    "  precision: 1\n"
+    "  min_weight: 0\n"
+    "  bands: [{name: hi, min: 50}, {name: lo, min: 0}]\n"
+    "  components:\n"
+    "    - {name: lin, weight: 30, value: a, points: [[0, 0], [10, 100]]}\n"
+    "    - {name: stp, weight: 20, value: b,\n"
+    "       steps: [[0, 10], [5, 60], [9, 100]]}\n"
+    "  calibration: [[0, 0.9], [100, 0.1]]\n"
+    "  segment_column: seg\n"
+    "  segments:\n"
+    "    Gold:\n"
+    "      weights: {stp: 80}\n"
+    "    Tin:\n"
+    "      components:\n"
+    "        - {name: pln, weight: 1, value: plan, map: {x: 100}, default: 0}\n"
+    "      bands: [{name: top, min: 90}, {name: rest, min: 0}]\n";
+
+static void
+test_segments(void)
+{
+	struct csm_cfg cfg;
+	struct csm_score sc;
+	const struct csm_score *card;
+	double sub[4], total;
+	unsigned char present[4];
+
+	load(&cfg, &sc, segments);
+	T_EQ_INT(sc.nseg, 2);
+	T_EQ_STR(sc.name, "default");
+	T_EQ_STR(sc.segcol, "seg");
+	T_EQ_INT(sc.segidx, 3);
+	T_OK(csm_score_card(&sc, 0) == &sc);
+	T_OK(csm_score_card(&sc, 2) == &sc.seg[1]);
+	/* Gold: the default's two components, stp reweighted: 30 + 80 */
+	card = csm_score_card(&sc, 1);
+	T_EQ_STR(card->name, "Gold");
+	T_EQ_INT(card->ncomp, 2);
+	T_EQ_NUM(card->comp[0].weight, 30);
+	T_EQ_NUM(card->comp[1].weight, 80);
+	T_EQ_NUM(card->total_weight, 110);
+	T_EQ_INT(card->nband, 2);
+	T_EQ_STR(card->band[0].name, "hi");
+	T_EQ_INT(card->precision, 1);
+	T_EQ_NUM(card->min_weight, 0);
+	T_EQ_INT(card->ncal, 0);
+	/* Tin: its own component and bands */
+	card = csm_score_card(&sc, 2);
+	T_EQ_STR(card->name, "Tin");
+	T_EQ_INT(card->ncomp, 1);
+	T_EQ_STR(card->comp[0].name, "pln");
+	T_EQ_NUM(card->total_weight, 1);
+	T_EQ_STR(card->band[0].name, "top");
+	/* the default is unchanged: 30 + 20 */
+	T_EQ_NUM(sc.total_weight, 50);
+	T_EQ_INT(sc.ncal, 2);
+
+	/* which scorecard: the segment trimmed, then ignoring case; any
+	 * other value, or none, the default */
+	row("5", "7", "x");
+	T_EQ_INT(csm_score_pick(&sc, &tbl), 0);
+	segment("Gold");
+	T_EQ_INT(csm_score_pick(&sc, &tbl), 1);
+	segment(" gold ");
+	T_EQ_INT(csm_score_pick(&sc, &tbl), 1);
+	segment("TIN");
+	T_EQ_INT(csm_score_pick(&sc, &tbl), 2);
+	segment("Silver");
+	T_EQ_INT(csm_score_pick(&sc, &tbl), 0);
+	segment("Gol");
+	T_EQ_INT(csm_score_pick(&sc, &tbl), 0);
+
+	/* a 5 -> lin 50, b 7 -> stp 60.  Default: (30*50 + 20*60) / 50 =
+	 * 2700 / 50 = 54.0, hi; Gold: (30*50 + 80*60) / 110 = 6300 / 110 =
+	 * 57.27.. -> 57.3, hi */
+	T_OK(score(&sc, sub, present, &total));
+	T_EQ_NUM(total, 54);
+	T_EQ_STR(csm_score_band(&sc, total), "hi");
+	card = csm_score_card(&sc, 1);
+	T_OK(score(card, sub, present, &total));
+	T_EQ_NUM(total, 57.3);
+	T_EQ_STR(csm_score_band(card, total), "hi");
+	/* Tin: plan x -> 100, top; y -> the default 0, rest */
+	card = csm_score_card(&sc, 2);
+	T_OK(score(card, sub, present, &total));
+	T_EQ_NUM(total, 100);
+	T_EQ_STR(csm_score_band(card, total), "top");
+	row("5", "7", "y");
+	T_OK(score(card, sub, present, &total));
+	T_EQ_NUM(total, 0);
+	T_EQ_STR(csm_score_band(card, total), "rest");
+	csm_score_release(&sc);
+	T_EQ_INT(sc.nseg, 0);
+	T_OK(sc.seg == NULL);
+	csm_cfg_release(&cfg);
+
+	/* segment_column defaults to segment; segments: {} is none */
+	load(&cfg, &sc, "score:\n  bands: [{name: all, min: 0}]\n"
+	    "  components: [{name: a, weight: 1, value: a}]\n"
+	    "  segments: {}\n");
+	T_EQ_INT(sc.nseg, 0);
+	T_EQ_INT(sc.segidx, -1);
+	T_EQ_INT(csm_score_pick(&sc, &tbl), 0);
+	csm_score_release(&sc);
+	csm_cfg_release(&cfg);
+}
+
 int
 main(void)
 {
@@ -376,7 +499,8 @@ main(void)
 	if (fd < 0)
 		return 2;
 	close(fd);
-	tbl.ncols = 3;
+	tbl.ncols = 4;
+	tbl.nf = 4;
 	tbl.hdr = hdr;
 	tbl.hdrlen = hdrlen;
 	tbl.f = fld;
@@ -395,6 +519,7 @@ main(void)
 	T_RUN(test_extremes);
 	T_RUN(test_calibration);
 	T_RUN(test_mapped);
+	T_RUN(test_segments);
 	csm_eval_release(&ev);
 	csm_cols_release(&cols);
 	unlink(path);
