@@ -960,6 +960,16 @@ void csm_fmt_real(double x, int maxdigits, char *out);
  * finite is "n/a".
  */
 void csm_fmt_grouped(double x, int digits, struct csm_buf *b);
+/*
+ * Appends x as money for people, as csm_fmt_grouped writes it, after the
+ * currency's sign and its minus: -$1,200, €85, CHF 1,200.  currency is an
+ * ISO 4217 code (any case; USD, EUR, GBP, JPY and a dozen more give their
+ * symbol, as $ and €, CA$ and A$; another code is written in capitals
+ * with a space: "CHF 1,200") or the symbol itself (R$, kr: a space follows
+ * one that ends in a letter); NULL or "" is USD.  Not finite: "n/a".
+ */
+void csm_fmt_money(double x, int digits, const char *currency,
+    struct csm_buf *b);
 
 /* ---- utf8.c: UTF-8 for the report formats ------------------------------ */
 
