@@ -153,7 +153,8 @@ run(const uint8_t *data, size_t size)
 		const struct acct *a = st.in.accts.ent[i].val;
 
 		if ((k = current_row(a, 0, 0)) >= 0)
-			build_report(&st.rep[st.nrep++], &q, a, (size_t)k);
+			build_report(&st.rep[st.nrep++], &q, a, (size_t)k,
+			    A_INTERNAL);
 	}
 	st.mustlive = 1;
 	memset(&c, 0, sizeof(c));
@@ -177,7 +178,7 @@ cleanup(void)
 		free_report(&st.rep[i]);
 	free(st.rep);
 	if (st.iopen)
-		free_input(&st.in, q.nm);
+		free_input(&st.in, &q);
 	if (st.eopen)
 		csm_eval_release(&st.ev);
 	if (st.copen)
