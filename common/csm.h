@@ -966,7 +966,8 @@ void csm_fmt_grouped(double x, int digits, struct csm_buf *b);
  * ISO 4217 code (any case; USD, EUR, GBP, JPY and a dozen more give their
  * symbol, as $ and €, CA$ and A$; another code is written in capitals
  * with a space: "CHF 1,200") or the symbol itself (R$, kr: a space follows
- * one that ends in a letter); NULL or "" is USD.  Not finite: "n/a".
+ * one that ends in a letter or a dot); NULL or "" is USD.  Not finite:
+ * "n/a".
  */
 void csm_fmt_money(double x, int digits, const char *currency,
     struct csm_buf *b);

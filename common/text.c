@@ -301,7 +301,7 @@ money_prefix(const char *currency, struct csm_buf *b)
 		return;
 	}
 	csm_buf_adds(b, currency);
-	if (ascii_letter(currency[n - 1]))
+	if (ascii_letter(currency[n - 1]) || currency[n - 1] == '.')
 		csm_buf_addc(b, ' ');
 }
 

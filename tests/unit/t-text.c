@@ -179,7 +179,7 @@ money(double x, int digits, const char *cur)
 /*
  * Money for people in a currency: the symbol of a known code (any case),
  * another code in capitals and a space, a symbol as given (a space after
- * one that ends in a letter), the minus before it all, and no "-$0" for
+ * one that ends in a letter or a dot), the minus before it all, and no "-$0" for
  * an amount that rounds to 0.
  */
 static void
@@ -197,6 +197,7 @@ test_money(void)
 	T_EQ_STR(money(-1200, 0, "chf"), "-CHF 1,200");
 	T_EQ_STR(money(1200, 0, "kr"), "kr 1,200");
 	T_EQ_STR(money(1200, 0, "R$"), "R$1,200");
+	T_EQ_STR(money(1200, 0, "Fr."), "Fr. 1,200");
 	T_EQ_STR(money(1200, 0, "\342\202\254"), "\342\202\2541,200");
 	T_EQ_STR(money(-0.4, 0, "USD"), "$0");
 	T_EQ_STR(money(-0.5, 0, "USD"), "-$1");
