@@ -1348,6 +1348,49 @@ md_cell(struct csm_md_table *t, struct csm_buf *b)
 	csm_buf_reset(b);
 }
 
+/* "**$3,400** of value in 2026-Q4 against a cost of $3,000: a **1.1x**
+ * return." */
+static void
+md_value_summary(struct csm_out *o, const struct ctx *c,
+    const struct report *rep, const char *per)
+{
+	struct csm_md_span sp[4];
+	struct csm_buf b[3];
+	size_t n = 0, i;
+
+	for (i = 0; i < 3; i++) {
+		csm_buf_init(&b[i]);
+		csm_buf_adds(&b[i], "");
+	}
+	if (!rep->has_value) {
+		csm_buf_printf(&b[0], "No value recorded in %s.", per);
+		sp[n].text = b[0].s;
+		sp[n++].strong = 0;
+	} else {
+		disp_cents(c->q, rep->value, &b[0]);
+		sp[n].text = b[0].s;
+		sp[n++].strong = 1;
+		csm_buf_printf(&b[1], " of value in %s", per);
+		if (rep->has_cost) {
+			csm_buf_adds(&b[1], " against a cost of ");
+			disp_cents(c->q, rep->cost, &b[1]);
+		}
+		csm_buf_adds(&b[1], rep->has_roi ? ": a " : ".");
+		sp[n].text = b[1].s;
+		sp[n++].strong = 0;
+		if (rep->has_roi) {
+			csm_buf_printf(&b[2], "%.1fx", csm_round(rep->roi, 1));
+			sp[n].text = b[2].s;
+			sp[n++].strong = 1;
+			sp[n].text = " return.";
+			sp[n++].strong = 0;
+		}
+	}
+	csm_md_para(o, sp, n);
+	for (i = 0; i < 3; i++)
+		csm_buf_release(&b[i]);
+}
+
 static void
 md_value(struct csm_out *o, const struct ctx *c, const struct report *rep,
     const char *per, struct csm_buf *b)
@@ -1357,24 +1400,7 @@ md_value(struct csm_out *o, const struct ctx *c, const struct report *rep,
 	size_t i;
 
 	csm_md_heading(o, 2, "Value delivered");
-	if (rep->has_value) {
-		csm_out_puts(o, "**");
-		disp_cents(q, rep->value, b);
-		csm_md_esc(o, b->s, b->len);
-		csm_buf_reset(b);
-		csm_out_printf(o, "** of value in %s", per);
-		if (rep->has_cost) {
-			csm_out_puts(o, " against a cost of ");
-			disp_cents(q, rep->cost, b);
-			csm_md_esc(o, b->s, b->len);
-			csm_buf_reset(b);
-		}
-		if (rep->has_roi)
-			csm_out_printf(o, ": a **%.1fx** return",
-			    csm_round(rep->roi, 1));
-		csm_out_puts(o, ".\n\n");
-	} else
-		csm_out_printf(o, "No value recorded in %s.\n\n", per);
+	md_value_summary(o, c, rep, per);
 	csm_md_table_init(&t, o, CSM_MD_TIGHT);
 	csm_md_table_col(&t, "Value item", 0);
 	if (q->has_notes)
@@ -1794,8 +1820,7 @@ doc_end(struct csm_out *o, struct ctx *c)
 		break;
 	case F_HTML:
 		if (c->nacct == 0)
-			csm_out_puts(o, "<section class=\"qbr\"><p class=\"none\">"
-			    "No accounts.</p></section>\n");
+			csm_html_section_empty(o, "No accounts.");
 		csm_html_end(o);
 		break;
 	}

@@ -1130,17 +1130,24 @@ void csm_md_table_end(struct csm_md_table *t);
  * to 6 ("## text", then a blank line; below level 1 a blank line comes
  * first, as it ends what was above); a section that is a list (a level-2
  * heading, then "- item" lines, or "1. item" lines when numbered, or the
- * none text alone when n is 0); and a line of facts in bold-label pairs
- * joined by a middle dot: "**ARR** $14,160 · **Renewal** 2027-03-18".
+ * none text alone when n is 0); a line of facts in bold-label pairs
+ * joined by a middle dot: "**ARR** $14,160 · **Renewal** 2027-03-18"; and
+ * a paragraph.
  */
 struct csm_md_fact {
 	const char *label;
 	const char *value;
 };
+/* A paragraph of spans, each in bold when strong, then a blank line. */
+struct csm_md_span {
+	const char *text;
+	int strong;
+};
 void csm_md_heading(struct csm_out *o, int level, const char *text);
 void csm_md_list(struct csm_out *o, const char *title, char *const *items,
     size_t n, int numbered, const char *none);
 void csm_md_facts(struct csm_out *o, const struct csm_md_fact *f, size_t n);
+void csm_md_para(struct csm_out *o, const struct csm_md_span *sp, size_t n);
 
 /* ---- html.c: writing HTML ---------------------------------------------- */
 
@@ -1176,6 +1183,8 @@ void csm_html_page_begin(struct csm_out *o, const char *title, int paper,
 void csm_html_section_begin(struct csm_out *o, const char *eyebrow,
     const char *title, const char *sub);
 void csm_html_section_end(struct csm_out *o, const char *footer);
+/* A section that only says text (a page with nothing to report). */
+void csm_html_section_empty(struct csm_out *o, const char *text);
 /* An h2 heading; a div of a stylesheet class ("cols": two columns side
  * by side, "metrics": a grid of metric cards) and its end. */
 void csm_html_heading(struct csm_out *o, const char *text);

@@ -244,6 +244,14 @@ csm_html_section_end(struct csm_out *o, const char *footer)
 }
 
 void
+csm_html_section_empty(struct csm_out *o, const char *text)
+{
+	csm_out_puts(o, "<section class=\"qbr\"><p class=\"none\">");
+	csm_html_escz(o, text);
+	csm_out_puts(o, "</p></section>\n");
+}
+
+void
 csm_html_heading(struct csm_out *o, const char *text)
 {
 	csm_out_puts(o, "<h2>");

@@ -305,3 +305,18 @@ csm_md_facts(struct csm_out *o, const struct csm_md_fact *f, size_t n)
 	}
 	csm_out_write(o, "\n", 1);
 }
+
+void
+csm_md_para(struct csm_out *o, const struct csm_md_span *sp, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (sp[i].strong)
+			csm_out_write(o, "**", 2);
+		csm_md_esc(o, sp[i].text, strlen(sp[i].text));
+		if (sp[i].strong)
+			csm_out_write(o, "**", 2);
+	}
+	csm_out_write(o, "\n\n", 2);
+}

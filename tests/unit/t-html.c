@@ -140,6 +140,7 @@ section(struct csm_out *o)
 	csm_html_section_end(o, "Prepared 'today'");
 	csm_html_section_begin(o, "e", "t", NULL);
 	csm_html_section_end(o, NULL);
+	csm_html_section_empty(o, "No <accounts>.");
 }
 
 static void
@@ -153,7 +154,9 @@ test_section(void)
 	    "</header>\n<footer>Prepared &#39;today&#39;</footer>\n"
 	    "</section>\n"
 	    "<section class=\"qbr\">\n<header>\n<div class=\"eyebrow\">e</div>\n"
-	    "<h1>t</h1>\n</header>\n</section>\n");
+	    "<h1>t</h1>\n</header>\n</section>\n"
+	    "<section class=\"qbr\"><p class=\"none\">No &lt;accounts&gt;."
+	    "</p></section>\n");
 	free(s);
 }
 

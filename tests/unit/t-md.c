@@ -245,6 +245,9 @@ page(struct csm_out *o)
 	struct csm_md_fact f[3] = {
 		{"Account", "B_2"}, {"ARR", "$12,000"}, {"Health", "48 (red)"}
 	};
+	struct csm_md_span sp[3] = {
+		{"$3,400", 1}, {" of value in *Q4*: a ", 0}, {"1.1x", 1}
+	};
 
 	csm_md_heading(o, 1, "Smith [& Co]: QBR 2026-Q4");
 	csm_md_facts(o, f, 3);
@@ -253,12 +256,15 @@ page(struct csm_out *o)
 	csm_md_list(o, "Gaps", items, 0, 0, "No gaps *here*.");
 	csm_md_heading(o, 3, "Notes");
 	csm_md_facts(o, f, 1);
+	csm_md_para(o, sp, 3);
+	csm_md_para(o, sp + 1, 1);
 }
 
 /*
  * The parts of a page: a title (no blank line before it), a line of facts
  * joined by middle dots, sections of lists (a blank line, the heading, a
- * blank line, the items or the none text), every text escaped.
+ * blank line, the items or the none text), paragraphs of spans (bold or
+ * not, then a blank line), every text escaped.
  */
 static void
 test_page(void)
@@ -275,7 +281,9 @@ test_page(void)
 	    "\n## Highlights\n\n- Users up \\*5%\\*\n- NPS \\| 8\n"
 	    "\n## Focus\n\n1. Users up \\*5%\\*\n2. NPS \\| 8\n"
 	    "\n## Gaps\n\nNo gaps \\*here\\*.\n"
-	    "\n### Notes\n\n**Account** B\\_2\n");
+	    "\n### Notes\n\n**Account** B\\_2\n"
+	    "**$3,400** of value in \\*Q4\\*: a **1.1x**\n\n"
+	    " of value in \\*Q4\\*: a \n\n");
 	free(s);
 }
 
