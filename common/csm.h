@@ -1191,7 +1191,7 @@ void csm_html_heading(struct csm_out *o, const char *text);
 void csm_html_div(struct csm_out *o, const char *cls);
 void csm_html_div_end(struct csm_out *o);
 /*
- * A row of n KPI cards (as many columns as cards, 3 or 4): each a label,
+ * A row of n KPI cards (as many columns as cards, up to 5): each a label,
  * a value, a badge after the value (NULL: none; its class is band-<its
  * a-z0-9>, as band-red), a detail line under it (NULL: none) and cls, a
  * class of the card (NULL, or "roi": the dark one).

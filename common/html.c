@@ -2,9 +2,10 @@
  * html.c: HTML pages.  Every page is one self-contained document (inline
  * CSS and SVG, no scripts, no remote resources) with the one shared
  * stylesheet, so that reports from every tool look alike and print well:
- * a page section (.qbr), KPI cards (.kpi), lists in cards (.card.good,
- * .card.gap), metric cards with a chart (.metric), tables with numeric
- * columns (td.n) and status badges (.st-met, .st-missed, .band-red...).
+ * a page section (.qbr), KPI cards (.kpi, in a row of four or of k1, k2,
+ * k3, k5), lists in cards (.card.good, .card.gap), metric cards with a
+ * chart (.metric), tables with numeric columns (td.n) and notes under a
+ * cell (.note), and status badges (.st-met, .st-missed, .band-red...).
  * Text from the data is escaped for text and attribute values alike, and
  * invalid UTF-8 becomes U+FFFD (utf8.c).  A page made to be printed adds
  * its paper's size and denser print rules; its parts (a section with its
@@ -90,7 +91,14 @@ const char csm_html_css[] =
     ".qbr:last-of-type{break-after:auto;page-break-after:auto}"
     ".metric,.card,.kpi,table{break-inside:avoid;page-break-inside:avoid}}\n"
     "@media (max-width:720px){.kpis{grid-template-columns:1fr 1fr}"
-    ".cols,.metrics{grid-template-columns:1fr}.qbr{padding:20px}}\n";
+    ".cols,.metrics{grid-template-columns:1fr}.qbr{padding:20px}}\n"
+    ".kpis.k1{grid-template-columns:1fr}"
+    ".kpis.k2{grid-template-columns:1fr 1fr}"
+    ".kpis.k3{grid-template-columns:repeat(3,1fr)}"
+    ".kpis.k5{grid-template-columns:repeat(5,1fr)}\n"
+    ".note{color:#64748b;font-size:.9em}\n"
+    "@media (max-width:720px){.kpis.k3,.kpis.k5{grid-template-columns:"
+    "1fr 1fr}}\n";
 
 void
 csm_html_esc(struct csm_out *o, const char *s, size_t n)
@@ -182,6 +190,7 @@ static const char print_css[] =
     "h2{font-size:10.5px;margin:12px 0 6px}"
     ".kpis{grid-template-columns:repeat(4,1fr);gap:8px}"
     ".kpis.k3{grid-template-columns:repeat(3,1fr)}"
+    ".kpis.k5{grid-template-columns:repeat(5,1fr)}"
     ".kpi{padding:6px 10px}.kpi .k{font-size:9px}"
     ".kpi .v{font-size:16px;margin-top:0}.kpi .d{font-size:10px}"
     ".cols{grid-template-columns:1fr 1fr;gap:10px;margin-top:10px}"
@@ -192,11 +201,7 @@ static const char print_css[] =
     ".metric svg{margin:2px 0 0}.mt{font-size:9.5px}"
     "th,td{padding:4px 8px}th{font-size:9px}table{font-size:10.5px}"
     "ol.focus li{margin:2px 0}"
-    "footer{margin-top:10px;padding-top:4px;font-size:9px}}\n"
-    ".kpis.k3{grid-template-columns:repeat(3,1fr)}\n"
-    ".note{color:#64748b;font-size:.9em}\n"
-    "@media screen and (max-width:720px){.kpis.k3{grid-template-columns:"
-    "1fr 1fr}}\n";
+    "footer{margin-top:10px;padding-top:4px;font-size:9px}}\n";
 
 void
 csm_html_page_begin(struct csm_out *o, const char *title, int paper,
