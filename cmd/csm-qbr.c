@@ -97,7 +97,7 @@ struct metric {
 	struct csm_tmpl *focus;
 	int format;		/* enum mfmt */
 	int lower;		/* better: lower */
-	int internal;		/* internal: true, never shown to the customer */
+	int internal;		/* internal: true: not for the customer */
 };
 
 struct item {
@@ -207,7 +207,8 @@ load_qbr(struct qbr *q, const struct csm_cfg *cfg)
 			q->it[i].node = csm_node_get(items->kid[i], "value");
 			q->it[i].value = csm_cfg_expr_as(q->it[i].node,
 			    CSM_T_NUM);
-			if ((nd = csm_node_get(items->kid[i], "note")) != NULL) {
+			nd = csm_node_get(items->kid[i], "note");
+			if (nd != NULL) {
 				q->it[i].note = csm_tmpl_compile(nd);
 				q->has_notes = 1;
 			}

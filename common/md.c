@@ -259,8 +259,8 @@ csm_md_heading(struct csm_out *o, int level, const char *text)
 	static const char hashes[] = "######";
 
 	if (level < 1 || level > 6)
-		csm_die(EX_SOFTWARE, "internal error: Markdown heading of level "
-		    "%d, not 1 to 6", level);
+		csm_die(EX_SOFTWARE, "internal error: Markdown heading of "
+		    "level %d, not 1 to 6", level);
 	if (level > 1)
 		csm_out_write(o, "\n", 1);
 	csm_out_write(o, hashes, (size_t)level);

@@ -136,7 +136,8 @@ test_paper(void)
 static void
 section(struct csm_out *o)
 {
-	csm_html_section_begin(o, "QBR \302\267 2026-Q4", "A & B", "Account <1>");
+	csm_html_section_begin(o, "QBR \302\267 2026-Q4", "A & B",
+	    "Account <1>");
 	csm_html_section_end(o, "Prepared 'today'");
 	csm_html_section_begin(o, "e", "t", NULL);
 	csm_html_section_end(o, NULL);
@@ -153,7 +154,8 @@ test_section(void)
 	    "<h1>A &amp; B</h1>\n<div class=\"sub\">Account &lt;1&gt;</div>\n"
 	    "</header>\n<footer>Prepared &#39;today&#39;</footer>\n"
 	    "</section>\n"
-	    "<section class=\"qbr\">\n<header>\n<div class=\"eyebrow\">e</div>\n"
+	    "<section class=\"qbr\">\n<header>\n"
+	    "<div class=\"eyebrow\">e</div>\n"
 	    "<h1>t</h1>\n</header>\n</section>\n"
 	    "<section class=\"qbr\"><p class=\"none\">No &lt;accounts&gt;."
 	    "</p></section>\n");
@@ -224,7 +226,8 @@ test_lists(void)
 	    "<li>Users up &lt;5%&gt;</li>\n<li>NPS at 8</li>\n</ul>\n</div>\n"
 	    "<div class=\"card gap\"><h2>Gaps</h2>\n"
 	    "<p class=\"none\">No gaps &amp; more.</p>\n</div>\n"
-	    "<h2>Focus</h2>\n<ol class=\"focus\">\n<li>Users up &lt;5%&gt;</li>\n"
+	    "<h2>Focus</h2>\n<ol class=\"focus\">\n"
+	    "<li>Users up &lt;5%&gt;</li>\n"
 	    "<li>NPS at 8</li>\n</ol>\n"
 	    "<h2>Focus</h2>\n<p class=\"none\">Keep it.</p>\n"
 	    "<h2>Notes</h2>\n<ul>\n<li>Users up &lt;5%&gt;</li>\n</ul>\n");
@@ -310,10 +313,11 @@ test_table(void)
 {
 	char *s = capture(table);
 
-	T_EQ_STR(s, "<table>\n<tr><th>Item</th><th class=\"n\">2026-Q4 &lt;n&gt;"
-	    "</th></tr>\n<tr><td>Hours &amp; more<div class=\"note\">40 hours "
+	T_EQ_STR(s, "<table>\n<tr><th>Item</th>"
+	    "<th class=\"n\">2026-Q4 &lt;n&gt;</th></tr>\n<tr><td>Hours &amp; more<div class=\"note\">40 hours "
 	    "x $85</div></td><td class=\"n\">$3,400</td></tr>\n"
-	    "<tr class=\"total\"><td>Total</td><td class=\"n\">$3,400</td></tr>\n"
+	    "<tr class=\"total\"><td>Total</td>"
+	    "<td class=\"n\">$3,400</td></tr>\n"
 	    "</table>\n<table>\n<tr><th>A</th></tr>\n</table>\n");
 	free(s);
 }

@@ -179,8 +179,8 @@ money(double x, int digits, const char *cur)
 /*
  * Money for people in a currency: the symbol of a known code (any case),
  * another code in capitals and a space, a symbol as given (a space after
- * one that ends in a letter or a dot), the minus before it all, and no "-$0" for
- * an amount that rounds to 0.
+ * one that ends in a letter or a dot), the minus before it all, and no
+ * "-$0" for an amount that rounds to 0.
  */
 static void
 test_money(void)
