@@ -9,11 +9,16 @@
  * change, target and status, the series over all periods up to the current
  * one, highlights (targets met, improvements of at least highlight_change),
  * gaps (targets missed, declines of at least highlight_change), the focus
- * for next quarter, and the value delivered (the sum of value.items)
- * against value.cost as an ROI multiple.  Output as Markdown (default),
- * CSV, TSV, JSON or a self-contained, print-ready HTML page; --out-dir
- * writes one file per account, each written whole (a temporary file
- * renamed into place).
+ * for next quarter, and the value delivered (the sum of value.items, each
+ * with its note) against value.cost as an ROI multiple.
+ *
+ * The report is written for an audience: internal (everything) or the
+ * customer (no health, no account ids, no missed badges, no metric marked
+ * internal, focus phrased for the customer).  Output as Markdown
+ * (default), CSV, TSV, JSON or a self-contained HTML page that prints on
+ * one sheet of the config's paper; the page layouts are made of the parts
+ * md.c and html.c write.  --out-dir writes one file per account, each
+ * written whole (a temporary file renamed into place).
  *
  * Memory: the expressions are evaluated on each row as it is read and only
  * the numbers (and the few text fields the header shows) are kept, one
@@ -32,17 +37,17 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-qbr [-hqtV] [-a account] [-c config] [-d delim] [-f format] "
-    "[-o dir]\n"
-    "               [-p period] [--as-of date] [--ragged error|pad|skip] "
-    "[--columns]\n"
+    "usage: csm-qbr [-hqtV] [-a account,...] [-c config] [-d delim] "
+    "[-f format]\n"
+    "               [-o dir] [-p period] [--audience internal|customer]\n"
+    "               [--as-of date] [--ragged error|pad|skip] [--columns]\n"
     "               [--dump-config] [file ...]\n";
 
 static const char help_text[] =
     "Write a one-page QBR value summary per account from one row per\n"
     "account per period.\n"
     "\n"
-    "  -a, --account ID      only the account with this account_id\n"
+    "  -a, --account ID,...  only these accounts (repeat, or a comma list)\n"
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -f, --format FMT      md (default), csv, tsv, json, jsonl (JSON Lines)\n"
@@ -53,6 +58,9 @@ static const char help_text[] =
     "  -p, --period P        the current period (YYYY-Qn or YYYY-MM; default:\n"
     "                        each account's latest)\n"
     "  -t, --tsv             input is TSV\n"
+    "      --audience WHO    internal (default: everything) or customer (no\n"
+    "                        health, account ids, missed badges or internal\n"
+    "                        metrics; focus phrased for the customer)\n"
     "      --as-of DATE      today's date for days_since/days_until and the\n"
     "                        days to renewal (YYYY-MM-DD)\n"
     CSM_CLI_HELP_SHARED
@@ -64,13 +72,20 @@ static const char help_text[] =
 
 #define SHORTOPTS CSM_CLI_SHORTOPTS "a:f:o:p:"
 
+enum { OPT_AUDIENCE = CSM_OPT_TOOL };
+
 enum fmt { F_MD, F_CSV, F_TSV, F_JSON, F_JSONL, F_HTML };
 static const char *const fmt_names[] = {"md", "csv", "tsv", "json", "jsonl",
 	"html", NULL};
 
+enum audience { A_INTERNAL, A_CUSTOMER };
+static const char *const audience_names[] = {"internal", "customer", NULL};
+
 enum mfmt { M_NUMBER, M_PERCENT, M_MONEY, M_DAYS };
 enum status { ST_NONE, ST_MET, ST_MISSED };
 static const char *const status_names[] = {"none", "met", "missed"};
+
+/* ---- the model: the config's qbr: section ------------------------------ */
 
 struct metric {
 	const char *name;
@@ -82,12 +97,14 @@ struct metric {
 	struct csm_tmpl *focus;
 	int format;		/* enum mfmt */
 	int lower;		/* better: lower */
+	int internal;		/* internal: true: not for the customer */
 };
 
 struct item {
 	const char *label;
 	const struct csm_node *node;
 	struct csm_expr *value;
+	struct csm_tmpl *note;	/* the assumptions, or NULL */
 };
 
 struct qbr {
@@ -96,74 +113,12 @@ struct qbr {
 	struct item *it;
 	size_t nit;
 	int has_value;		/* a value: section */
+	int has_notes;		/* a value item has a note */
 	const struct csm_node *cost_node;
 	struct csm_expr *cost;
 	double hl;		/* highlight_change */
-};
-
-/* What is kept of one account's row for one period. */
-#define HAS_V 1
-#define HAS_T 2
-struct prow {
-	long pidx;
-	long line;
-	const char *file;
-	double *v;		/* per metric */
-	double *t;		/* its target */
-	unsigned char *has;	/* HAS_V | HAS_T per metric */
-	char **focus;		/* rendered focus text per metric, or NULL */
-	int64_t *item;		/* value items in cents */
-	unsigned char *has_item;
-	int has_cost;
-	int64_t cost;		/* cents */
-	char *name;		/* account_name or NULL */
-	int has_arr;
-	int64_t arr;
-	int has_renewal;
-	long renewal;
-	int has_health;
-	double health;
-	char *band;		/* health_band or NULL */
-};
-
-struct acct {
-	char *id;
-	struct prow *row;
-	size_t n;
-	size_t cap;
-};
-
-/* One metric of one account's report. */
-struct mres {
-	int hp, hc, hch, hpct, ht;
-	double prev, cur, change, pct, tgt;
-	int status;		/* enum status */
-};
-
-struct strs {
-	char **s;
-	size_t n;
-};
-
-/* One account's report: computed once, written in any format. */
-struct report {
-	const struct acct *a;
-	const struct prow *cur;
-	const struct prow *prev;	/* or NULL */
-	size_t ncur;			/* rows in the series: row[0..ncur-1] */
-	struct mres *mr;
-	int has_value;
-	int64_t value;			/* cents */
-	int has_cost;
-	int64_t cost;
-	int has_roi;
-	double roi;
-	struct strs hl, gap, focus;
-};
-
-/* Optional columns the header uses, -1 when absent. */
-struct hdrcols {
-	long name, arr, renewal, health, band;
+	const char *currency;	/* a code or a symbol */
+	int paper;		/* enum csm_paper */
 };
 
 /* A temporary file being written in --out-dir, removed if we die. */
@@ -183,8 +138,6 @@ usage(FILE *fp, int status)
 	csm_usage(fp, status, usage_text, help_text);
 }
 
-/* ---- config ------------------------------------------------------------ */
-
 static int
 word_index(const char *const *words, const char *s)
 {
@@ -197,10 +150,32 @@ word_index(const char *const *words, const char *s)
 }
 
 static void
-load_qbr(struct qbr *q, const struct csm_cfg *cfg)
+load_metric(struct metric *m, const struct csm_node *mn)
 {
 	static const char *const mfmts[] = {"number", "percent", "money",
 		"days", NULL};
+	const struct csm_node *nd;
+
+	m->name = csm_node_get(mn, "name")->str;
+	nd = csm_node_get(mn, "label");
+	m->label = nd != NULL && nd->len > 0 ? nd->str : m->name;
+	m->value_node = csm_node_get(mn, "value");
+	m->value = csm_cfg_expr_as(m->value_node, CSM_T_NUM);
+	if ((m->target_node = csm_node_get(mn, "target")) != NULL)
+		m->target = csm_cfg_expr_as(m->target_node, CSM_T_NUM);
+	nd = csm_node_get(mn, "format");
+	m->format = nd ? word_index(mfmts, nd->str) : M_NUMBER;
+	nd = csm_node_get(mn, "better");
+	m->lower = nd != NULL && strcmp(nd->str, "lower") == 0;
+	if ((nd = csm_node_get(mn, "focus")) != NULL)
+		m->focus = csm_tmpl_compile(nd);
+	nd = csm_node_get(mn, "internal");
+	m->internal = nd != NULL && strcmp(nd->str, "true") == 0;
+}
+
+static void
+load_qbr(struct qbr *q, const struct csm_cfg *cfg)
+{
 	const struct csm_node *sec = csm_cfg_section(cfg, "qbr");
 	const struct csm_node *ms, *val, *items, *nd;
 	size_t i;
@@ -211,27 +186,16 @@ load_qbr(struct qbr *q, const struct csm_cfg *cfg)
 	memset(q, 0, sizeof(*q));
 	nd = csm_node_get(sec, "highlight_change");
 	q->hl = nd ? csm_cfg_num(nd) : 0.10;
+	nd = csm_node_get(sec, "currency");
+	q->currency = nd ? nd->str : "USD";
+	nd = csm_node_get(sec, "page");
+	q->paper = nd != NULL && strcmp(nd->str, "letter") == 0 ?
+	    CSM_PAPER_LETTER : CSM_PAPER_A4;
 	ms = csm_node_get(sec, "metrics");
 	q->nm = ms->n;
 	q->m = csm_xcalloc(ms->n, sizeof(*q->m));
-	for (i = 0; i < ms->n; i++) {
-		const struct csm_node *mn = ms->kid[i];
-		struct metric *m = &q->m[i];
-
-		m->name = csm_node_get(mn, "name")->str;
-		nd = csm_node_get(mn, "label");
-		m->label = nd != NULL && nd->len > 0 ? nd->str : m->name;
-		m->value_node = csm_node_get(mn, "value");
-		m->value = csm_cfg_expr_as(m->value_node, CSM_T_NUM);
-		if ((m->target_node = csm_node_get(mn, "target")) != NULL)
-			m->target = csm_cfg_expr_as(m->target_node, CSM_T_NUM);
-		nd = csm_node_get(mn, "format");
-		m->format = nd ? word_index(mfmts, nd->str) : M_NUMBER;
-		nd = csm_node_get(mn, "better");
-		m->lower = nd != NULL && strcmp(nd->str, "lower") == 0;
-		if ((nd = csm_node_get(mn, "focus")) != NULL)
-			m->focus = csm_tmpl_compile(nd);
-	}
+	for (i = 0; i < ms->n; i++)
+		load_metric(&q->m[i], ms->kid[i]);
 	if ((val = csm_node_get(sec, "value")) != NULL) {
 		q->has_value = 1;
 		items = csm_node_get(val, "items");
@@ -243,6 +207,11 @@ load_qbr(struct qbr *q, const struct csm_cfg *cfg)
 			q->it[i].node = csm_node_get(items->kid[i], "value");
 			q->it[i].value = csm_cfg_expr_as(q->it[i].node,
 			    CSM_T_NUM);
+			nd = csm_node_get(items->kid[i], "note");
+			if (nd != NULL) {
+				q->it[i].note = csm_tmpl_compile(nd);
+				q->has_notes = 1;
+			}
 		}
 		if ((q->cost_node = csm_node_get(val, "cost")) != NULL)
 			q->cost = csm_cfg_expr_as(q->cost_node, CSM_T_NUM);
@@ -262,8 +231,11 @@ bind_qbr(struct qbr *q, const struct csm_cols *cols)
 		if (q->m[i].focus != NULL)
 			csm_tmpl_bind(q->m[i].focus, cols);
 	}
-	for (i = 0; i < q->nit; i++)
+	for (i = 0; i < q->nit; i++) {
 		csm_cfg_bind(q->it[i].value, q->it[i].node, cols);
+		if (q->it[i].note != NULL)
+			csm_tmpl_bind(q->it[i].note, cols);
+	}
 	if (q->cost != NULL)
 		csm_cfg_bind(q->cost, q->cost_node, cols);
 }
@@ -281,10 +253,11 @@ is_page(int fmt)
 
 /*
  * The columns this run uses, for the checks and --columns: account_id and
- * period, the config's expressions, and the columns a page shows.
+ * period, the config's expressions, and the columns a page shows (health
+ * only to the internal audience).
  */
 static void
-register_columns(const struct qbr *q, int fmt, int outdir,
+register_columns(const struct qbr *q, int fmt, int outdir, int audience,
     struct csm_colreg *reg)
 {
 	struct csm_buf who;
@@ -302,6 +275,8 @@ register_columns(const struct qbr *q, int fmt, int outdir,
 		    "the pages show no ARR");
 		csm_colreg_add(reg, "renewal_date", 0, "the page",
 		    "the pages show no renewal dates");
+	}
+	if (page && audience == A_INTERNAL) {
 		csm_colreg_add(reg, "health_score", 0, "the page",
 		    "the pages show no health score");
 		csm_colreg_add(reg, "health_band", 0, "the page",
@@ -319,6 +294,7 @@ register_columns(const struct qbr *q, int fmt, int outdir,
 		csm_buf_reset(&who);
 		csm_buf_printf(&who, "value item '%s'", q->it[i].label);
 		csm_colreg_add_expr(reg, q->it[i].value, who.s);
+		csm_colreg_add_tmpl(reg, q->it[i].note, who.s);
 	}
 	csm_colreg_add_expr(reg, q->cost, "value cost");
 	csm_buf_release(&who);
@@ -334,14 +310,54 @@ free_qbr(struct qbr *q)
 		csm_expr_free(q->m[i].target);
 		csm_tmpl_free(q->m[i].focus);
 	}
-	for (i = 0; i < q->nit; i++)
+	for (i = 0; i < q->nit; i++) {
 		csm_expr_free(q->it[i].value);
+		csm_tmpl_free(q->it[i].note);
+	}
 	csm_expr_free(q->cost);
 	free(q->m);
 	free(q->it);
 }
 
 /* ---- reading ----------------------------------------------------------- */
+
+/* What is kept of one account's row for one period. */
+#define HAS_V 1
+#define HAS_T 2
+struct prow {
+	long pidx;
+	long line;
+	const char *file;
+	double *v;		/* per metric */
+	double *t;		/* its target */
+	unsigned char *has;	/* HAS_V | HAS_T per metric */
+	char **focus;		/* rendered focus text per metric, or NULL */
+	int64_t *item;		/* value items in cents */
+	unsigned char *has_item;
+	char **note;		/* rendered note per value item, or NULL */
+	int has_cost;
+	int64_t cost;		/* cents */
+	char *name;		/* account_name or NULL */
+	int has_arr;
+	int64_t arr;
+	int has_renewal;
+	long renewal;
+	int has_health;
+	double health;
+	char *band;		/* health_band or NULL */
+};
+
+struct acct {
+	char *id;
+	struct prow *row;
+	size_t n;
+	size_t cap;
+};
+
+/* Optional columns the header uses, -1 when absent. */
+struct hdrcols {
+	long name, arr, renewal, health, band;
+};
 
 /* A value of an optional header column that cannot be read. */
 static int
@@ -443,13 +459,23 @@ metric_num(const struct csm_expr *e, struct csm_eval *ev,
 	return 1;
 }
 
+/* A template rendered on the current record: a string the caller frees. */
+static char *
+tmpl_text(const struct csm_tmpl *tp, struct csm_eval *ev)
+{
+	struct csm_buf b;
+
+	csm_buf_init(&b);
+	csm_tmpl_render(tp, ev, &b);
+	return b.s != NULL ? csm_buf_detach(&b) : csm_xstrdup("");
+}
+
 /* Evaluates everything on the current record into a new row of a. */
 static void
 read_row(struct acct *a, const struct qbr *q, struct csm_eval *ev,
     const struct csm_cols *cols, const struct hdrcols *hc, long pidx)
 {
 	const struct csm_tbl *t = ev->rec;
-	struct csm_buf b;
 	struct prow *r;
 	double d;
 	size_t i;
@@ -476,22 +502,22 @@ read_row(struct acct *a, const struct qbr *q, struct csm_eval *ev,
 		if (m->target != NULL &&
 		    metric_num(m->target, ev, m, 1, &r->t[i]))
 			r->has[i] |= HAS_T;
-		if (m->focus != NULL) {
-			csm_buf_init(&b);
-			csm_tmpl_render(m->focus, ev, &b);
-			r->focus[i] = b.s != NULL ? csm_buf_detach(&b) :
-			    csm_xstrdup("");
-		}
+		if (m->focus != NULL)
+			r->focus[i] = tmpl_text(m->focus, ev);
 	}
 	if (q->nit > 0) {
 		r->item = csm_xcalloc(q->nit, sizeof(*r->item));
 		r->has_item = csm_xcalloc(q->nit, 1);
+		r->note = csm_xcalloc(q->nit, sizeof(*r->note));
 	}
-	for (i = 0; i < q->nit; i++)
+	for (i = 0; i < q->nit; i++) {
 		if (csm_expr_num(q->it[i].value, ev, &d) == CSM_OK) {
 			r->item[i] = to_cents(d, q->it[i].label, 0, t);
 			r->has_item[i] = 1;
 		}
+		if (q->it[i].note != NULL)
+			r->note[i] = tmpl_text(q->it[i].note, ev);
+	}
 	if (q->cost != NULL && csm_expr_num(q->cost, ev, &d) == CSM_OK) {
 		r->cost = to_cents(d, NULL, 1, t);
 		r->has_cost = 1;
@@ -499,12 +525,15 @@ read_row(struct acct *a, const struct qbr *q, struct csm_eval *ev,
 }
 
 static void
-free_row(struct prow *r, size_t nm)
+free_row(struct prow *r, size_t nm, size_t nit)
 {
 	size_t i;
 
 	for (i = 0; i < nm; i++)
 		free(r->focus[i]);
+	for (i = 0; r->note != NULL && i < nit; i++)
+		free(r->note[i]);
+	free(r->note);
 	free(r->focus);
 	free(r->v);
 	free(r->t);
@@ -613,7 +642,7 @@ sort_accounts(struct input *in)
 }
 
 static void
-free_input(struct input *in, size_t nm)
+free_input(struct input *in, const struct qbr *q)
 {
 	size_t i, j;
 
@@ -621,14 +650,42 @@ free_input(struct input *in, size_t nm)
 		struct acct *a = in->accts.ent[i].val;
 
 		for (j = 0; j < a->n; j++)
-			free_row(&a->row[j], nm);
+			free_row(&a->row[j], q->nm, q->nit);
 		free(a->row);
 		free(a);
 	}
 	csm_map_release(&in->accts, NULL);
 }
 
-/* ---- the report -------------------------------------------------------- */
+/* ---- the computation: one account's report ------------------------------ */
+
+/* One metric of one account's report. */
+struct mres {
+	int hp, hc, hch, hpct, ht;
+	double prev, cur, change, pct, tgt;
+	int status;		/* enum status */
+};
+
+struct strs {
+	char **s;
+	size_t n;
+};
+
+/* One account's report: computed once, for one audience, in any format. */
+struct report {
+	const struct acct *a;
+	const struct prow *cur;
+	const struct prow *prev;	/* or NULL */
+	size_t ncur;			/* rows in the series: row[0..ncur-1] */
+	struct mres *mr;
+	int has_value;
+	int64_t value;			/* cents */
+	int has_cost;
+	int64_t cost;
+	int has_roi;
+	double roi;
+	struct strs hl, gap, focus;
+};
 
 static void
 strs_add(struct strs *l, struct csm_buf *b)
@@ -647,9 +704,16 @@ strs_free(struct strs *l)
 	free(l->s);
 }
 
+/* Whether the audience sees metric m. */
+static int
+shown(const struct metric *m, int audience)
+{
+	return !(m->internal && audience == A_CUSTOMER);
+}
+
 /* A value for people, in the metric's format. */
 static void
-disp(int format, double x, struct csm_buf *b)
+disp(const struct qbr *q, int format, double x, struct csm_buf *b)
 {
 	double r;
 	char tmp[64];
@@ -664,10 +728,7 @@ disp(int format, double x, struct csm_buf *b)
 		csm_buf_addc(b, '%');
 		break;
 	case M_MONEY:
-		if (csm_round(x, 0) < 0)
-			csm_buf_addc(b, '-');
-		csm_buf_addc(b, '$');
-		csm_fmt_grouped(fabs(x), 0, b);
+		csm_fmt_money(x, 0, q->currency, b);
 		break;
 	case M_DAYS:
 		csm_fmt_num(x, 0, tmp);
@@ -682,9 +743,9 @@ disp(int format, double x, struct csm_buf *b)
 }
 
 static void
-disp_cents(int64_t c, struct csm_buf *b)
+disp_cents(const struct qbr *q, int64_t c, struct csm_buf *b)
 {
-	disp(M_MONEY, (double)c / 100, b);
+	disp(q, M_MONEY, (double)c / 100, b);
 }
 
 /* A relative change for people: 0.137 -> 14% (no sign). */
@@ -697,7 +758,8 @@ disp_pct(double pct, struct csm_buf *b)
 
 /* A signed change in the metric's format: +8, -$1,200, +9 pts. */
 static void
-disp_change(int format, double change, struct csm_buf *b)
+disp_change(const struct qbr *q, int format, double change,
+    struct csm_buf *b)
 {
 	if (change > 0)
 		csm_buf_addc(b, '+');
@@ -708,18 +770,29 @@ disp_change(int format, double change, struct csm_buf *b)
 		csm_fmt_grouped(fabs(change) * 100, 0, b);
 		csm_buf_adds(b, " pts");
 		break;
-	case M_MONEY:
-		csm_buf_addc(b, '$');
-		csm_fmt_grouped(fabs(change), 0, b);
-		break;
 	default:
-		disp(format, fabs(change), b);
+		disp(q, format, fabs(change), b);
+	}
+}
+
+/* The change with its percentage: "-3 (-25%)", "+13 pts". */
+static void
+disp_change_pct(const struct qbr *q, const struct metric *m,
+    const struct mres *r, struct csm_buf *b)
+{
+	disp_change(q, m->format, r->change, b);
+	if (r->hpct && m->format != M_PERCENT) {
+		csm_buf_adds(b, r->change > 0 ? " (+" : r->change < 0 ? " (-" :
+		    " (");
+		disp_pct(r->pct, b);
+		csm_buf_addc(b, ')');
 	}
 }
 
 /* "up 14% to 66 (from 58)"; percent metrics move in points. */
 static void
-move_text(const struct metric *m, const struct mres *r, struct csm_buf *b)
+move_text(const struct qbr *q, const struct metric *m, const struct mres *r,
+    struct csm_buf *b)
 {
 	csm_buf_adds(b, r->change > 0 ? "up " : "down ");
 	if (m->format == M_PERCENT) {
@@ -728,9 +801,9 @@ move_text(const struct metric *m, const struct mres *r, struct csm_buf *b)
 	} else
 		disp_pct(r->pct, b);
 	csm_buf_adds(b, " to ");
-	disp(m->format, r->cur, b);
+	disp(q, m->format, r->cur, b);
 	csm_buf_adds(b, " (from ");
-	disp(m->format, r->prev, b);
+	disp(q, m->format, r->prev, b);
 	csm_buf_addc(b, ')');
 }
 
@@ -807,9 +880,85 @@ moved(const struct metric *m, const struct mres *r, double hl, int better)
 	return better ? up != m->lower : up == m->lower;
 }
 
+/* "Active users up 18% to 85 (from 72), meeting the target of 80" */
+static void
+highlight_text(const struct qbr *q, const struct metric *m,
+    const struct mres *r, int up, struct csm_buf *b)
+{
+	csm_buf_adds(b, m->label);
+	if (up) {
+		csm_buf_addc(b, ' ');
+		move_text(q, m, r, b);
+	} else {
+		csm_buf_adds(b, " at ");
+		disp(q, m->format, r->cur, b);
+	}
+	if (r->status == ST_MET) {
+		csm_buf_adds(b, ", meeting the target of ");
+		disp(q, m->format, r->tgt, b);
+	}
+}
+
+/*
+ * "Active users at 42, missing the target of 47"; the customer reads
+ * "toward the target of 47".
+ */
+static void
+gap_text(const struct qbr *q, const struct metric *m, const struct mres *r,
+    int down, int audience, struct csm_buf *b)
+{
+	csm_buf_adds(b, m->label);
+	if (down) {
+		csm_buf_addc(b, ' ');
+		move_text(q, m, r, b);
+	} else {
+		csm_buf_adds(b, " at ");
+		disp(q, m->format, r->cur, b);
+	}
+	if (r->status == ST_MISSED) {
+		csm_buf_adds(b, audience == A_CUSTOMER ?
+		    ", toward the target of " : ", missing the target of ");
+		disp(q, m->format, r->tgt, b);
+	}
+}
+
+/*
+ * The focus for a gap: the metric's focus text, else a sentence.  To the
+ * team: "Bring NPS from 6 to the target of 8", "Reverse the trend in
+ * Logins: down 25% to 300 (from 400)"; to the customer: "Raise NPS from 6
+ * to 8", "Bring Logins back up from 300 to 400".
+ */
+static void
+focus_text(const struct qbr *q, const struct metric *m, const struct mres *r,
+    const char *focus, int audience, struct csm_buf *b)
+{
+	if (focus != NULL)
+		csm_buf_adds(b, focus);
+	else if (audience == A_CUSTOMER) {
+		if (r->status == ST_MISSED)
+			csm_buf_printf(b, "%s %s from ", m->lower ? "Reduce" :
+			    "Raise", m->label);
+		else
+			csm_buf_printf(b, "Bring %s back %s from ", m->label,
+			    m->lower ? "down" : "up");
+		disp(q, m->format, r->cur, b);
+		csm_buf_adds(b, " to ");
+		disp(q, m->format, r->status == ST_MISSED ? r->tgt : r->prev,
+		    b);
+	} else if (r->status == ST_MISSED) {
+		csm_buf_printf(b, "Bring %s from ", m->label);
+		disp(q, m->format, r->cur, b);
+		csm_buf_adds(b, " to the target of ");
+		disp(q, m->format, r->tgt, b);
+	} else {
+		csm_buf_printf(b, "Reverse the trend in %s: ", m->label);
+		move_text(q, m, r, b);
+	}
+}
+
 static void
 build_report(struct report *rep, const struct qbr *q, const struct acct *a,
-    size_t curi)
+    size_t curi, int audience)
 {
 	struct csm_buf b;
 	char max[32];
@@ -828,49 +977,19 @@ build_report(struct report *rep, const struct qbr *q, const struct acct *a,
 		int up, down;
 
 		metric_result(a, m, i, rep->prev, rep->cur, r);
+		if (!shown(m, audience))
+			continue;
 		up = moved(m, r, q->hl, 1);
 		down = moved(m, r, q->hl, 0);
 		if (r->status == ST_MET || up) {
-			csm_buf_adds(&b, m->label);
-			if (up) {
-				csm_buf_addc(&b, ' ');
-				move_text(m, r, &b);
-			} else {
-				csm_buf_adds(&b, " at ");
-				disp(m->format, r->cur, &b);
-			}
-			if (r->status == ST_MET) {
-				csm_buf_adds(&b, ", meeting the target of ");
-				disp(m->format, r->tgt, &b);
-			}
+			highlight_text(q, m, r, up, &b);
 			strs_add(&rep->hl, &b);
 		}
 		if (r->status != ST_MISSED && !down)
 			continue;
-		csm_buf_adds(&b, m->label);
-		if (down) {
-			csm_buf_addc(&b, ' ');
-			move_text(m, r, &b);
-		} else {
-			csm_buf_adds(&b, " at ");
-			disp(m->format, r->cur, &b);
-		}
-		if (r->status == ST_MISSED) {
-			csm_buf_adds(&b, ", missing the target of ");
-			disp(m->format, r->tgt, &b);
-		}
+		gap_text(q, m, r, down, audience, &b);
 		strs_add(&rep->gap, &b);
-		if (rep->cur->focus[i] != NULL)
-			csm_buf_adds(&b, rep->cur->focus[i]);
-		else if (r->status == ST_MISSED) {
-			csm_buf_printf(&b, "Bring %s from ", m->label);
-			disp(m->format, r->cur, &b);
-			csm_buf_adds(&b, " to the target of ");
-			disp(m->format, r->tgt, &b);
-		} else {
-			csm_buf_printf(&b, "Reverse the trend in %s: ", m->label);
-			move_text(m, r, &b);
-		}
+		focus_text(q, m, r, rep->cur->focus[i], audience, &b);
 		strs_add(&rep->focus, &b);
 	}
 	for (i = 0; i < q->nit; i++)
@@ -901,13 +1020,14 @@ free_report(struct report *rep)
 	strs_free(&rep->focus);
 }
 
-/* ---- writing ----------------------------------------------------------- */
+/* ---- writing: CSV, TSV, JSON -------------------------------------------- */
 
 struct ctx {
 	const struct qbr *q;
 	int kind;		/* of the periods */
 	long today;
 	int fmt;		/* enum fmt */
+	int audience;		/* enum audience */
 	int nacct;		/* accounts written so far to this output */
 	struct csm_json json;	/* F_JSON and F_JSONL */
 };
@@ -989,6 +1109,8 @@ csv_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 		const struct metric *m = &c->q->m[i];
 		const struct mres *r = &rep->mr[i];
 
+		if (!shown(m, c->audience))
+			continue;
 		csm_out_field(o, rep->a->id, strlen(rep->a->id));
 		csm_out_field(o, per, strlen(per));
 		csm_out_field(o, m->name, strlen(m->name));
@@ -1027,6 +1149,16 @@ json_strs(struct csm_json *j, const char *key, const struct strs *l)
 }
 
 static void
+json_money(struct csm_json *j, const char *key, int has, int64_t cents)
+{
+	csm_json_key(j, key);
+	if (has)
+		csm_json_cents(j, cents);
+	else
+		csm_json_null(j);
+}
+
+static void
 json_account(struct csm_json *j, const struct ctx *c,
     const struct report *rep)
 {
@@ -1045,6 +1177,8 @@ json_account(struct csm_json *j, const struct ctx *c,
 		const struct metric *m = &c->q->m[i];
 		const struct mres *r = &rep->mr[i];
 
+		if (!shown(m, c->audience))
+			continue;
 		csm_json_obj_begin(j);
 		csm_json_key(j, "account_id");
 		csm_json_strz(j, rep->a->id);
@@ -1064,16 +1198,8 @@ json_account(struct csm_json *j, const struct ctx *c,
 		csm_json_obj_end(j);
 	}
 	csm_json_arr_end(j);
-	csm_json_key(j, "value");
-	if (rep->has_value)
-		csm_json_cents(j, rep->value);
-	else
-		csm_json_null(j);
-	csm_json_key(j, "cost");
-	if (rep->has_cost)
-		csm_json_cents(j, rep->cost);
-	else
-		csm_json_null(j);
+	json_money(j, "value", rep->has_value, rep->value);
+	json_money(j, "cost", rep->has_cost, rep->cost);
 	json_num(j, "roi", M_NUMBER, rep->has_roi, rep->roi);
 	json_strs(j, "highlights", &rep->hl);
 	json_strs(j, "gaps", &rep->gap);
@@ -1081,19 +1207,138 @@ json_account(struct csm_json *j, const struct ctx *c,
 	csm_json_obj_end(j);
 }
 
-/* ---- Markdown ---------------------------------------------------------- */
+/* ---- the pages: what they say, for either audience ----------------------- */
 
-static void
-md_buf(struct csm_out *o, struct csm_buf *b)
+/* The words of a page that depend on who reads it. */
+struct words {
+	const char *gaps;
+	const char *no_gaps;
+	const char *no_focus;
+};
+
+static const struct words words[] = {
+	{"Gaps", "No gaps this period.",
+	    "Keep the current plan: no gaps to close."},
+	{"Opportunities", "Nothing to flag this period.",
+	    "Keep the current plan."}
+};
+
+static const char *
+acct_name(const struct report *rep)
 {
-	csm_md_esc(o, b->s != NULL ? b->s : "", b->len);
-	csm_buf_reset(b);
+	return rep->cur->name != NULL ? rep->cur->name : rep->a->id;
 }
 
 static void
-md_str(struct csm_out *o, const char *s)
+money_text(const struct ctx *c, int has, int64_t cents, struct csm_buf *b)
 {
-	csm_md_esc(o, s, strlen(s));
+	if (has)
+		disp_cents(c->q, cents, b);
+	else
+		csm_buf_adds(b, "n/a");
+}
+
+/* "in 30 days", "today", "3 days ago": from today to the renewal. */
+static void
+renewal_days(const struct ctx *c, const struct prow *r, struct csm_buf *b)
+{
+	long d = r->renewal - c->today;
+
+	if (d == 0)
+		csm_buf_adds(b, "today");
+	else if (d > 0)
+		csm_buf_printf(b, "in %ld day%s", d, d == 1 ? "" : "s");
+	else
+		csm_buf_printf(b, "%ld day%s ago", -d, d == -1 ? "" : "s");
+}
+
+/* "up 5 since 2026-Q3", "unchanged since 2026-Q3"; nothing with no earlier
+ * score. */
+static void
+health_trend(const struct ctx *c, const struct report *rep,
+    struct csm_buf *b)
+{
+	char per[32];
+	double ch;
+
+	if (rep->prev == NULL || !rep->prev->has_health)
+		return;
+	period_text(c, rep->prev->pidx, per);
+	ch = csm_round(rep->cur->health - rep->prev->health, 1);
+	if (ch == 0)
+		csm_buf_printf(b, "unchanged since %s", per);
+	else {
+		csm_buf_adds(b, ch > 0 ? "up " : "down ");
+		disp(c->q, M_NUMBER, fabs(ch), b);
+		csm_buf_printf(b, " since %s", per);
+	}
+}
+
+static void
+title_of(const struct ctx *c, const struct report *rep, struct csm_buf *b)
+{
+	char per[32];
+
+	period_text(c, rep->cur->pidx, per);
+	csm_buf_printf(b, "%s: QBR %s", acct_name(rep), per);
+}
+
+/* ---- Markdown ---------------------------------------------------------- */
+
+/*
+ * The line of facts under the title: account, ARR, renewal (with the days
+ * to it) and health (band and change); the customer's has ARR and renewal.
+ */
+static void
+md_facts(struct csm_out *o, const struct ctx *c, const struct report *rep)
+{
+	struct csm_md_fact f[4];
+	struct csm_buf b[3];
+	const struct prow *cur = rep->cur;
+	size_t n = 0, i;
+
+	for (i = 0; i < 3; i++) {
+		csm_buf_init(&b[i]);
+		csm_buf_adds(&b[i], "");
+	}
+	if (c->audience == A_INTERNAL) {
+		f[n].label = "Account";
+		f[n++].value = rep->a->id;
+	}
+	money_text(c, cur->has_arr, cur->arr, &b[0]);
+	f[n].label = "ARR";
+	f[n++].value = b[0].s;
+	if (cur->has_renewal) {
+		char date[32];
+
+		csm_date_format(cur->renewal, date);
+		csm_buf_adds(&b[1], date);
+		if (c->audience == A_INTERNAL) {
+			csm_buf_adds(&b[1], " (");
+			renewal_days(c, cur, &b[1]);
+			csm_buf_addc(&b[1], ')');
+		}
+	} else
+		csm_buf_adds(&b[1], "n/a");
+	f[n].label = "Renewal";
+	f[n++].value = b[1].s;
+	if (c->audience == A_INTERNAL) {
+		if (cur->has_health) {
+			disp(c->q, M_NUMBER, cur->health, &b[2]);
+			if (cur->band != NULL)
+				csm_buf_printf(&b[2], " (%s)", cur->band);
+			if (rep->prev != NULL && rep->prev->has_health) {
+				csm_buf_adds(&b[2], ", ");
+				health_trend(c, rep, &b[2]);
+			}
+		} else
+			csm_buf_adds(&b[2], "n/a");
+		f[n].label = "Health";
+		f[n++].value = b[2].s;
+	}
+	csm_md_facts(o, f, n);
+	for (i = 0; i < 3; i++)
+		csm_buf_release(&b[i]);
 }
 
 /* A table cell from b, which is emptied. */
@@ -1104,59 +1349,74 @@ md_cell(struct csm_md_table *t, struct csm_buf *b)
 	csm_buf_reset(b);
 }
 
-/* The text of the header's facts, shared by md and html. */
-static const char *
-acct_name(const struct report *rep)
-{
-	return rep->cur->name != NULL ? rep->cur->name : rep->a->id;
-}
-
+/* "**$3,400** of value in 2026-Q4 against a cost of $3,000: a **1.1x**
+ * return." */
 static void
-renewal_text(const struct ctx *c, const struct prow *r, struct csm_buf *b)
+md_value_summary(struct csm_out *o, const struct ctx *c,
+    const struct report *rep, const char *per)
 {
-	char date[32];
-	long d;
+	struct csm_md_span sp[4];
+	struct csm_buf b[3];
+	size_t n = 0, i;
 
-	if (!r->has_renewal) {
-		csm_buf_adds(b, "n/a");
-		return;
+	for (i = 0; i < 3; i++) {
+		csm_buf_init(&b[i]);
+		csm_buf_adds(&b[i], "");
 	}
-	csm_date_format(r->renewal, date);
-	d = r->renewal - c->today;
-	csm_buf_adds(b, date);
-	if (d == 0)
-		csm_buf_adds(b, " (today)");
-	else if (d > 0)
-		csm_buf_printf(b, " (in %ld day%s)", d, d == 1 ? "" : "s");
-	else
-		csm_buf_printf(b, " (%ld day%s ago)", -d, d == -1 ? "" : "s");
-}
-
-/* "82 (green), up 5 since 2026-Q3" */
-static void
-health_text(const struct ctx *c, const struct report *rep, struct csm_buf *b)
-{
-	char per[32];
-	double ch;
-
-	if (!rep->cur->has_health) {
-		csm_buf_adds(b, "n/a");
-		return;
-	}
-	disp(M_NUMBER, rep->cur->health, b);
-	if (rep->cur->band != NULL)
-		csm_buf_printf(b, " (%s)", rep->cur->band);
-	if (rep->prev != NULL && rep->prev->has_health) {
-		period_text(c, rep->prev->pidx, per);
-		ch = csm_round(rep->cur->health - rep->prev->health, 1);
-		if (ch == 0)
-			csm_buf_printf(b, ", unchanged since %s", per);
-		else {
-			csm_buf_adds(b, ch > 0 ? ", up " : ", down ");
-			disp(M_NUMBER, fabs(ch), b);
-			csm_buf_printf(b, " since %s", per);
+	if (!rep->has_value) {
+		csm_buf_printf(&b[0], "No value recorded in %s.", per);
+		sp[n].text = b[0].s;
+		sp[n++].strong = 0;
+	} else {
+		disp_cents(c->q, rep->value, &b[0]);
+		sp[n].text = b[0].s;
+		sp[n++].strong = 1;
+		csm_buf_printf(&b[1], " of value in %s", per);
+		if (rep->has_cost) {
+			csm_buf_adds(&b[1], " against a cost of ");
+			disp_cents(c->q, rep->cost, &b[1]);
+		}
+		csm_buf_adds(&b[1], rep->has_roi ? ": a " : ".");
+		sp[n].text = b[1].s;
+		sp[n++].strong = 0;
+		if (rep->has_roi) {
+			csm_buf_printf(&b[2], "%.1fx", csm_round(rep->roi, 1));
+			sp[n].text = b[2].s;
+			sp[n++].strong = 1;
+			sp[n].text = " return.";
+			sp[n++].strong = 0;
 		}
 	}
+	csm_md_para(o, sp, n);
+	for (i = 0; i < 3; i++)
+		csm_buf_release(&b[i]);
+}
+
+static void
+md_value(struct csm_out *o, const struct ctx *c, const struct report *rep,
+    const char *per, struct csm_buf *b)
+{
+	const struct qbr *q = c->q;
+	struct csm_md_table t;
+	size_t i;
+
+	csm_md_heading(o, 2, "Value delivered");
+	md_value_summary(o, c, rep, per);
+	csm_md_table_init(&t, o, CSM_MD_TIGHT);
+	csm_md_table_col(&t, "Value item", 0);
+	if (q->has_notes)
+		csm_md_table_col(&t, "Assumptions", 0);
+	csm_md_table_col(&t, per, 1);
+	for (i = 0; i < q->nit; i++) {
+		csm_md_table_cells(&t, q->it[i].label);
+		if (q->has_notes)
+			csm_md_table_cells(&t, rep->cur->note[i] != NULL ?
+			    rep->cur->note[i] : "");
+		money_text(c, rep->cur->has_item[i], rep->cur->item[i], b);
+		md_cell(&t, b);
+		csm_md_table_row(&t);
+	}
+	csm_md_table_end(&t);
 }
 
 /* The metric's series as a Unicode sparkline; a missing value is a dot. */
@@ -1172,62 +1432,16 @@ sparkline(const struct report *rep, size_t i, struct csm_buf *b)
 	free(has);
 }
 
+/* A number of the metric's, or n/a; the target's absence is a dash. */
 static void
-md_list(struct csm_out *o, const char *title, const struct strs *l,
-    int numbered, const char *none)
+md_value_cell(const struct ctx *c, int format, int has, double x,
+    const char *none, struct csm_md_table *t, struct csm_buf *b)
 {
-	size_t i;
-
-	csm_out_printf(o, "\n## %s\n\n", title);
-	if (l->n == 0)
-		csm_out_printf(o, "%s\n", none);
-	for (i = 0; i < l->n; i++) {
-		if (numbered)
-			csm_out_printf(o, "%zu. ", i + 1);
-		else
-			csm_out_puts(o, "- ");
-		md_str(o, l->s[i]);
-		csm_out_puts(o, "\n");
-	}
-}
-
-static void
-md_value(struct csm_out *o, const struct ctx *c, const struct report *rep,
-    const char *per, struct csm_buf *b)
-{
-	const struct qbr *q = c->q;
-	struct csm_md_table t;
-	size_t i;
-
-	csm_out_puts(o, "\n## Value delivered\n\n");
-	if (rep->has_value) {
-		disp_cents(rep->value, b);
-		csm_out_printf(o, "**%s** of value in %s", b->s, per);
-		csm_buf_reset(b);
-		if (rep->has_cost) {
-			disp_cents(rep->cost, b);
-			csm_out_printf(o, " against a cost of %s", b->s);
-			csm_buf_reset(b);
-		}
-		if (rep->has_roi)
-			csm_out_printf(o, ": a **%.1fx** return",
-			    csm_round(rep->roi, 1));
-		csm_out_puts(o, ".\n\n");
-	} else
-		csm_out_printf(o, "No value recorded in %s.\n\n", per);
-	csm_md_table_init(&t, o, CSM_MD_TIGHT);
-	csm_md_table_col(&t, "Value item", 0);
-	csm_md_table_col(&t, per, 1);
-	for (i = 0; i < q->nit; i++) {
-		csm_md_table_cells(&t, q->it[i].label);
-		if (rep->cur->has_item[i])
-			disp_cents(rep->cur->item[i], b);
-		else
-			csm_buf_adds(b, "n/a");
-		md_cell(&t, b);
-		csm_md_table_row(&t);
-	}
-	csm_md_table_end(&t);
+	if (has)
+		disp(c->q, format, x, b);
+	else
+		csm_buf_adds(b, none);
+	md_cell(t, b);
 }
 
 static void
@@ -1236,50 +1450,38 @@ md_metrics(struct csm_out *o, const struct ctx *c, const struct report *rep,
 {
 	const struct qbr *q = c->q;
 	struct csm_md_table t;
+	int internal = c->audience == A_INTERNAL;
 	size_t i;
 
-	csm_out_puts(o, "\n## Metrics\n\n");
+	csm_md_heading(o, 2, "Metrics");
 	csm_md_table_init(&t, o, CSM_MD_TIGHT);
 	csm_md_table_col(&t, "Metric", 0);
 	csm_md_table_col(&t, pper, 1);
 	csm_md_table_col(&t, per, 1);
 	csm_md_table_col(&t, "Change", 1);
 	csm_md_table_col(&t, "Target", 1);
-	csm_md_table_col(&t, "Status", 0);
+	if (internal)
+		csm_md_table_col(&t, "Status", 0);
 	csm_md_table_col(&t, "Trend", 0);
 	for (i = 0; i < q->nm; i++) {
 		const struct metric *m = &q->m[i];
 		const struct mres *r = &rep->mr[i];
 
+		if (!shown(m, c->audience))
+			continue;
 		csm_md_table_cells(&t, m->label);
-		if (r->hp)
-			disp(m->format, r->prev, b);
+		md_value_cell(c, m->format, r->hp, r->prev, "n/a", &t, b);
+		md_value_cell(c, m->format, r->hc, r->cur, "n/a", &t, b);
+		if (r->hch)
+			disp_change_pct(q, m, r, b);
 		else
 			csm_buf_adds(b, "n/a");
 		md_cell(&t, b);
-		if (r->hc)
-			disp(m->format, r->cur, b);
-		else
-			csm_buf_adds(b, "n/a");
-		md_cell(&t, b);
-		if (r->hch) {
-			disp_change(m->format, r->change, b);
-			if (r->hpct && m->format != M_PERCENT) {
-				csm_buf_adds(b, r->change > 0 ? " (+" :
-				    r->change < 0 ? " (-" : " (");
-				disp_pct(r->pct, b);
-				csm_buf_addc(b, ')');
-			}
-		} else
-			csm_buf_adds(b, "n/a");
-		md_cell(&t, b);
-		if (r->ht)
-			disp(m->format, r->tgt, b);
-		else
-			csm_buf_adds(b, "\342\200\224");
-		md_cell(&t, b);
-		csm_md_table_cells(&t, r->status == ST_NONE ? "\342\200\224" :
-		    status_names[r->status]);
+		md_value_cell(c, m->format, r->ht, r->tgt, "\342\200\224", &t,
+		    b);
+		if (internal)
+			csm_md_table_cells(&t, r->status == ST_NONE ?
+			    "\342\200\224" : status_names[r->status]);
 		sparkline(rep, i, b);
 		md_cell(&t, b);
 		csm_md_table_row(&t);
@@ -1290,6 +1492,7 @@ md_metrics(struct csm_out *o, const struct ctx *c, const struct report *rep,
 static void
 md_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 {
+	const struct words *w = &words[c->audience];
 	char per[32], pper[32];
 	struct csm_buf b;
 
@@ -1301,78 +1504,137 @@ md_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 		memcpy(pper, "Previous", 9);
 	if (c->nacct > 0)
 		csm_out_puts(o, "\n---\n\n");
-	csm_out_puts(o, "# ");
-	md_str(o, acct_name(rep));
-	csm_out_printf(o, ": QBR %s\n\n**Account** ", per);
-	md_str(o, rep->a->id);
-	csm_out_puts(o, " \302\267 **ARR** ");
-	if (rep->cur->has_arr)
-		disp_cents(rep->cur->arr, &b);
-	else
-		csm_buf_adds(&b, "n/a");
-	md_buf(o, &b);
-	csm_out_puts(o, " \302\267 **Renewal** ");
-	renewal_text(c, rep->cur, &b);
-	md_buf(o, &b);
-	csm_out_puts(o, " \302\267 **Health** ");
-	health_text(c, rep, &b);
-	md_buf(o, &b);
-	csm_out_puts(o, "\n");
-
-	md_list(o, "Highlights", &rep->hl, 0, "No highlights this period.");
+	title_of(c, rep, &b);
+	csm_md_heading(o, 1, b.s);
+	csm_buf_reset(&b);
+	md_facts(o, c, rep);
+	csm_md_list(o, "Highlights", rep->hl.s, rep->hl.n, 0,
+	    "No highlights this period.");
 	if (c->q->has_value)
 		md_value(o, c, rep, per, &b);
 	md_metrics(o, c, rep, per, pper, &b);
-	md_list(o, "Gaps", &rep->gap, 0, "No gaps this period.");
-	md_list(o, "Focus for next quarter", &rep->focus, 1,
-	    "Keep the current plan: no gaps to close.");
+	csm_md_list(o, w->gaps, rep->gap.s, rep->gap.n, 0, w->no_gaps);
+	csm_md_list(o, "Focus for next quarter", rep->focus.s, rep->focus.n,
+	    1, w->no_focus);
 	csm_buf_release(&b);
 }
 
 /* ---- HTML -------------------------------------------------------------- */
 
+/*
+ * The cards at the top: ARR, renewal (the days to it), health (band and
+ * change) and the return on investment; the customer's leave out health
+ * and the days to renewal.
+ */
 static void
-html_buf(struct csm_out *o, struct csm_buf *b)
+html_kpis(struct csm_out *o, const struct ctx *c, const struct report *rep)
 {
-	csm_html_esc(o, b->s != NULL ? b->s : "", b->len);
-	csm_buf_reset(b);
-}
+	const struct prow *cur = rep->cur;
+	struct csm_html_kpi k[4];
+	struct csm_buf b[6];
+	char date[32];
+	size_t n = 0, i;
 
-static void
-html_list(struct csm_out *o, const char *cls, const char *title,
-    const struct strs *l, const char *none)
-{
-	size_t i;
-
-	csm_out_printf(o, "<div class=\"card %s\"><h2>%s</h2>\n", cls, title);
-	if (l->n == 0)
-		csm_out_printf(o, "<p class=\"none\">%s</p>\n", none);
-	else {
-		csm_out_puts(o, "<ul>\n");
-		for (i = 0; i < l->n; i++) {
-			csm_out_puts(o, "<li>");
-			csm_html_escz(o, l->s[i]);
-			csm_out_puts(o, "</li>\n");
-		}
-		csm_out_puts(o, "</ul>\n");
+	memset(k, 0, sizeof(k));
+	for (i = 0; i < 6; i++) {
+		csm_buf_init(&b[i]);
+		csm_buf_adds(&b[i], "");
 	}
-	csm_out_puts(o, "</div>\n");
+	money_text(c, cur->has_arr, cur->arr, &b[0]);
+	k[n].label = "ARR";
+	k[n++].value = b[0].s;
+
+	k[n].label = "Renewal";
+	k[n].value = "n/a";
+	if (cur->has_renewal) {
+		csm_date_format(cur->renewal, date);
+		k[n].value = date;
+		if (c->audience == A_INTERNAL) {
+			renewal_days(c, cur, &b[1]);
+			k[n].detail = b[1].s;
+		}
+	}
+	n++;
+
+	if (c->audience == A_INTERNAL) {
+		k[n].label = "Health";
+		k[n].value = "n/a";
+		if (cur->has_health) {
+			disp(c->q, M_NUMBER, cur->health, &b[2]);
+			k[n].value = b[2].s;
+			k[n].badge = cur->band;
+			health_trend(c, rep, &b[3]);
+			k[n].detail = b[3].len > 0 ? b[3].s :
+			    "no earlier score";
+		}
+		n++;
+	}
+
+	k[n].label = "Return on investment";
+	k[n].cls = "roi";
+	if (rep->has_roi)
+		csm_buf_printf(&b[4], "%.1f\303\227", csm_round(rep->roi, 1));
+	else
+		csm_buf_adds(&b[4], "n/a");
+	k[n].value = b[4].s;
+	if (rep->has_value) {
+		disp_cents(c->q, rep->value, &b[5]);
+		csm_buf_adds(&b[5], " value");
+		if (rep->has_cost) {
+			csm_buf_adds(&b[5], " vs ");
+			disp_cents(c->q, rep->cost, &b[5]);
+			csm_buf_adds(&b[5], " cost");
+		}
+		k[n].detail = b[5].s;
+	} else
+		k[n].detail = "no value recorded";
+	n++;
+	csm_html_kpis(o, k, n);
+	for (i = 0; i < 6; i++)
+		csm_buf_release(&b[i]);
 }
 
 /*
- * The metric's series as an inline SVG line chart, its targets as a dashed
- * line; a missing value breaks the line.
+ * A metric's card: value and change, the status (to the customer only a
+ * target met), the series as a chart with its targets dashed, and the
+ * target and previous value under it.
  */
 static void
-html_chart(struct csm_out *o, const struct ctx *c, const struct report *rep,
+html_metric(struct csm_out *o, const struct ctx *c, const struct report *rep,
     size_t i)
 {
+	const struct metric *m = &c->q->m[i];
+	const struct mres *r = &rep->mr[i];
+	struct csm_html_metric card;
 	struct csm_spark sp;
+	struct csm_buf val, chg, foot;
 	double *v = csm_xcalloc(rep->ncur, sizeof(*v));
 	double *t = csm_xcalloc(rep->ncur, sizeof(*t));
 	unsigned char *has = csm_xcalloc(rep->ncur, 1);
 	unsigned char *thas = csm_xcalloc(rep->ncur, 1);
-	char first[32], last[32];
+	char first[32], last[32], per[32];
+
+	csm_buf_init(&val);
+	csm_buf_init(&chg);
+	csm_buf_init(&foot);
+	memset(&card, 0, sizeof(card));
+	card.label = m->label;
+	if (c->audience == A_INTERNAL || r->status == ST_MET) {
+		card.status = status_names[r->status];
+		card.status_text = r->status == ST_NONE ? "no target" :
+		    status_names[r->status];
+	}
+	if (r->hc)
+		disp(c->q, m->format, r->cur, &val);
+	else
+		csm_buf_adds(&val, "n/a");
+	card.value = val.s;
+	if (r->hch) {
+		disp_change_pct(c->q, m, r, &chg);
+		card.change = chg.s;
+		card.trend = r->change == 0 ? "flat" :
+		    (r->change > 0) != m->lower ? "better" : "worse";
+	}
 
 	series(rep, i, 0, v, has);
 	series(rep, i, 1, t, thas);
@@ -1386,239 +1648,119 @@ html_chart(struct csm_out *o, const struct ctx *c, const struct report *rep,
 	sp.thas = thas;
 	sp.first = first;
 	sp.last = last;
-	csm_svg_spark(o, &sp);
+	card.chart = &sp;
+
+	csm_buf_adds(&foot, "");
+	if (r->ht) {
+		csm_buf_adds(&foot, "Target ");
+		disp(c->q, m->format, r->tgt, &foot);
+	}
+	if (rep->prev != NULL) {
+		period_text(c, rep->prev->pidx, per);
+		csm_buf_printf(&foot, "%s%s: ", r->ht ? " \302\267 " : "",
+		    per);
+		if (r->hp)
+			disp(c->q, m->format, r->prev, &foot);
+		else
+			csm_buf_adds(&foot, "n/a");
+	}
+	card.foot = foot.s;
+	csm_html_metric(o, &card);
+	csm_buf_release(&val);
+	csm_buf_release(&chg);
+	csm_buf_release(&foot);
 	free(v);
 	free(t);
 	free(has);
 	free(thas);
 }
 
-static void
-html_metric(struct csm_out *o, const struct ctx *c, const struct report *rep,
-    size_t i, struct csm_buf *b)
-{
-	const struct metric *m = &c->q->m[i];
-	const struct mres *r = &rep->mr[i];
-	char per[32];
-	int better;
-
-	csm_out_puts(o, "<div class=\"metric\">\n<div class=\"mh\"><span>");
-	csm_html_escz(o, m->label);
-	csm_out_printf(o, "</span><span class=\"st st-%s\">%s</span></div>\n"
-	    "<div class=\"mv\">", status_names[r->status],
-	    r->status == ST_NONE ? "no target" : status_names[r->status]);
-	if (r->hc)
-		disp(m->format, r->cur, b);
-	else
-		csm_buf_adds(b, "n/a");
-	html_buf(o, b);
-	if (r->hch) {
-		better = r->change != 0 && (r->change > 0) != m->lower;
-		disp_change(m->format, r->change, b);
-		if (r->hpct && m->format != M_PERCENT) {
-			csm_buf_adds(b, r->change > 0 ? " (+" : r->change < 0 ?
-			    " (-" : " (");
-			disp_pct(r->pct, b);
-			csm_buf_addc(b, ')');
-		}
-		csm_out_printf(o, "<span class=\"chg %s\">", r->change == 0 ?
-		    "flat" : better ? "better" : "worse");
-		html_buf(o, b);
-		csm_out_puts(o, "</span>");
-	}
-	csm_out_puts(o, "</div>\n");
-	html_chart(o, c, rep, i);
-	csm_out_puts(o, "<div class=\"mt\">");
-	if (r->ht) {
-		csm_buf_adds(b, "Target ");
-		disp(m->format, r->tgt, b);
-	}
-	if (rep->prev != NULL) {
-		period_text(c, rep->prev->pidx, per);
-		csm_buf_printf(b, "%s%s: ", r->ht ? " \302\267 " : "", per);
-		if (r->hp)
-			disp(m->format, r->prev, b);
-		else
-			csm_buf_adds(b, "n/a");
-	}
-	html_buf(o, b);
-	csm_out_puts(o, "</div>\n</div>\n");
-}
-
-/* The four cards at the top: ARR, renewal, health, return on investment. */
-static void
-html_kpis(struct csm_out *o, const struct ctx *c, const struct report *rep,
-    struct csm_buf *b)
-{
-	const struct prow *cur = rep->cur;
-	const char *band, *trend;
-	char date[32];
-	size_t i;
-	long d;
-
-	csm_out_puts(o, "<div class=\"kpis\">\n");
-	csm_out_puts(o, "<div class=\"kpi\"><div class=\"k\">ARR</div>"
-	    "<div class=\"v\">");
-	if (cur->has_arr)
-		disp_cents(cur->arr, b);
-	else
-		csm_buf_adds(b, "n/a");
-	html_buf(o, b);
-	csm_out_puts(o, "</div></div>\n");
-
-	csm_out_puts(o, "<div class=\"kpi\"><div class=\"k\">Renewal</div>"
-	    "<div class=\"v\">");
-	if (cur->has_renewal) {
-		csm_date_format(cur->renewal, date);
-		d = cur->renewal - c->today;
-		csm_out_printf(o, "%s</div><div class=\"d\">", date);
-		if (d == 0)
-			csm_out_puts(o, "today");
-		else
-			csm_out_printf(o, d > 0 ? "in %ld day%s" :
-			    "%ld day%s ago", d > 0 ? d : -d,
-			    d == 1 || d == -1 ? "" : "s");
-	} else
-		csm_out_puts(o, "n/a");
-	csm_out_puts(o, "</div></div>\n");
-
-	csm_out_puts(o, "<div class=\"kpi\"><div class=\"k\">Health</div>"
-	    "<div class=\"v\">");
-	if (cur->has_health) {
-		disp(M_NUMBER, cur->health, b);
-		html_buf(o, b);
-		if ((band = cur->band) != NULL) {
-			csm_out_puts(o, " <span class=\"band band-");
-			for (i = 0; band[i] != '\0' && i < 20; i++)
-				if ((band[i] >= 'a' && band[i] <= 'z') ||
-				    (band[i] >= '0' && band[i] <= '9'))
-					csm_out_write(o, band + i, 1);
-			csm_out_puts(o, "\">");
-			csm_html_escz(o, band);
-			csm_out_puts(o, "</span>");
-		}
-		csm_out_puts(o, "</div><div class=\"d\">");
-		/* only the trend part after the score and band */
-		health_text(c, rep, b);
-		if ((trend = strstr(b->s, ", ")) != NULL)
-			csm_html_escz(o, trend + 2);
-		else
-			csm_out_puts(o, "no earlier score");
-		csm_buf_reset(b);
-	} else
-		csm_out_puts(o, "n/a");
-	csm_out_puts(o, "</div></div>\n");
-
-	csm_out_puts(o, "<div class=\"kpi roi\"><div class=\"k\">Return on "
-	    "investment</div><div class=\"v\">");
-	if (rep->has_roi)
-		csm_out_printf(o, "%.1f\303\227", csm_round(rep->roi, 1));
-	else
-		csm_out_puts(o, "n/a");
-	csm_out_puts(o, "</div><div class=\"d\">");
-	if (rep->has_value) {
-		disp_cents(rep->value, b);
-		csm_buf_adds(b, " value");
-		if (rep->has_cost) {
-			csm_buf_adds(b, " vs ");
-			disp_cents(rep->cost, b);
-			csm_buf_adds(b, " cost");
-		}
-		html_buf(o, b);
-	} else
-		csm_out_puts(o, "no value recorded");
-	csm_out_puts(o, "</div></div>\n</div>\n");
-}
-
+/* The value items (each with its note), their total and the cost. */
 static void
 html_value(struct csm_out *o, const struct ctx *c, const struct report *rep,
     const char *per, struct csm_buf *b)
 {
 	const struct qbr *q = c->q;
 	const struct prow *cur = rep->cur;
+	struct csm_html_table t;
 	size_t i;
 
-	csm_out_printf(o, "<h2>Value delivered in %s</h2>\n", per);
-	csm_out_printf(o, "<table>\n<tr><th>Value item</th>"
-	    "<th class=\"n\">%s</th></tr>\n", per);
+	csm_buf_printf(b, "Value delivered in %s", per);
+	csm_html_heading(o, b->s);
+	csm_buf_reset(b);
+	csm_html_table_init(&t, o);
+	csm_html_table_col(&t, "Value item", 0);
+	csm_html_table_col(&t, per, 1);
 	for (i = 0; i < q->nit; i++) {
-		csm_out_puts(o, "<tr><td>");
-		csm_html_escz(o, q->it[i].label);
-		csm_out_puts(o, "</td><td class=\"n\">");
-		if (cur->has_item[i])
-			disp_cents(cur->item[i], b);
-		else
-			csm_buf_adds(b, "n/a");
-		html_buf(o, b);
-		csm_out_puts(o, "</td></tr>\n");
+		csm_html_table_row(&t, NULL);
+		csm_html_table_cell(&t, q->it[i].label, cur->note != NULL ?
+		    cur->note[i] : NULL);
+		csm_buf_adds(b, "");
+		money_text(c, cur->has_item[i], cur->item[i], b);
+		csm_html_table_cell(&t, b->s, NULL);
+		csm_buf_reset(b);
 	}
-	csm_out_puts(o, "<tr class=\"total\"><td>Total value</td>"
-	    "<td class=\"n\">");
-	if (rep->has_value)
-		disp_cents(rep->value, b);
-	else
-		csm_buf_adds(b, "n/a");
-	html_buf(o, b);
-	csm_out_puts(o, "</td></tr>\n");
+	csm_html_table_row(&t, "total");
+	csm_html_table_cell(&t, "Total value", NULL);
+	csm_buf_adds(b, "");
+	money_text(c, rep->has_value, rep->value, b);
+	csm_html_table_cell(&t, b->s, NULL);
+	csm_buf_reset(b);
 	if (rep->has_cost) {
-		csm_out_puts(o, "<tr><td>Cost</td><td class=\"n\">");
-		disp_cents(rep->cost, b);
-		html_buf(o, b);
-		csm_out_puts(o, "</td></tr>\n");
+		csm_html_table_row(&t, NULL);
+		csm_html_table_cell(&t, "Cost", NULL);
+		disp_cents(q, rep->cost, b);
+		csm_html_table_cell(&t, b->s, NULL);
+		csm_buf_reset(b);
 	}
-	csm_out_puts(o, "</table>\n");
+	csm_html_table_end(&t);
 }
 
 static void
 html_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 {
+	const struct words *w = &words[c->audience];
 	const struct qbr *q = c->q;
 	char per[32], pper[32], date[32];
-	struct csm_buf b;
+	struct csm_buf eyebrow, sub, b;
 	size_t i;
 
+	csm_buf_init(&eyebrow);
+	csm_buf_init(&sub);
 	csm_buf_init(&b);
 	period_text(c, rep->cur->pidx, per);
-	csm_out_printf(o, "<section class=\"qbr\">\n<header>\n"
-	    "<div class=\"eyebrow\">Quarterly business review \302\267 %s"
-	    "</div>\n<h1>", per);
-	csm_html_escz(o, acct_name(rep));
-	csm_out_puts(o, "</h1>\n<div class=\"sub\">Account ");
-	csm_html_escz(o, rep->a->id);
+	csm_buf_printf(&eyebrow, "Quarterly business review \302\267 %s", per);
+	if (c->audience == A_INTERNAL)
+		csm_buf_printf(&sub, "Account %s", rep->a->id);
 	if (rep->prev != NULL) {
 		period_text(c, rep->prev->pidx, pper);
-		csm_out_printf(o, " \302\267 %s compared with %s", per, pper);
+		csm_buf_printf(&sub, "%s%s compared with %s", sub.len > 0 ?
+		    " \302\267 " : "", per, pper);
 	}
-	csm_out_puts(o, "</div>\n</header>\n");
-	html_kpis(o, c, rep, &b);
+	csm_html_section_begin(o, eyebrow.s, acct_name(rep), sub.s);
+	html_kpis(o, c, rep);
 
-	csm_out_puts(o, "<div class=\"cols\">\n");
-	html_list(o, "good", "Highlights", &rep->hl, "No highlights this "
-	    "period.");
-	html_list(o, "gap", "Gaps", &rep->gap, "No gaps this period.");
-	csm_out_puts(o, "</div>\n<h2>Metrics</h2>\n<div class=\"metrics\">\n");
+	csm_html_div(o, "cols");
+	csm_html_list_card(o, "good", "Highlights", rep->hl.s, rep->hl.n,
+	    "No highlights this period.");
+	csm_html_list_card(o, "gap", w->gaps, rep->gap.s, rep->gap.n,
+	    w->no_gaps);
+	csm_html_div_end(o);
+	csm_html_heading(o, "Metrics");
+	csm_html_div(o, "metrics");
 	for (i = 0; i < q->nm; i++)
-		html_metric(o, c, rep, i, &b);
-	csm_out_puts(o, "</div>\n");
+		if (shown(&q->m[i], c->audience))
+			html_metric(o, c, rep, i);
+	csm_html_div_end(o);
 	if (q->has_value)
 		html_value(o, c, rep, per, &b);
-
-	csm_out_puts(o, "<h2>Focus for next quarter</h2>\n");
-	if (rep->focus.n == 0)
-		csm_out_puts(o, "<p class=\"none\">Keep the current plan: no "
-		    "gaps to close.</p>\n");
-	else {
-		csm_out_puts(o, "<ol class=\"focus\">\n");
-		for (i = 0; i < rep->focus.n; i++) {
-			csm_out_puts(o, "<li>");
-			csm_html_escz(o, rep->focus.s[i]);
-			csm_out_puts(o, "</li>\n");
-		}
-		csm_out_puts(o, "</ol>\n");
-	}
+	csm_html_list(o, "Focus for next quarter", rep->focus.s,
+	    rep->focus.n, 1, w->no_focus);
 	csm_date_format(c->today, date);
-	csm_out_printf(o, "<footer>Prepared %s with csm-qbr</footer>\n"
-	    "</section>\n", date);
+	csm_buf_printf(&b, "Prepared %s with csm-qbr", date);
+	csm_html_section_end(o, b.s);
+	csm_buf_release(&eyebrow);
+	csm_buf_release(&sub);
 	csm_buf_release(&b);
 }
 
@@ -1640,7 +1782,7 @@ doc_begin(struct csm_out *o, struct ctx *c, const char *title)
 		csm_json_init(&c->json, o, CSM_JSON_LINES, 0);
 		break;
 	case F_HTML:
-		csm_html_begin(o, title, NULL);
+		csm_html_page_begin(o, title, c->q->paper, NULL);
 		break;
 	}
 }
@@ -1679,20 +1821,10 @@ doc_end(struct csm_out *o, struct ctx *c)
 		break;
 	case F_HTML:
 		if (c->nacct == 0)
-			csm_out_puts(o, "<section class=\"qbr\"><p class=\"none\">"
-			    "No accounts.</p></section>\n");
+			csm_html_section_empty(o, "No accounts.");
 		csm_html_end(o);
 		break;
 	}
-}
-
-static void
-title_of(const struct ctx *c, const struct report *rep, struct csm_buf *b)
-{
-	char per[32];
-
-	period_text(c, rep->cur->pidx, per);
-	csm_buf_printf(b, "%s: QBR %s", acct_name(rep), per);
 }
 
 /* ---- --out-dir --------------------------------------------------------- */
@@ -1727,24 +1859,30 @@ slug(const char *s, size_t max, struct csm_buf *b)
 static const char *const exts[] = {"md", "csv", "tsv", "json", "jsonl",
 	"html"};
 
-/* The file name for an account, unique among those in used. */
+/*
+ * The file name for an account, unique among those in used: the name and
+ * the id, or for the customer the name alone (the id when there is none).
+ */
 static char *
-file_name(const struct report *rep, int fmt, struct csm_map *used)
+file_name(const struct report *rep, int fmt, int audience,
+    struct csm_map *used)
 {
 	struct csm_buf b;
-	size_t base, k;
+	size_t base;
 	int isnew;
 	unsigned long nth;
 
 	csm_buf_init(&b);
 	if (rep->cur->name != NULL)
 		slug(rep->cur->name, 60, &b);
-	if (b.len > 0)
-		csm_buf_addc(&b, '-');
-	base = b.len;
-	slug(rep->a->id, 40, &b);
-	if (b.len == base)
-		csm_buf_adds(&b, "account");
+	if (b.len == 0 || audience == A_INTERNAL) {
+		if (b.len > 0)
+			csm_buf_addc(&b, '-');
+		base = b.len;
+		slug(rep->a->id, 40, &b);
+		if (b.len == base)
+			csm_buf_adds(&b, "account");
+	}
 	base = b.len;
 	for (nth = 1;; nth++) {
 		if (nth > 1) {
@@ -1753,8 +1891,7 @@ file_name(const struct report *rep, int fmt, struct csm_map *used)
 			csm_buf_printf(&b, "-%lu", nth);
 		}
 		csm_buf_printf(&b, ".%s", exts[fmt]);
-		k = csm_map_put(used, b.s, b.len, &isnew);
-		(void)k;
+		csm_map_put(used, b.s, b.len, &isnew);
 		if (isnew)
 			return csm_buf_detach(&b);
 		b.len = base;
@@ -1815,6 +1952,59 @@ write_file(const char *dir, const char *name, struct ctx *c,
 
 /* ---- main -------------------------------------------------------------- */
 
+/*
+ * The ids -a asked for, in the order given, each once: "A,B" is two, and
+ * so is "-a A -a B"; spaces around an id are dropped, as in the input.
+ */
+struct wanted {
+	struct csm_map ids;	/* id -> non-NULL once found */
+};
+
+static void
+want_ids(struct wanted *w, const char *arg)
+{
+	const char *s = arg, *end;
+	size_t n;
+
+	for (;;) {
+		end = strchr(s, ',');
+		n = end != NULL ? (size_t)(end - s) : strlen(s);
+		csm_trim(&s, &n);
+		if (n == 0)
+			csm_usage_error(usage_text, "--account: an empty id in "
+			    "'%s'", csm_q(arg, strlen(arg)));
+		csm_map_put(&w->ids, s, n, NULL);
+		if (end == NULL)
+			return;
+		s = end + 1;
+	}
+}
+
+/* Says which ids asked for are not in the input, if any. */
+static void
+check_found(const struct wanted *w)
+{
+	struct csm_buf b;
+	size_t i, k = 0, missing = 0;
+
+	for (i = 0; i < w->ids.n; i++)
+		missing += w->ids.ent[i].val == NULL;
+	if (missing == 0)
+		return;
+	csm_buf_init(&b);
+	for (i = 0; i < w->ids.n; i++) {
+		const char *id = w->ids.ent[i].key;
+
+		if (w->ids.ent[i].val != NULL)
+			continue;
+		csm_buf_printf(&b, "%s'%s'", k == 0 ? "" : k + 1 == missing ?
+		    " and " : ", ", csm_q(id, strlen(id)));
+		k++;
+	}
+	csm_die(EX_DATAERR, "account%s %s %s not in the input", missing > 1 ?
+	    "s" : "", b.s, missing > 1 ? "are" : "is");
+}
+
 /* The index of the account's current row, or -1 when it has no period. */
 static long
 current_row(const struct acct *a, int has_period, long pidx)
@@ -1835,6 +2025,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		CSM_CLI_LONGOPTS,
 		{"account", 1, NULL, 'a'},
+		{"audience", 1, NULL, OPT_AUDIENCE},
 		{"format", 1, NULL, 'f'},
 		{"out-dir", 1, NULL, 'o'},
 		{"period", 1, NULL, 'p'},
@@ -1848,27 +2039,30 @@ main(int argc, char *argv[])
 	struct csm_eval ev;
 	struct csm_out o;
 	struct csm_map used;
+	struct wanted want;
 	struct input in;
 	struct hdrcols hc;
 	struct qbr q;
 	struct ctx c;
 	struct csm_period period;
 	struct report *rep = NULL;
-	const char *account = NULL, *outdir = NULL, *period_arg = NULL;
+	const char *outdir = NULL, *period_arg = NULL;
 	size_t idcol, percol, nrep = 0, i;
-	int ch, fmt = F_MD;
+	int ch, fmt = F_MD, audience = A_INTERNAL, some = 0;
 	char per[32];
-	long k;
+	long cur, found;
 	mode_t mask;
 
 	csm_cli_progname(argv);
 	csm_cli_init(&cli);
+	csm_map_init(&want.ids);
 	while ((ch = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
 		if (csm_cli_opt(&cli, ch, optarg))
 			continue;
 		switch (ch) {
 		case 'a':
-			account = optarg;
+			want_ids(&want, optarg);
+			some = 1;
 			break;
 		case 'f':
 			fmt = csm_cli_format(usage_text, optarg, fmt_names);
@@ -1887,6 +2081,10 @@ main(int argc, char *argv[])
 				    "1900 to 9999)", optarg);
 			period_arg = optarg;
 			break;
+		case OPT_AUDIENCE:
+			audience = csm_cli_word(usage_text, "--audience",
+			    optarg, audience_names);
+			break;
 		default:
 			usage(stderr, EX_USAGE);
 		}
@@ -1901,7 +2099,7 @@ main(int argc, char *argv[])
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
 	csm_cols_init(&cols, &t, cfg.columns);
 	csm_colreg_init(&reg, &cols);
-	register_columns(&q, fmt, outdir != NULL, &reg);
+	register_columns(&q, fmt, outdir != NULL, audience, &reg);
 	if (cli.columns) {
 		csm_cli_columns(&reg, t.delim);
 		csm_colreg_release(&reg);
@@ -1909,6 +2107,7 @@ main(int argc, char *argv[])
 		csm_tbl_close(&t);
 		free_qbr(&q);
 		csm_cfg_release(&cfg);
+		csm_map_release(&want.ids, NULL);
 		return EX_OK;
 	}
 	csm_colreg_check(&reg);
@@ -1923,8 +2122,10 @@ main(int argc, char *argv[])
 	    csm_cols_find(&cols, "account_name") : -1;
 	hc.arr = is_page(fmt) ? csm_cols_find(&cols, "arr") : -1;
 	hc.renewal = is_page(fmt) ? csm_cols_find(&cols, "renewal_date") : -1;
-	hc.health = is_page(fmt) ? csm_cols_find(&cols, "health_score") : -1;
-	hc.band = is_page(fmt) ? csm_cols_find(&cols, "health_band") : -1;
+	hc.health = is_page(fmt) && audience == A_INTERNAL ?
+	    csm_cols_find(&cols, "health_score") : -1;
+	hc.band = is_page(fmt) && audience == A_INTERNAL ?
+	    csm_cols_find(&cols, "health_band") : -1;
 
 	csm_eval_init(&ev);
 	ev.rec = &t;
@@ -1945,6 +2146,7 @@ main(int argc, char *argv[])
 	c.kind = in.kind;
 	c.today = cli.today;
 	c.fmt = fmt;
+	c.audience = audience;
 	c.nacct = 0;
 	if (period_arg != NULL)
 		period_text(&c, period.index, per);
@@ -1952,18 +2154,21 @@ main(int argc, char *argv[])
 	for (i = 0; i < in.accts.n; i++) {
 		const struct acct *a = in.accts.ent[i].val;
 
-		if (account != NULL && strcmp(a->id, account) != 0)
-			continue;
-		k = current_row(a, period_arg != NULL, period.index);
-		if (k < 0 && account != NULL)
+		if (some) {
+			if ((found = csm_map_find(&want.ids, a->id,
+			    strlen(a->id))) < 0)
+				continue;
+			want.ids.ent[found].val = (void *)a;
+		}
+		cur = current_row(a, period_arg != NULL, period.index);
+		if (cur < 0 && some)
 			csm_die(EX_DATAERR, "account '%s' has no row for "
-			    "period %s", account, per);
-		if (k < 0)
+			    "period %s", csm_q(a->id, strlen(a->id)), per);
+		if (cur < 0)
 			continue;
-		build_report(&rep[nrep++], &q, a, (size_t)k);
+		build_report(&rep[nrep++], &q, a, (size_t)cur, audience);
 	}
-	if (account != NULL && nrep == 0)
-		csm_die(EX_DATAERR, "account '%s' is not in the input", account);
+	check_found(&want);
 	if (period_arg != NULL && nrep == 0 && in.accts.n > 0)
 		csm_die(EX_DATAERR, "no account has a row for period %s", per);
 
@@ -1974,7 +2179,7 @@ main(int argc, char *argv[])
 		csm_exit = cleanup_exit;
 		csm_map_init(&used);
 		for (i = 0; i < nrep; i++) {
-			char *name = file_name(&rep[i], fmt, &used);
+			char *name = file_name(&rep[i], fmt, audience, &used);
 
 			write_file(outdir, name, &c, &rep[i],
 			    0666 & ~mask);
@@ -2002,7 +2207,8 @@ main(int argc, char *argv[])
 	for (i = 0; i < nrep; i++)
 		free_report(&rep[i]);
 	free(rep);
-	free_input(&in, q.nm);
+	free_input(&in, &q);
+	csm_map_release(&want.ids, NULL);
 	csm_eval_release(&ev);
 	csm_cols_release(&cols);
 	csm_tbl_close(&t);

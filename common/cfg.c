@@ -61,6 +61,8 @@ static const char *const badval_words[] = {"fail", "missing", NULL};
 static const char *const format_words[] = {"number", "percent", "money",
 	"days", NULL};
 static const char *const better_words[] = {"higher", "lower", NULL};
+static const char *const bool_words[] = {"true", "false", NULL};
+static const char *const page_words[] = {"a4", "letter", NULL};
 
 static const struct field component[] = {
 	{"name", F_NAME, NULL, REQ, NULL},
@@ -132,12 +134,14 @@ static const struct field metric[] = {
 	{"better", F_ENUM, better_words, 0, NULL},
 	{"target", F_NUMEXPR, NULL, 0, NULL},
 	{"focus", F_TMPL, NULL, 0, NULL},
+	{"internal", F_ENUM, bool_words, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
 static const struct field value_item[] = {
 	{"label", F_NAME, NULL, REQ, NULL},
 	{"value", F_NUMEXPR, NULL, REQ, NULL},
+	{"note", F_TMPL, NULL, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
@@ -151,6 +155,8 @@ static const struct field qbr[] = {
 	{"metrics", F_LIST, metric, REQ | NONEMPTY, "metric"},
 	{"value", F_MAP, qbr_value, 0, NULL},
 	{"highlight_change", F_NUM, NULL, NONNEG, NULL},
+	{"currency", F_NAME, NULL, 0, NULL},
+	{"page", F_ENUM, page_words, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
@@ -1044,6 +1050,32 @@ check_calibration(const struct csm_node *cal)
 	}
 }
 
+/*
+ * qbr.currency: an ISO 4217 code (EUR) or a symbol (€) that goes before
+ * every amount on a page: short, and nothing that reads as part of the
+ * number or breaks the line.
+ */
+static void
+check_currency(const struct csm_node *cur)
+{
+	size_t i;
+
+	if (cur == NULL)
+		return;
+	for (i = 0; i < cur->len; i++) {
+		unsigned char c = (unsigned char)cur->str[i];
+
+		if (c <= ' ' || c == 0x7f || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '+' || c == ',')
+			break;
+	}
+	if (i < cur->len || cur->len > 16)
+		csm_cfg_die(cur, "'currency' must be a currency code (EUR) or "
+		    "symbol (\342\202\254) of at most 16 bytes, without "
+		    "spaces, digits, signs or commas, not '%s'",
+		    csm_q(cur->str, cur->len));
+}
+
 static void
 check_config(const struct csm_node *root)
 {
@@ -1056,8 +1088,10 @@ check_config(const struct csm_node *root)
 	}
 	if ((s = csm_node_get(root, "risk")) != NULL)
 		check_risk(s);
-	if ((s = csm_node_get(root, "qbr")) != NULL)
+	if ((s = csm_node_get(root, "qbr")) != NULL) {
 		check_unique(csm_node_get(s, "metrics"), "metric");
+		check_currency(csm_node_get(s, "currency"));
+	}
 }
 
 /*
@@ -1175,7 +1209,8 @@ map_del(struct csm_node *map, const char *key)
  * A key whose default goes with others: when the user's section gives any
  * of them but not the key, the default's value is dropped, not kept.  The
  * default's patterns name the default's signals and tiers; the default's
- * value model reads the columns of the default's metrics.
+ * value model reads the columns of the default's metrics and is priced in
+ * its currency (US dollars).
  */
 static const struct tie {
 	const char *section;
@@ -1183,7 +1218,7 @@ static const struct tie {
 	const char *with[3];
 } ties[] = {
 	{"risk", "patterns", {"signals", "tiers", NULL}},
-	{"qbr", "value", {"metrics", NULL, NULL}},
+	{"qbr", "value", {"metrics", "currency", NULL}},
 	{NULL, NULL, {NULL, NULL, NULL}}
 };
 

@@ -991,6 +991,17 @@ void csm_fmt_real(double x, int maxdigits, char *out);
  * finite is "n/a".
  */
 void csm_fmt_grouped(double x, int digits, struct csm_buf *b);
+/*
+ * Appends x as money for people, as csm_fmt_grouped writes it, after the
+ * currency's sign and its minus: -$1,200, €85, CHF 1,200.  currency is an
+ * ISO 4217 code (any case; USD, EUR, GBP, JPY and a dozen more give their
+ * symbol, as $ and €, CA$ and A$; another code is written in capitals
+ * with a space: "CHF 1,200") or the symbol itself (R$, kr: a space follows
+ * one that ends in a letter or a dot); NULL or "" is USD.  Not finite:
+ * "n/a".
+ */
+void csm_fmt_money(double x, int digits, const char *currency,
+    struct csm_buf *b);
 
 /* ---- utf8.c: UTF-8 for the report formats ------------------------------ */
 
@@ -1145,6 +1156,30 @@ void csm_md_table_cellf(struct csm_md_table *t, const char *fmt, ...)
 void csm_md_table_row(struct csm_md_table *t);
 void csm_md_table_end(struct csm_md_table *t);
 
+/*
+ * The parts of a Markdown page, their text escaped: a heading of level 1
+ * to 6 ("## text", then a blank line; below level 1 a blank line comes
+ * first, as it ends what was above); a section that is a list (a level-2
+ * heading, then "- item" lines, or "1. item" lines when numbered, or the
+ * none text alone when n is 0); a line of facts in bold-label pairs
+ * joined by a middle dot: "**ARR** $14,160 · **Renewal** 2027-03-18"; and
+ * a paragraph.
+ */
+struct csm_md_fact {
+	const char *label;
+	const char *value;
+};
+/* A paragraph of spans, each in bold when strong, then a blank line. */
+struct csm_md_span {
+	const char *text;
+	int strong;
+};
+void csm_md_heading(struct csm_out *o, int level, const char *text);
+void csm_md_list(struct csm_out *o, const char *title, char *const *items,
+    size_t n, int numbered, const char *none);
+void csm_md_facts(struct csm_out *o, const struct csm_md_fact *f, size_t n);
+void csm_md_para(struct csm_out *o, const struct csm_md_span *sp, size_t n);
+
 /* ---- html.c: writing HTML ---------------------------------------------- */
 
 /*
@@ -1162,6 +1197,95 @@ extern const char csm_html_css[];
  */
 void csm_html_begin(struct csm_out *o, const char *title, const char *css);
 void csm_html_end(struct csm_out *o);
+
+/*
+ * A page made to be printed: csm_html_begin with, after the shared
+ * stylesheet, the paper's @page rule (12 mm margins) and print rules that
+ * keep the grids' columns and make the cards dense, then css (or NULL).
+ */
+enum csm_paper { CSM_PAPER_A4 = 0, CSM_PAPER_LETTER };
+void csm_html_page_begin(struct csm_out *o, const char *title, int paper,
+    const char *css);
+/*
+ * The parts of a page; every text is escaped, nothing is kept.  A section
+ * is one printed page (.qbr): a header with an eyebrow line, the title as
+ * h1 and a sub line (NULL: none), and at its end a footer (NULL: none).
+ */
+void csm_html_section_begin(struct csm_out *o, const char *eyebrow,
+    const char *title, const char *sub);
+void csm_html_section_end(struct csm_out *o, const char *footer);
+/* A section that only says text (a page with nothing to report). */
+void csm_html_section_empty(struct csm_out *o, const char *text);
+/* An h2 heading; a div of a stylesheet class ("cols": two columns side
+ * by side, "metrics": a grid of metric cards) and its end. */
+void csm_html_heading(struct csm_out *o, const char *text);
+void csm_html_div(struct csm_out *o, const char *cls);
+void csm_html_div_end(struct csm_out *o);
+/*
+ * A row of n KPI cards (as many columns as cards, up to 5): each a label,
+ * a value, a badge after the value (NULL: none; its class is band-<its
+ * a-z0-9>, as band-red), a detail line under it (NULL: none) and cls, a
+ * class of the card (NULL, or "roi": the dark one).
+ */
+struct csm_html_kpi {
+	const char *label;
+	const char *value;
+	const char *badge;
+	const char *detail;
+	const char *cls;
+};
+void csm_html_kpis(struct csm_out *o, const struct csm_html_kpi *k,
+    size_t n);
+/*
+ * A list of n items: in a card with a coloured edge (tone "good" or
+ * "gap") under its title, or as a section (an h2 title, then the items,
+ * numbered or not); the none text in their place when n is 0.
+ */
+void csm_html_list_card(struct csm_out *o, const char *tone,
+    const char *title, char *const *items, size_t n, const char *none);
+void csm_html_list(struct csm_out *o, const char *title, char *const *items,
+    size_t n, int numbered, const char *none);
+/*
+ * A metric card: its label with a status badge (status: met, missed,
+ * none or NULL for no badge; status_text what the badge says, NULL: the
+ * status), the value with the change after it (NULL: none; trend better,
+ * worse or flat colours it), a sparkline (NULL: none) and a foot line.
+ */
+struct csm_html_metric {
+	const char *label;
+	const char *status;
+	const char *status_text;
+	const char *value;
+	const char *change;
+	const char *trend;
+	const struct csm_spark *chart;
+	const char *foot;
+};
+void csm_html_metric(struct csm_out *o, const struct csm_html_metric *m);
+/*
+ * A table: columns first (header, right-aligned numbers or not), then
+ * rows, each begun with csm_html_table_row (cls: a class of the row, as
+ * "total", or NULL) and given one cell per column (note: a smaller line
+ * under the cell's text, or NULL); csm_html_table_end closes it and
+ * frees.  A row with too few or too many cells is an internal error
+ * (exit 70).  The table borrows o and owns copies of the headers.
+ */
+struct csm_html_table {
+	struct csm_out *o;
+	size_t ncol;
+	char **head;
+	unsigned char *right;
+	size_t cell;		/* cells in the current row */
+	int started;		/* the header row is written */
+	int inrow;
+};
+void csm_html_table_init(struct csm_html_table *t, struct csm_out *o);
+void csm_html_table_col(struct csm_html_table *t, const char *head,
+    int right);
+void csm_html_table_row(struct csm_html_table *t, const char *cls);
+void csm_html_table_cell(struct csm_html_table *t, const char *s,
+    const char *note);
+void csm_html_table_end(struct csm_html_table *t);
 
 /* ---- svg.c: charts ----------------------------------------------------- */
 

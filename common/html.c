@@ -2,12 +2,17 @@
  * html.c: HTML pages.  Every page is one self-contained document (inline
  * CSS and SVG, no scripts, no remote resources) with the one shared
  * stylesheet, so that reports from every tool look alike and print well:
- * a page section (.qbr), KPI cards (.kpi), lists in cards (.card.good,
- * .card.gap), metric cards with a chart (.metric), tables with numeric
- * columns (td.n) and status badges (.st-met, .st-missed, .band-red...).
+ * a page section (.qbr), KPI cards (.kpi, in a row of four or of k1, k2,
+ * k3, k5), lists in cards (.card.good, .card.gap), metric cards with a
+ * chart (.metric), tables with numeric columns (td.n) and notes under a
+ * cell (.note), and status badges (.st-met, .st-missed, .band-red...).
  * Text from the data is escaped for text and attribute values alike, and
- * invalid UTF-8 becomes U+FFFD (utf8.c).
+ * invalid UTF-8 becomes U+FFFD (utf8.c).  A page made to be printed adds
+ * its paper's size and denser print rules; its parts (a section with its
+ * header, KPI cards, lists, metric cards, tables) are written here, so a
+ * tool hands over text and writes no markup.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "csm.h"
@@ -86,7 +91,14 @@ const char csm_html_css[] =
     ".qbr:last-of-type{break-after:auto;page-break-after:auto}"
     ".metric,.card,.kpi,table{break-inside:avoid;page-break-inside:avoid}}\n"
     "@media (max-width:720px){.kpis{grid-template-columns:1fr 1fr}"
-    ".cols,.metrics{grid-template-columns:1fr}.qbr{padding:20px}}\n";
+    ".cols,.metrics{grid-template-columns:1fr}.qbr{padding:20px}}\n"
+    ".kpis.k1{grid-template-columns:1fr}"
+    ".kpis.k2{grid-template-columns:1fr 1fr}"
+    ".kpis.k3{grid-template-columns:repeat(3,1fr)}"
+    ".kpis.k5{grid-template-columns:repeat(5,1fr)}\n"
+    ".note{color:#64748b;font-size:.9em}\n"
+    "@media (max-width:720px){.kpis.k3,.kpis.k5{grid-template-columns:"
+    "1fr 1fr}}\n";
 
 void
 csm_html_esc(struct csm_out *o, const char *s, size_t n)
@@ -159,4 +171,330 @@ void
 csm_html_end(struct csm_out *o)
 {
 	csm_out_puts(o, "</body>\n</html>\n");
+}
+
+/* ---- pages to print, and their parts ------------------------------------ */
+
+/*
+ * The print rules of a page, after the shared stylesheet (which they
+ * override): the paper, and cards dense enough that a QBR of six metrics
+ * with its lists fits one sheet of A4 or US letter.  The grids keep their
+ * columns on paper, which a narrow screen's rules would take away.
+ */
+static const char *const paper_size[] = {"A4", "letter"};
+
+static const char print_css[] =
+    "@media print{body{font-size:10.5px;line-height:1.35}"
+    ".qbr>header{padding-bottom:8px;margin-bottom:10px;border-bottom-width:2px}"
+    "h1{font-size:21px;margin:2px 0 0}.sub{font-size:11px}"
+    "h2{font-size:10.5px;margin:12px 0 6px}"
+    ".kpis{grid-template-columns:repeat(4,1fr);gap:8px}"
+    ".kpis.k3{grid-template-columns:repeat(3,1fr)}"
+    ".kpis.k5{grid-template-columns:repeat(5,1fr)}"
+    ".kpi{padding:6px 10px}.kpi .k{font-size:9px}"
+    ".kpi .v{font-size:16px;margin-top:0}.kpi .d{font-size:10px}"
+    ".cols{grid-template-columns:1fr 1fr;gap:10px;margin-top:10px}"
+    ".card{padding:0 10px 6px}.card h2{margin-top:8px}.card li{margin:2px 0}"
+    ".metrics{grid-template-columns:repeat(3,1fr);gap:8px}"
+    ".metric{padding:6px 10px 5px}.mh{font-size:10.5px}"
+    ".mv{font-size:15px;margin:0}.chg{font-size:10px}"
+    ".metric svg{margin:2px 0 0}.mt{font-size:9.5px}"
+    "th,td{padding:4px 8px}th{font-size:9px}table{font-size:10.5px}"
+    "ol.focus li{margin:2px 0}"
+    "footer{margin-top:10px;padding-top:4px;font-size:9px}}\n";
+
+void
+csm_html_page_begin(struct csm_out *o, const char *title, int paper,
+    const char *css)
+{
+	struct csm_buf b;
+
+	csm_buf_init(&b);
+	csm_buf_printf(&b, "@page{size:%s;margin:12mm}\n",
+	    paper_size[paper == CSM_PAPER_LETTER]);
+	csm_buf_adds(&b, print_css);
+	if (css != NULL)
+		csm_buf_adds(&b, css);
+	csm_html_begin(o, title, b.s);
+	csm_buf_release(&b);
+}
+
+void
+csm_html_section_begin(struct csm_out *o, const char *eyebrow,
+    const char *title, const char *sub)
+{
+	csm_out_puts(o, "<section class=\"qbr\">\n<header>\n"
+	    "<div class=\"eyebrow\">");
+	csm_html_escz(o, eyebrow);
+	csm_out_puts(o, "</div>\n<h1>");
+	csm_html_escz(o, title);
+	csm_out_puts(o, "</h1>\n");
+	if (sub != NULL) {
+		csm_out_puts(o, "<div class=\"sub\">");
+		csm_html_escz(o, sub);
+		csm_out_puts(o, "</div>\n");
+	}
+	csm_out_puts(o, "</header>\n");
+}
+
+void
+csm_html_section_end(struct csm_out *o, const char *footer)
+{
+	if (footer != NULL) {
+		csm_out_puts(o, "<footer>");
+		csm_html_escz(o, footer);
+		csm_out_puts(o, "</footer>\n");
+	}
+	csm_out_puts(o, "</section>\n");
+}
+
+void
+csm_html_section_empty(struct csm_out *o, const char *text)
+{
+	csm_out_puts(o, "<section class=\"qbr\"><p class=\"none\">");
+	csm_html_escz(o, text);
+	csm_out_puts(o, "</p></section>\n");
+}
+
+void
+csm_html_heading(struct csm_out *o, const char *text)
+{
+	csm_out_puts(o, "<h2>");
+	csm_html_escz(o, text);
+	csm_out_puts(o, "</h2>\n");
+}
+
+void
+csm_html_div(struct csm_out *o, const char *cls)
+{
+	csm_out_puts(o, "<div class=\"");
+	csm_html_escz(o, cls);
+	csm_out_puts(o, "\">\n");
+}
+
+void
+csm_html_div_end(struct csm_out *o)
+{
+	csm_out_puts(o, "</div>\n");
+}
+
+/* A class made of a name: its a-z and 0-9, at most 20 ("Green!" green). */
+static void
+name_class(struct csm_out *o, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i < 20; i++)
+		if ((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= '0' && name[i] <= '9'))
+			csm_out_write(o, name + i, 1);
+}
+
+void
+csm_html_kpis(struct csm_out *o, const struct csm_html_kpi *k, size_t n)
+{
+	size_t i;
+
+	if (n == 4)
+		csm_out_puts(o, "<div class=\"kpis\">\n");
+	else
+		csm_out_printf(o, "<div class=\"kpis k%zu\">\n", n);
+	for (i = 0; i < n; i++) {
+		csm_out_puts(o, "<div class=\"kpi");
+		if (k[i].cls != NULL) {
+			csm_out_puts(o, " ");
+			csm_html_escz(o, k[i].cls);
+		}
+		csm_out_puts(o, "\"><div class=\"k\">");
+		csm_html_escz(o, k[i].label);
+		csm_out_puts(o, "</div><div class=\"v\">");
+		csm_html_escz(o, k[i].value);
+		if (k[i].badge != NULL) {
+			csm_out_puts(o, " <span class=\"band band-");
+			name_class(o, k[i].badge);
+			csm_out_puts(o, "\">");
+			csm_html_escz(o, k[i].badge);
+			csm_out_puts(o, "</span>");
+		}
+		csm_out_puts(o, "</div>");
+		if (k[i].detail != NULL) {
+			csm_out_puts(o, "<div class=\"d\">");
+			csm_html_escz(o, k[i].detail);
+			csm_out_puts(o, "</div>");
+		}
+		csm_out_puts(o, "</div>\n");
+	}
+	csm_out_puts(o, "</div>\n");
+}
+
+/* The items of a list, or the none text when there are none. */
+static void
+list_items(struct csm_out *o, char *const *items, size_t n, int numbered,
+    const char *none)
+{
+	size_t i;
+
+	if (n == 0) {
+		csm_out_puts(o, "<p class=\"none\">");
+		csm_html_escz(o, none);
+		csm_out_puts(o, "</p>\n");
+		return;
+	}
+	csm_out_puts(o, numbered ? "<ol class=\"focus\">\n" : "<ul>\n");
+	for (i = 0; i < n; i++) {
+		csm_out_puts(o, "<li>");
+		csm_html_escz(o, items[i]);
+		csm_out_puts(o, "</li>\n");
+	}
+	csm_out_puts(o, numbered ? "</ol>\n" : "</ul>\n");
+}
+
+void
+csm_html_list_card(struct csm_out *o, const char *tone, const char *title,
+    char *const *items, size_t n, const char *none)
+{
+	csm_out_puts(o, "<div class=\"card ");
+	csm_html_escz(o, tone);
+	csm_out_puts(o, "\"><h2>");
+	csm_html_escz(o, title);
+	csm_out_puts(o, "</h2>\n");
+	list_items(o, items, n, 0, none);
+	csm_out_puts(o, "</div>\n");
+}
+
+void
+csm_html_list(struct csm_out *o, const char *title, char *const *items,
+    size_t n, int numbered, const char *none)
+{
+	csm_html_heading(o, title);
+	list_items(o, items, n, numbered, none);
+}
+
+void
+csm_html_metric(struct csm_out *o, const struct csm_html_metric *m)
+{
+	csm_out_puts(o, "<div class=\"metric\">\n<div class=\"mh\"><span>");
+	csm_html_escz(o, m->label);
+	csm_out_puts(o, "</span>");
+	if (m->status != NULL) {
+		csm_out_puts(o, "<span class=\"st st-");
+		name_class(o, m->status);
+		csm_out_puts(o, "\">");
+		csm_html_escz(o, m->status_text != NULL ? m->status_text :
+		    m->status);
+		csm_out_puts(o, "</span>");
+	}
+	csm_out_puts(o, "</div>\n<div class=\"mv\">");
+	csm_html_escz(o, m->value);
+	if (m->change != NULL) {
+		csm_out_puts(o, "<span class=\"chg ");
+		name_class(o, m->trend != NULL ? m->trend : "flat");
+		csm_out_puts(o, "\">");
+		csm_html_escz(o, m->change);
+		csm_out_puts(o, "</span>");
+	}
+	csm_out_puts(o, "</div>\n");
+	if (m->chart != NULL)
+		csm_svg_spark(o, m->chart);
+	csm_out_puts(o, "<div class=\"mt\">");
+	if (m->foot != NULL)
+		csm_html_escz(o, m->foot);
+	csm_out_puts(o, "</div>\n</div>\n");
+}
+
+/* ---- tables ------------------------------------------------------------ */
+
+CSM_NORETURN static void
+misuse(const char *what)
+{
+	csm_die(EX_SOFTWARE, "internal error: HTML table: %s", what);
+}
+
+void
+csm_html_table_init(struct csm_html_table *t, struct csm_out *o)
+{
+	memset(t, 0, sizeof(*t));
+	t->o = o;
+}
+
+void
+csm_html_table_col(struct csm_html_table *t, const char *head, int right)
+{
+	if (t->started)
+		misuse("a column added after the first row");
+	t->head = csm_xreallocarray(t->head, t->ncol + 1, sizeof(*t->head));
+	t->right = csm_xreallocarray(t->right, t->ncol + 1, 1);
+	t->head[t->ncol] = csm_xstrdup(head);
+	t->right[t->ncol] = right != 0;
+	t->ncol++;
+}
+
+/* The header row, once; and the end of the row before, if one is open. */
+static void
+table_next(struct csm_html_table *t)
+{
+	size_t i;
+
+	if (t->inrow) {
+		if (t->cell != t->ncol)
+			misuse("a row with fewer cells than columns");
+		csm_out_puts(t->o, "</tr>\n");
+		t->inrow = 0;
+	}
+	if (t->started)
+		return;
+	t->started = 1;
+	csm_out_puts(t->o, "<table>\n<tr>");
+	for (i = 0; i < t->ncol; i++) {
+		csm_out_puts(t->o, t->right[i] ? "<th class=\"n\">" : "<th>");
+		csm_html_escz(t->o, t->head[i]);
+		csm_out_puts(t->o, "</th>");
+	}
+	csm_out_puts(t->o, "</tr>\n");
+}
+
+void
+csm_html_table_row(struct csm_html_table *t, const char *cls)
+{
+	table_next(t);
+	if (cls != NULL) {
+		csm_out_puts(t->o, "<tr class=\"");
+		csm_html_escz(t->o, cls);
+		csm_out_puts(t->o, "\">");
+	} else
+		csm_out_puts(t->o, "<tr>");
+	t->inrow = 1;
+	t->cell = 0;
+}
+
+void
+csm_html_table_cell(struct csm_html_table *t, const char *s, const char *note)
+{
+	if (!t->inrow)
+		misuse("a cell outside a row");
+	if (t->cell == t->ncol)
+		misuse("more cells than columns");
+	csm_out_puts(t->o, t->right[t->cell] ? "<td class=\"n\">" : "<td>");
+	csm_html_escz(t->o, s);
+	if (note != NULL && *note != '\0') {
+		csm_out_puts(t->o, "<div class=\"note\">");
+		csm_html_escz(t->o, note);
+		csm_out_puts(t->o, "</div>");
+	}
+	csm_out_puts(t->o, "</td>");
+	t->cell++;
+}
+
+void
+csm_html_table_end(struct csm_html_table *t)
+{
+	size_t i;
+
+	table_next(t);
+	csm_out_puts(t->o, "</table>\n");
+	for (i = 0; i < t->ncol; i++)
+		free(t->head[i]);
+	free(t->head);
+	free(t->right);
+	memset(t, 0, sizeof(*t));
 }

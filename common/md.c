@@ -4,7 +4,8 @@
  * spaces, and invalid UTF-8 becomes U+FFFD (utf8.c).  Tables are written
  * by one writer: a header, an alignment row, then rows of cells, either
  * as they come or, padded, held until the end and aligned to the display
- * width of the widest cell of each column.
+ * width of the widest cell of each column.  A page is made of headings,
+ * lists and a line of facts, written here too.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -248,4 +249,74 @@ csm_md_table_end(struct csm_md_table *t)
 	free(t->cells);
 	csm_buf_release(&t->held);
 	memset(t, 0, sizeof(*t));
+}
+
+/* ---- pages ------------------------------------------------------------- */
+
+void
+csm_md_heading(struct csm_out *o, int level, const char *text)
+{
+	static const char hashes[] = "######";
+
+	if (level < 1 || level > 6)
+		csm_die(EX_SOFTWARE, "internal error: Markdown heading of "
+		    "level %d, not 1 to 6", level);
+	if (level > 1)
+		csm_out_write(o, "\n", 1);
+	csm_out_write(o, hashes, (size_t)level);
+	csm_out_write(o, " ", 1);
+	csm_md_esc(o, text, strlen(text));
+	csm_out_write(o, "\n\n", 2);
+}
+
+void
+csm_md_list(struct csm_out *o, const char *title, char *const *items,
+    size_t n, int numbered, const char *none)
+{
+	size_t i;
+
+	csm_md_heading(o, 2, title);
+	if (n == 0) {
+		csm_md_esc(o, none, strlen(none));
+		csm_out_write(o, "\n", 1);
+	}
+	for (i = 0; i < n; i++) {
+		if (numbered)
+			csm_out_printf(o, "%zu. ", i + 1);
+		else
+			csm_out_write(o, "- ", 2);
+		csm_md_esc(o, items[i], strlen(items[i]));
+		csm_out_write(o, "\n", 1);
+	}
+}
+
+void
+csm_md_facts(struct csm_out *o, const struct csm_md_fact *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			csm_out_puts(o, " \302\267 ");
+		csm_out_write(o, "**", 2);
+		csm_md_esc(o, f[i].label, strlen(f[i].label));
+		csm_out_write(o, "** ", 3);
+		csm_md_esc(o, f[i].value, strlen(f[i].value));
+	}
+	csm_out_write(o, "\n", 1);
+}
+
+void
+csm_md_para(struct csm_out *o, const struct csm_md_span *sp, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (sp[i].strong)
+			csm_out_write(o, "**", 2);
+		csm_md_esc(o, sp[i].text, strlen(sp[i].text));
+		if (sp[i].strong)
+			csm_out_write(o, "**", 2);
+	}
+	csm_out_write(o, "\n\n", 2);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csm.h"
 
@@ -252,4 +253,67 @@ csm_fmt_grouped(double x, int digits, struct csm_buf *b)
 		csm_buf_addc(b, s[i]);
 	}
 	csm_buf_adds(b, s + intlen);
+}
+
+/*
+ * The symbols of the best-known ISO 4217 codes, as English text writes
+ * them (Unicode CLDR): the dollars other than the US one keep a letter
+ * prefix so that a page never mistakes them for US dollars.
+ */
+static const struct {
+	char code[4];
+	const char *sym;
+} symbols[] = {
+	{"USD", "$"}, {"EUR", "\342\202\254"}, {"GBP", "\302\243"},
+	{"JPY", "\302\245"}, {"CNY", "CN\302\245"}, {"INR", "\342\202\271"},
+	{"KRW", "\342\202\251"}, {"ILS", "\342\202\252"}, {"BRL", "R$"},
+	{"CAD", "CA$"}, {"AUD", "A$"}, {"NZD", "NZ$"}, {"MXN", "MX$"},
+	{"HKD", "HK$"}, {"TWD", "NT$"}, {"VND", "\342\202\253"},
+	{"PHP", "\342\202\261"}
+};
+
+static int
+ascii_letter(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Appends what goes before an amount in currency: "$", "CHF ". */
+static void
+money_prefix(const char *currency, struct csm_buf *b)
+{
+	size_t i, n;
+
+	if (currency == NULL || *currency == '\0')
+		currency = "USD";
+	n = strlen(currency);
+	if (n == 3 && ascii_letter(currency[0]) && ascii_letter(currency[1]) &&
+	    ascii_letter(currency[2])) {
+		for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
+			if (strncasecmp(symbols[i].code, currency, 3) == 0) {
+				csm_buf_adds(b, symbols[i].sym);
+				return;
+			}
+		for (i = 0; i < 3; i++)
+			csm_buf_addc(b, currency[i] >= 'a' ?
+			    currency[i] - 'a' + 'A' : currency[i]);
+		csm_buf_addc(b, ' ');
+		return;
+	}
+	csm_buf_adds(b, currency);
+	if (ascii_letter(currency[n - 1]) || currency[n - 1] == '.')
+		csm_buf_addc(b, ' ');
+}
+
+void
+csm_fmt_money(double x, int digits, const char *currency, struct csm_buf *b)
+{
+	if (!isfinite(x)) {
+		csm_buf_adds(b, "n/a");
+		return;
+	}
+	if (csm_round(x, digits) < 0)
+		csm_buf_addc(b, '-');
+	money_prefix(currency, b);
+	csm_fmt_grouped(fabs(x), digits, b);
 }

@@ -4,11 +4,14 @@
  * renewal, health, and columns for a number, a percent, a money and a
  * days metric and two value items); csm-qbr's own code (cmd/csm-qbr.c,
  * included, its main renamed) reads it, builds every account's report and
- * writes it as Markdown, CSV, JSON, JSON Lines and HTML.  Input that is
- * not data (a bad period, two rows of one period) may end in a data
- * error; once the reports are built nothing may fail.  Every output must
- * be valid UTF-8 and hold no inf or nan in a number, the JSON must parse
- * (and each JSON Lines line), and the SVG coordinates must be finite.
+ * writes it as Markdown, CSV, JSON, JSON Lines and HTML, for the team
+ * and for the customer (an internal metric, notes on the value items, a
+ * currency symbol, letter paper).  Input that is not data (a bad period,
+ * two rows of one period) may end in a data error; once the reports are
+ * built nothing may fail.  Every output must be valid UTF-8 and hold no
+ * inf or nan in a number, the JSON must parse (and each JSON Lines line),
+ * the SVG coordinates must be finite, and an --out-dir file name is safe
+ * (a-z, 0-9, '-' and its extension) for either audience.
  */
 #define main csm_qbr_main
 int csm_qbr_main(int argc, char *argv[]);
@@ -25,6 +28,8 @@ static const char config[] =
     "bad_values: missing\n"
     "qbr:\n"
     "  highlight_change: 10%\n"
+    "  currency: \"R$\"\n"
+    "  page: letter\n"
     "  metrics:\n"
     "    - {name: users, label: \"Users <&> | *x*\", value: users,\n"
     "       format: number, better: higher, target: target_users}\n"
@@ -34,10 +39,11 @@ static const char config[] =
     "    - {name: spend, label: Spend, value: spend, format: money,\n"
     "       better: lower, target: budget}\n"
     "    - {name: days, label: Days to value, value: days, format: days,\n"
-    "       better: lower}\n"
+    "       better: lower, internal: true}\n"
     "  value:\n"
     "    items:\n"
-    "      - {label: Hours saved, value: hours * 85}\n"
+    "      - {label: Hours saved, value: hours * 85,\n"
+    "         note: \"{hours|int} hours <x> {account_name}\"}\n"
     "      - {label: Spend avoided, value: spend}\n"
     "    cost: arr / 4\n";
 
@@ -105,6 +111,39 @@ render(int fmt, const struct ctx *proto)
 }
 
 static void
+free_reports(void)
+{
+	size_t i;
+
+	for (i = 0; i < st.nrep; i++)
+		free_report(&st.rep[i]);
+	free(st.rep);
+	st.rep = NULL;
+	st.nrep = 0;
+}
+
+/* Every --out-dir file name is made of a-z, 0-9 and '-', and ".html". */
+static void
+check_names(int audience)
+{
+	struct csm_map used;
+	size_t i, n;
+	char *name;
+
+	csm_map_init(&used);
+	for (i = 0; i < st.nrep; i++) {
+		name = file_name(&st.rep[i], F_HTML, audience, &used);
+		n = strlen(name);
+		if (n <= 5 || strcmp(name + n - 5, ".html") != 0 ||
+		    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+		    n - 5 || name[0] == '-')
+			abort();
+		free(name);
+	}
+	csm_map_release(&used, NULL);
+}
+
+static void
 run(const uint8_t *data, size_t size)
 {
 	const char *path = fuzz_path("in.csv");
@@ -114,6 +153,7 @@ run(const uint8_t *data, size_t size)
 	struct ctx c;
 	char *files[1];
 	size_t idcol, percol, i;
+	int audience;
 	long k;
 
 	csm_buf_init(&b);
@@ -148,36 +188,39 @@ run(const uint8_t *data, size_t size)
 	read_input(&st.in, &st.t, &q, &st.ev, &st.cols, &hc, idcol, percol);
 	sort_accounts(&st.in);
 
-	st.rep = csm_xcalloc(st.in.accts.n + 1, sizeof(*st.rep));
-	for (i = 0; i < st.in.accts.n; i++) {
-		const struct acct *a = st.in.accts.ent[i].val;
+	for (audience = A_INTERNAL; audience <= A_CUSTOMER; audience++) {
+		st.rep = csm_xcalloc(st.in.accts.n + 1, sizeof(*st.rep));
+		for (i = 0; i < st.in.accts.n; i++) {
+			const struct acct *a = st.in.accts.ent[i].val;
 
-		if ((k = current_row(a, 0, 0)) >= 0)
-			build_report(&st.rep[st.nrep++], &q, a, (size_t)k);
+			if ((k = current_row(a, 0, 0)) >= 0)
+				build_report(&st.rep[st.nrep++], &q, a,
+				    (size_t)k, audience);
+		}
+		st.mustlive = 1;
+		memset(&c, 0, sizeof(c));
+		c.q = &q;
+		c.kind = st.in.kind;
+		c.today = st.ev.today;
+		c.audience = audience;
+		render(F_MD, &c);
+		render(F_CSV, &c);
+		render(F_TSV, &c);
+		render(F_JSON, &c);
+		render(F_JSONL, &c);
+		render(F_HTML, &c);
+		check_names(audience);
+		free_reports();
+		st.mustlive = 0;
 	}
-	st.mustlive = 1;
-	memset(&c, 0, sizeof(c));
-	c.q = &q;
-	c.kind = st.in.kind;
-	c.today = st.ev.today;
-	render(F_MD, &c);
-	render(F_CSV, &c);
-	render(F_TSV, &c);
-	render(F_JSON, &c);
-	render(F_JSONL, &c);
-	render(F_HTML, &c);
 }
 
 static void
 cleanup(void)
 {
-	size_t i;
-
-	for (i = 0; i < st.nrep; i++)
-		free_report(&st.rep[i]);
-	free(st.rep);
+	free_reports();
 	if (st.iopen)
-		free_input(&st.in, q.nm);
+		free_input(&st.in, &q);
 	if (st.eopen)
 		csm_eval_release(&st.ev);
 	if (st.copen)

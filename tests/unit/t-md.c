@@ -1,8 +1,9 @@
 /*
  * t-md.c: Markdown (md.c): escaping of text, and the table writer in its
  * three layouts, padded to the display width of UTF-8 (wide characters,
- * combining marks, escapes, U+FFFD), with misuse refused (exit 70).  The
- * expected texts are written out by hand.
+ * combining marks, escapes, U+FFFD), with misuse refused (exit 70), and
+ * the parts of a page (headings, lists, a line of facts).  The expected
+ * texts are written out by hand.
  */
 #include "csm.h"
 #include "t.h"
@@ -236,6 +237,88 @@ test_misuse(void)
 	}
 }
 
+static void
+page(struct csm_out *o)
+{
+	char a[] = "Users up *5%*", b[] = "NPS | 8";
+	char *items[] = {a, b};
+	struct csm_md_fact f[3] = {
+		{"Account", "B_2"}, {"ARR", "$12,000"}, {"Health", "48 (red)"}
+	};
+	struct csm_md_span sp[3] = {
+		{"$3,400", 1}, {" of value in *Q4*: a ", 0}, {"1.1x", 1}
+	};
+
+	csm_md_heading(o, 1, "Smith [& Co]: QBR 2026-Q4");
+	csm_md_facts(o, f, 3);
+	csm_md_list(o, "Highlights", items, 2, 0, "none");
+	csm_md_list(o, "Focus", items, 2, 1, "none");
+	csm_md_list(o, "Gaps", items, 0, 0, "No gaps *here*.");
+	csm_md_heading(o, 3, "Notes");
+	csm_md_facts(o, f, 1);
+	csm_md_para(o, sp, 3);
+	csm_md_para(o, sp + 1, 1);
+}
+
+/*
+ * The parts of a page: a title (no blank line before it), a line of facts
+ * joined by middle dots, sections of lists (a blank line, the heading, a
+ * blank line, the items or the none text), paragraphs of spans (bold or
+ * not, then a blank line), every text escaped.
+ */
+static void
+test_page(void)
+{
+	struct tcap c;
+	char *s;
+
+	tcap_open(&c);
+	page(&c.o);
+	s = tcap_read(&c, NULL);
+	T_EQ_STR(s, "# Smith \\[& Co\\]: QBR 2026-Q4\n\n"
+	    "**Account** B\\_2 \302\267 **ARR** $12,000 \302\267 "
+	    "**Health** 48 (red)\n"
+	    "\n## Highlights\n\n- Users up \\*5%\\*\n- NPS \\| 8\n"
+	    "\n## Focus\n\n1. Users up \\*5%\\*\n2. NPS \\| 8\n"
+	    "\n## Gaps\n\nNo gaps \\*here\\*.\n"
+	    "\n### Notes\n\n**Account** B\\_2\n"
+	    "**$3,400** of value in \\*Q4\\*: a **1.1x**\n\n"
+	    " of value in \\*Q4\\*: a \n\n");
+	free(s);
+}
+
+static void
+h0(void)
+{
+	struct csm_out o;
+
+	csm_out_init(&o, 1, "<stdout>", ',');
+	csm_md_heading(&o, 0, "x");
+}
+
+static void
+h7(void)
+{
+	struct csm_out o;
+
+	csm_out_init(&o, 1, "<stdout>", ',');
+	csm_md_heading(&o, 7, "x");
+}
+
+static void
+test_heading_misuse(void)
+{
+	struct tcap_child c;
+
+	tcap_run(h0, &c);
+	T_EQ_INT(c.status, 70);
+	T_EQ_STR(c.err, "t-md: internal error: Markdown heading of level 0, "
+	    "not 1 to 6\n");
+	tcap_run(h7, &c);
+	T_EQ_INT(c.status, 70);
+	T_EQ_STR(c.out, "");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -247,5 +330,7 @@ main(int argc, char *argv[])
 	T_RUN(test_wide);
 	T_RUN(test_wide_invalid);
 	T_RUN(test_misuse);
+	T_RUN(test_page);
+	T_RUN(test_heading_misuse);
 	T_END();
 }

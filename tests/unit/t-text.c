@@ -162,11 +162,56 @@ test_number_formats(void)
 	T_EQ_STR(real(NAN, 2), "");
 }
 
+static const char *
+money(double x, int digits, const char *cur)
+{
+	static char out[128];
+	struct csm_buf b;
+
+	csm_buf_init(&b);
+	csm_buf_adds(&b, "");
+	csm_fmt_money(x, digits, cur, &b);
+	snprintf(out, sizeof(out), "%s", b.s);
+	csm_buf_release(&b);
+	return out;
+}
+
+/*
+ * Money for people in a currency: the symbol of a known code (any case),
+ * another code in capitals and a space, a symbol as given (a space after
+ * one that ends in a letter or a dot), the minus before it all, and no
+ * "-$0" for an amount that rounds to 0.
+ */
+static void
+test_money(void)
+{
+	T_EQ_STR(money(1234.5, 0, NULL), "$1,235");
+	T_EQ_STR(money(1234.5, 0, ""), "$1,235");
+	T_EQ_STR(money(-1200, 0, "USD"), "-$1,200");
+	T_EQ_STR(money(85, 0, "EUR"), "\342\202\25485");
+	T_EQ_STR(money(85, 0, "eur"), "\342\202\25485");
+	T_EQ_STR(money(-1234567.891, 2, "GBP"), "-\302\2431,234,567.89");
+	T_EQ_STR(money(3000, 0, "CAD"), "CA$3,000");
+	T_EQ_STR(money(1200, 0, "CHF"), "CHF 1,200");
+	T_EQ_STR(money(1200, 0, "chf"), "CHF 1,200");
+	T_EQ_STR(money(-1200, 0, "chf"), "-CHF 1,200");
+	T_EQ_STR(money(1200, 0, "kr"), "kr 1,200");
+	T_EQ_STR(money(1200, 0, "R$"), "R$1,200");
+	T_EQ_STR(money(1200, 0, "Fr."), "Fr. 1,200");
+	T_EQ_STR(money(1200, 0, "\342\202\254"), "\342\202\2541,200");
+	T_EQ_STR(money(-0.4, 0, "USD"), "$0");
+	T_EQ_STR(money(-0.5, 0, "USD"), "-$1");
+	T_EQ_STR(money(1e300, 0, "USD"), "$1e+300");
+	T_EQ_STR(money(NAN, 0, "USD"), "n/a");
+	T_EQ_STR(money(-HUGE_VAL, 0, "EUR"), "n/a");
+}
+
 int
 main(void)
 {
 	T_RUN(test_templates);
 	T_RUN(test_nonfinite);
 	T_RUN(test_number_formats);
+	T_RUN(test_money);
 	T_END();
 }
