@@ -36,7 +36,8 @@ CPPFLAGS = -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -Icommon
 OPT      = -O2
 CFLAGS   = -std=c11 $(OPT) -g -Wall -Wextra -Wpedantic -Wshadow \
            -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
-           -Wwrite-strings -Wvla -Wno-format-nonliteral $(WERROR) $(SANITIZE)
+           -Wwrite-strings -Wvla -Wno-format-nonliteral -pthread $(WERROR) \
+           $(SANITIZE)
 LDFLAGS  =
 LDLIBS   = -lcsv -lyaml -lm
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

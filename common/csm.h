@@ -317,6 +317,15 @@ enum csm_ragged {
  *
  * Errors (cannot open: 66; not text, malformed CSV, ragged record, header
  * mismatch: 65; read error: 74) print "prog: file:line: message" and exit.
+ *
+ * csm_tbl_readahead starts a thread that reads and parses the records
+ * ahead of csm_tbl_next, in batches (a ring of a few, so memory stays
+ * bounded), so that a tool's work on a record overlaps the parsing of the
+ * next ones.  What csm_tbl_next hands out is the same, and so are the
+ * errors: each is reported by csm_tbl_next after every record before it,
+ * never by the thread.  Call it after csm_tbl_open, before the first
+ * csm_tbl_next that should read ahead; without threads it does nothing.
+ * csm_tbl_close tells the thread to stop and waits for it.
  */
 struct csm_tbl {
 	size_t ncols;
@@ -346,6 +355,7 @@ void csm_tbl_open(struct csm_tbl *t, char *const *files, size_t nfiles,
  */
 const char *csm_tbl_nottext(const char *s, size_t n);
 int csm_tbl_next(struct csm_tbl *t);
+void csm_tbl_readahead(struct csm_tbl *t);
 void csm_tbl_close(struct csm_tbl *t);
 
 /* ---- out.c: writing ---------------------------------------------------- */
