@@ -388,8 +388,11 @@ struct csm_out {
 	size_t mark;		/* buf[0..mark) holds whole records */
 	int failed;		/* a write failed: write nothing more */
 	unsigned long nrec;	/* records ended: 0 while writing the header */
-	int plain;		/* CSV past the header: the fast path */
+	int plain;		/* past the header: the fast path */
 	struct csm_out *next;	/* private: the list of open writers */
+	int sdelim;		/* private: the delim that special is for, */
+	unsigned char special[256];	/* and the bytes that a field
+					 * cannot hold as they are */
 };
 
 void csm_out_init(struct csm_out *o, int fd, const char *name, int delim);
