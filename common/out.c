@@ -368,6 +368,43 @@ has_special(uint64_t w, unsigned char delim)
 }
 
 /*
+ * Copies s[0..n) to d unless it holds a special byte; returns whether it
+ * does (having then written part of it, or nothing).  Up to 7 bytes go
+ * one at a time, looked up in the table; a longer field goes a word of 8
+ * at a time, its last word overlapping the one before, so that nothing
+ * is read or written outside the n bytes.
+ */
+static inline int
+copy_plain(char *d, const char *s, size_t n, unsigned char delim,
+    const unsigned char *special)
+{
+	unsigned char any = 0;
+	uint64_t w;
+	size_t k;
+
+	if (n < 8) {
+		for (k = 0; k < n; k++) {
+			unsigned char c = (unsigned char)s[k];
+
+			any |= special[c];
+			d[k] = (char)c;
+		}
+		return any;
+	}
+	for (k = 0; k + 8 < n; k += 8) {
+		memcpy(&w, s + k, 8);
+		if (has_special(w, delim))
+			return 1;
+		memcpy(d + k, &w, 8);
+	}
+	memcpy(&w, s + n - 8, 8);
+	if (has_special(w, delim))
+		return 1;
+	memcpy(d + n - 8, &w, 8);
+	return 0;
+}
+
+/*
  * The fast path: appends fields f[0..count) (n[i] bytes each), each with
  * the delimiter before it but a record's first, as long as they fit the
  * buffer and hold no special byte (nor, a CSV record's first, starts
@@ -380,46 +417,28 @@ plain_fields(struct csm_out *o, char *const *f, const size_t *n,
 {
 	const unsigned char *special = o->special;
 	unsigned char delim = (unsigned char)o->delim;
-	char *d = o->buf + o->len, *end = o->buf + o->cap;
-	size_t i, k, len, filled = 0;
+	char *d = o->buf + o->len, *end = o->buf + o->cap, *at;
+	size_t i, len, filled = 0;
+	int sep = o->nfield > 0;	/* (char stores may alias o: a copy) */
 
 	if (!o->plain || o->delim != o->sdelim)
 		return 0;
 	for (i = 0; i < count; i++) {
-		const char *s = f[i];
-		char *at = d;
-		unsigned char any = 0;
-
 		len = n[i];
 		if ((size_t)(end - d) <= len)
 			break;
-		if (o->nfield > 0 || i > 0)
+		at = d;
+		if (sep)
 			*d++ = (char)delim;
-		else if (len >= 3 && delim != '\t' && memcmp(s, bom, 3) == 0)
+		else if (len >= 3 && delim != '\t' &&
+		    memcmp(f[i], bom, 3) == 0)
 			break;
-		for (k = 0; k + 8 <= len; k += 8) {
-			uint64_t w;
-
-			memcpy(&w, s + k, 8);
-			if (has_special(w, delim))
-				break;
-			memcpy(d + k, &w, 8);
-		}
-		if (k + 8 <= len) {
-			d = at;
-			break;
-		}
-		for (; k < len; k++) {
-			unsigned char c = (unsigned char)s[k];
-
-			any |= special[c];
-			d[k] = (char)c;
-		}
-		if (any) {
+		if (copy_plain(d, f[i], len, delim, special)) {
 			d = at;
 			break;
 		}
 		d += len;
+		sep = 1;
 		filled |= len;
 	}
 	if (i > 0) {
