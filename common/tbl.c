@@ -973,10 +973,12 @@ read_ahead(void *arg)
 		while (next_record(in))
 			if ((in->b->len >= BATCHSZ || in->b->nrec >= BATCHREC) &&
 			    (in->b = hand_over(in)) == NULL)
-				return NULL;
-	/* the end of the input, or an error in errmsg (which ends it) */
-	in->b->end = 1;
-	hand_over(in);
+				break;
+	/* the end of the input, or an error in errmsg, which ends it */
+	if (in->b != NULL) {
+		in->b->end = 1;
+		hand_over(in);
+	}
 	return NULL;
 }
 
@@ -1005,11 +1007,14 @@ give_back(struct csm_tbl_in *in)
 	pthread_mutex_unlock(&in->mu);
 }
 
-/* Waits for the thread to end, telling it to stop first. */
+/*
+ * Waits for the thread to end, telling it to stop first.  (A program that
+ * dies leaves it running, or ended and not joined: exit ends it.)
+ */
 static void
 join(struct csm_tbl_in *in)
 {
-	if (!in->ahead || in->joined)
+	if (in->joined)
 		return;
 	pthread_mutex_lock(&in->mu);
 	in->stop = 1;
