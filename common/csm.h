@@ -8,7 +8,8 @@
  *   map.c     string-keyed hash map      struct csm_map
  *   val.c     reading values             numbers, money, booleans, dates, periods
  *   money.c   checked money              cents sums, rates, amounts in cells
- *   tbl.c     reading CSV/TSV            struct csm_tbl (libcsv underneath)
+ *   tbl.c     reading CSV/TSV            struct csm_tbl (libcsv underneath;
+ *                                        read ahead on a thread of its own)
  *   out.c     writing CSV/TSV/text       struct csm_out
  *   cols.c    columns by name            csm_cols_find, struct csm_colreg
  *   expr.c    the expression language    struct csm_expr
