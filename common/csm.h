@@ -1169,11 +1169,22 @@ void csm_svg_spark(struct csm_out *o, const struct csm_spark *sp);
  * "%"), one coloured line per series with a dot per value, and a legend
  * with the series' names along the top.  With no value at all it says "no
  * data".  width and height 0 mean 640 x 280.  All is borrowed.
+ *
+ * xlabel and ylabel title the axes (under the x labels; along the y axis,
+ * turned).  bars draws a group of bars per x label instead, one per
+ * series, from 0 (the y axis then holds 0), every x label shown and cut
+ * to its slot with "...".  span, when not NULL, gives each series (nline
+ * of them) an interval per value, lo[i] to hi[i], drawn as a whisker
+ * through the dot or the bar's top; the y axis holds the intervals.
  */
 struct csm_line {
 	const char *name;
 	const double *v;
 	const unsigned char *has;
+};
+
+struct csm_span {
+	const double *lo, *hi;		/* n values each, or NULL: none */
 };
 
 struct csm_chart {
@@ -1184,6 +1195,9 @@ struct csm_chart {
 	const struct csm_line *line;
 	size_t nline;
 	int width, height;
+	const char *xlabel, *ylabel;	/* axis titles, or NULL */
+	int bars;			/* bars from 0 instead of lines */
+	const struct csm_span *span;	/* nline intervals, or NULL */
 };
 
 void csm_svg_chart(struct csm_out *o, const struct csm_chart *c);
