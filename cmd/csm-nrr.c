@@ -1143,69 +1143,183 @@ print_accounts(const struct run *r, struct csm_out *o)
 /*
  * --series: for every period P of the series kind whose snapshot and the
  * one a window before are both in the data, the bridge from P - window to
- * P.  A quarter's snapshot in monthly data is its last month.
+ * P, per group and in total.  A quarter's snapshot in monthly data is its
+ * last month.
  */
+struct series {
+	long w;			/* the window, in the series' periods */
+	size_t np;		/* periods listed */
+	long *pi;		/* their index, of the series' kind */
+	size_t ng;		/* groups + 1: group id g, 0 the total */
+	struct tot *t;		/* np x ng: t[k * ng + g] */
+	size_t *order;		/* the groups with accounts, in byte order */
+	size_t norder;
+};
+
 static void
-print_series(const struct run *r, struct csm_out *o)
+series_release(struct series *se)
 {
-	struct tab tb;
-	struct tot x;
+	free(se->pi);
+	free(se->t);
+	free(se->order);
+}
+
+/* The groups with accounts in any period, in byte order of their values. */
+static void
+series_groups(const struct run *r, struct series *se)
+{
+	size_t g, k, clen;
+	const char *clash;
+
+	se->order = csm_xcalloc(se->ng, sizeof(*se->order));
+	for (g = 1; g < se->ng; g++)
+		for (k = 0; k < se->np; k++)
+			if (se->t[k * se->ng + g].accounts > 0) {
+				se->order[se->norder++] = g;
+				break;
+			}
+	if ((g = total_clash(r, se->order, se->norder)) != 0) {
+		series_release(se);
+		clash = group_val(r, g, 0, &clen);
+		csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
+		    "total row would also say: choose another label for the "
+		    "total with --total-label", csm_q(r->gname[0],
+		    strlen(r->gname[0])), csm_q(clash, clen));
+	}
+	sort_run = r;
+	qsort(se->order, se->norder, sizeof(*se->order), cmp_group);
+}
+
+static void
+series_compute(const struct run *r, struct series *se)
+{
 	struct snap sn;
-	struct csm_period p, q;
-	char a[32], b[32];
-	long first, last, pi, from, to, w;
-	size_t i;
+	struct tot *x;
+	long first, last, pi, from, to;
+	size_t i, k;
 	int64_t amt;
 	int mv, conv = r->series == CSM_QUARTER && r->kind == CSM_MONTH;
 
-	w = r->window > 0 ? r->window : r->series == CSM_MONTH ? 12 : 4;
+	memset(se, 0, sizeof(*se));
+	se->w = r->window > 0 ? r->window : r->series == CSM_MONTH ? 12 : 4;
+	se->ng = r->groups.n + 1;
+	if (r->nper == 0)
+		return;
+	first = r->per[0];
+	last = r->per[r->nper - 1];
+	if (conv) {
+		first /= 3;
+		last /= 3;
+	}
+	for (pi = first + se->w; pi <= last; pi++) {
+		to = conv ? pi * 3 + 2 : pi;
+		from = conv ? (pi - se->w) * 3 + 2 : pi - se->w;
+		if (!has_period(r, to) || !has_period(r, from))
+			continue;
+		if ((r->fromx && to < r->from.index) ||
+		    (r->tox && to > r->to.index))
+			continue;
+		k = se->np++;
+		se->pi = csm_xreallocarray(se->pi, se->np, sizeof(*se->pi));
+		se->t = csm_xreallocarray(se->t, se->np * se->ng,
+		    sizeof(*se->t));
+		se->pi[k] = pi;
+		x = &se->t[k * se->ng];
+		memset(x, 0, se->ng * sizeof(*x));
+		for (i = 0; i < r->accts.n; i++) {
+			snapshot(&r->acc[i], from, to, &sn);
+			if ((mv = movement(&sn, &amt)) == MV_NONE)
+				continue;
+			tally(&x[0], &sn, mv, amt);
+			if (r->ng > 0)
+				tally(&x[sn.s > 0 ? sn.gs : sn.ge], &sn, mv,
+				    amt);
+		}
+		for (i = 0; i < se->ng; i++)
+			reconcile(&x[i], i == 0 ? "a period" :
+			    "a group in a period");
+	}
+	series_groups(r, se);
+}
+
+/* One row of the series: group g's (0: the total's) bridge of period k. */
+static void
+series_row(struct tab *tb, const struct run *r, const struct series *se,
+    size_t g, size_t k)
+{
+	struct csm_period p, q;
+	char a[32], b[32];
+	size_t j, len;
+	const char *s;
+
+	p.kind = q.kind = r->series;
+	p.index = se->pi[k];
+	q.index = se->pi[k] - se->w;
+	csm_period_format(&p, a);
+	csm_period_format(&q, b);
+	tab_window(tb, r, q.index, p.index);
+	tab_begin(tb);
+	for (j = 0; j < r->ng; j++) {
+		if (g == 0) {
+			s = j == 0 ? r->total_label : "";
+			len = strlen(s);
+		} else
+			s = group_val(r, g, j, &len);
+		tab_str(tb, s, len);
+	}
+	tab_str(tb, a, strlen(a));
+	tab_str(tb, b, strlen(b));
+	tot_cells(tb, &se->t[k * se->ng + g]);
+	csm_rows_end(&tb->r);
+}
+
+/*
+ * The series as rows: without -g one per period, oldest first; with -g
+ * each group's periods (those where it has accounts), the groups in byte
+ * order, then the total's.
+ */
+static void
+print_series(const struct run *r, const struct series *se,
+    struct csm_out *o)
+{
+	struct tab tb;
+	size_t i, k;
+
 	tab_init(&tb, o, r);
+	for (i = 0; i < r->ng; i++)
+		tab_col(&tb, r->gname[i], NULL, 0);
 	tab_col(&tb, "period", NULL, 0);
 	tab_col(&tb, "start_period", "from", 0);
 	tot_cols(&tb);
 	if (r->format == FMT_MD)
 		csm_out_printf(o, "# Trailing revenue retention, %ld-%s "
-		    "window%s%s%s\n\n", w, r->series == CSM_MONTH ? "month" :
-		    "quarter", r->base ? " (" : "", r->base ? r->base : "",
-		    r->base ? ")" : "");
+		    "window%s%s%s\n\n", se->w, r->series == CSM_MONTH ?
+		    "month" : "quarter", r->base ? " (" : "", r->base ?
+		    r->base : "", r->base ? ")" : "");
 	csm_rows_head(&tb.r);
-	first = last = 0;
-	if (r->nper > 0) {
-		first = r->per[0];
-		last = r->per[r->nper - 1];
-		if (conv) {
-			first /= 3;
-			last /= 3;
-		}
-	}
-	for (pi = first + w; r->nper > 0 && pi <= last; pi++) {
-		to = conv ? pi * 3 + 2 : pi;
-		from = conv ? (pi - w) * 3 + 2 : pi - w;
-		if (!has_period(r, to) || !has_period(r, from))
-			continue;
-		p.kind = q.kind = r->series;
-		p.index = pi;
-		q.index = pi - w;
-		if ((r->fromx && to < r->from.index) ||
-		    (r->tox && to > r->to.index))
-			continue;
-		memset(&x, 0, sizeof(x));
-		for (i = 0; i < r->accts.n; i++) {
-			snapshot(&r->acc[i], from, to, &sn);
-			if ((mv = movement(&sn, &amt)) != MV_NONE)
-				tally(&x, &sn, mv, amt);
-		}
-		reconcile(&x, "a period");
-		csm_period_format(&p, a);
-		csm_period_format(&q, b);
-		tab_window(&tb, r, pi - w, pi);
-		tab_begin(&tb);
-		tab_str(&tb, a, strlen(a));
-		tab_str(&tb, b, strlen(b));
-		tot_cells(&tb, &x);
-		csm_rows_end(&tb.r);
-	}
+	for (i = 0; i < se->norder; i++)
+		for (k = 0; k < se->np; k++)
+			if (se->t[k * se->ng + se->order[i]].accounts > 0)
+				series_row(&tb, r, se, se->order[i], k);
+	for (k = 0; k < se->np; k++)
+		series_row(&tb, r, se, 0, k);
 	csm_rows_finish(&tb.r);
+}
+
+/* What the options ask for, from the data read. */
+static void
+report(const struct run *r, struct csm_out *o)
+{
+	struct series se;
+
+	if (r->series) {
+		series_compute(r, &se);
+		print_series(r, &se, o);
+		series_release(&se);
+	} else if (r->accounts)
+		print_accounts(r, o);
+	else
+		print_summary(r, o);
 }
 
 /* ---- main -------------------------------------------------------------- */
@@ -1320,9 +1434,6 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 		    "--to, of the same kind");
 	if (r->series && r->accounts)
 		csm_usage_error(usage_text, "--series and --accounts do not go "
-		    "together");
-	if (r->series && r->ng > 0)
-		csm_usage_error(usage_text, "--series and -g do not go "
 		    "together");
 }
 
@@ -1453,12 +1564,7 @@ main(int argc, char *argv[])
 	else
 		read_long(&r, &t, &cols, cfg.badval);
 
-	if (r.series)
-		print_series(&r, &o);
-	else if (r.accounts)
-		print_accounts(&r, &o);
-	else
-		print_summary(&r, &o);
+	report(&r, &o);
 
 	csm_out_close(&o);
 	csm_cols_release(&cols);
