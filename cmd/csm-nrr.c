@@ -123,6 +123,7 @@ struct run {
 	int series;		/* 0, CSM_MONTH or CSM_QUARTER */
 	long window;		/* 0: the default */
 	int fromx, tox;		/* given on the command line */
+	const char *from_arg, *to_arg;	/* as given, read once the config is */
 	struct csm_period from, to;
 	char **gname;		/* -g columns as given */
 	size_t ng;
@@ -132,6 +133,7 @@ struct run {
 	struct rate *rate;
 	size_t nrate;
 	const char *base;
+	const char *date_format;	/* a period may be a date in it */
 
 	/* columns */
 	size_t idcol, percol, arrcol, startcol, endcol;
@@ -529,6 +531,56 @@ set_kind(struct run *r, const struct csm_tbl *t, int kind)
 	}
 }
 
+/* How a period may be written, for messages. */
+static const char *
+period_forms(const struct run *r)
+{
+	static char buf[200];
+
+	if (r->date_format == NULL)
+		return "YYYY-MM, YYYY-MM-DD or YYYY-Qn";
+	snprintf(buf, sizeof(buf), "YYYY-MM, YYYY-MM-DD, YYYY-Qn or a date "
+	    "as date_format '%s' says", csm_q(r->date_format,
+	    strlen(r->date_format)));
+	return buf;
+}
+
+/*
+ * Reads a period: a month, a date (its month) or a quarter, or a date in
+ * the config's date_format (its month).
+ */
+static int
+read_period(const struct run *r, const char *s, size_t n,
+    struct csm_period *p)
+{
+	long days, y;
+	int m, d, st;
+
+	st = csm_parse_period(s, n, p);
+	if (st != CSM_BAD || r->date_format == NULL)
+		return st;
+	if (csm_parse_date(s, n, r->date_format, &days) != CSM_OK)
+		return CSM_BAD;
+	csm_civil_from_days(days, &y, &m, &d);
+	if (y < CSM_PERIOD_YEAR_MIN || y > 9999)
+		return CSM_BAD;
+	p->kind = CSM_MONTH;
+	p->index = y * 12 + m - 1;
+	return CSM_OK;
+}
+
+static void
+period_error(const struct run *r, const struct csm_tbl *t,
+    const struct csm_cols *cols, const char *s, size_t n)
+{
+	char what[240];
+
+	snprintf(what, sizeof(what), "a period (%s; years 1900 to 9999)",
+	    period_forms(r));
+	csm_cell_error(CSM_BAD_FAIL, t, cols->name[r->percol],
+	    cols->len[r->percol], s, n, what, NULL);
+}
+
 static void
 read_long(struct run *r, struct csm_tbl *t, const struct csm_cols *cols,
     int badval)
@@ -543,15 +595,13 @@ read_long(struct run *r, struct csm_tbl *t, const struct csm_cols *cols,
 		k = account(r, t, cols);
 		s = t->f[r->percol];
 		n = t->flen[r->percol];
-		st = csm_parse_period(s, n, &p);
+		st = read_period(r, s, n, &p);
 		if (st == CSM_MISSING)
 			csm_die_at(EX_DATAERR, t->file, t->line, "column '%s' "
 			    "is empty: every row needs a period",
 			    csm_q(cols->name[r->percol], cols->len[r->percol]));
 		if (st != CSM_OK)
-			csm_cell_error(CSM_BAD_FAIL, t, cols->name[r->percol],
-			    cols->len[r->percol], s, n, "a period (YYYY-MM, "
-			    "YYYY-MM-DD or YYYY-Qn; years 1900 to 9999)", NULL);
+			period_error(r, t, cols, s, n);
 		if (r->kind == 0)
 			set_kind(r, t, p.kind);
 		else if (p.kind != r->kind) {
@@ -1345,12 +1395,26 @@ parse_groups(struct run *r, const char *arg)
 }
 
 static void
-parse_period_opt(const char *opt, const char *arg, struct csm_period *p)
+parse_period_opt(const struct run *r, const char *opt, const char *arg,
+    struct csm_period *p)
 {
-	if (csm_parse_period(arg, strlen(arg), p) != CSM_OK)
+	if (read_period(r, arg, strlen(arg), p) != CSM_OK)
 		csm_usage_error(usage_text, "%s: '%s' is not a period "
-		    "(YYYY-MM, YYYY-MM-DD or YYYY-Qn; years 1900 to 9999)", opt,
-		    arg);
+		    "(%s; years 1900 to 9999)", opt, arg, period_forms(r));
+}
+
+/* Reads --from and --to, which may be dates in the config's date_format. */
+static void
+resolve_periods(struct run *r)
+{
+	if (r->fromx)
+		parse_period_opt(r, "--from", r->from_arg, &r->from);
+	if (r->tox)
+		parse_period_opt(r, "--to", r->to_arg, &r->to);
+	if (r->fromx && r->tox && (r->from.kind != r->to.kind ||
+	    r->from.index >= r->to.index) && !r->series)
+		csm_usage_error(usage_text, "--from must be a period before "
+		    "--to, of the same kind");
 }
 
 static void
@@ -1391,11 +1455,11 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 			parse_groups(r, optarg);
 			break;
 		case OPT_FROM:
-			parse_period_opt("--from", optarg, &r->from);
+			r->from_arg = optarg;
 			r->fromx = 1;
 			break;
 		case OPT_TO:
-			parse_period_opt("--to", optarg, &r->to);
+			r->to_arg = optarg;
 			r->tox = 1;
 			break;
 		case OPT_WIDE:
@@ -1428,10 +1492,6 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 	}
 	*argcp -= optind;
 	*argvp += optind;
-	if (r->fromx && r->tox && (r->from.kind != r->to.kind ||
-	    r->from.index >= r->to.index) && !r->series)
-		csm_usage_error(usage_text, "--from must be a period before "
-		    "--to, of the same kind");
 	if (r->series && r->accounts)
 		csm_usage_error(usage_text, "--series and --accounts do not go "
 		    "together");
@@ -1536,6 +1596,8 @@ main(int argc, char *argv[])
 
 	csm_cli_config(&cli, &cfg);
 	load_nrr(&r, &cfg);
+	r.date_format = cfg.date_format;
+	resolve_periods(&r);
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
 	csm_cols_init(&cols, &t, cfg.columns);
