@@ -82,7 +82,8 @@ enum {
 	OPT_TOTAL_LABEL
 };
 
-enum format { FMT_DEFAULT, FMT_CSV, FMT_TSV, FMT_JSON, FMT_MD, FMT_JSONL };
+enum format { FMT_DEFAULT, FMT_CSV, FMT_TSV, FMT_JSON, FMT_MD, FMT_JSONL,
+	FMT_HTML };
 enum shape { SHAPE_AUTO, SHAPE_WIDE, SHAPE_LONG };
 enum move { MV_NONE, MV_NEW, MV_REACT, MV_EXP, MV_CONTR, MV_CHURN, MV_FLAT };
 
@@ -1066,39 +1067,51 @@ total_clash(const struct run *r, const size_t *order, size_t n)
 	return 0;
 }
 
-static void
-print_summary(const struct run *r, struct csm_out *o)
-{
-	struct tab tb;
-	struct tot *g, all;
-	struct snap sn;
-	size_t i, j, *order, n = 0, ng = r->groups.n, clen;
-	const char *clash;
+/* The bridge of every group and of the total between two snapshots. */
+struct summary {
 	long from, to;
+	struct tot *g;		/* by group id; [0] unused */
+	struct tot all;
+	size_t *order;		/* the groups with accounts, in byte order */
+	size_t n;
+};
+
+static void
+summary_release(struct summary *su)
+{
+	free(su->order);
+	free(su->g);
+}
+
+static void
+summary_compute(const struct run *r, struct summary *su)
+{
+	struct snap sn;
+	size_t i, ng = r->groups.n, clen;
+	const char *clash;
 	int64_t amt;
 	int mv;
 
-	snap_range(r, &from, &to);
-	check_snapshots(r, from, to);
-	g = csm_xcalloc(ng + 1, sizeof(*g));
-	memset(&all, 0, sizeof(all));
+	memset(su, 0, sizeof(*su));
+	snap_range(r, &su->from, &su->to);
+	check_snapshots(r, su->from, su->to);
+	su->g = csm_xcalloc(ng + 1, sizeof(*su->g));
 	for (i = 0; i < r->accts.n; i++) {
-		snapshot(&r->acc[i], from, to, &sn);
+		snapshot(&r->acc[i], su->from, su->to, &sn);
 		if ((mv = movement(&sn, &amt)) == MV_NONE)
 			continue;
-		tally(&g[sn.s > 0 ? sn.gs : sn.ge], &sn, mv, amt);
-		tally(&all, &sn, mv, amt);
+		tally(&su->g[sn.s > 0 ? sn.gs : sn.ge], &sn, mv, amt);
+		tally(&su->all, &sn, mv, amt);
 	}
-	order = csm_xcalloc(ng + 1, sizeof(*order));
+	su->order = csm_xcalloc(ng + 1, sizeof(*su->order));
 	for (i = 1; i <= ng; i++) {
-		if (g[i].accounts > 0)
-			order[n++] = i;
-		reconcile(&g[i], "a group");
+		if (su->g[i].accounts > 0)
+			su->order[su->n++] = i;
+		reconcile(&su->g[i], "a group");
 	}
-	reconcile(&all, "the total");
-	if ((i = total_clash(r, order, n)) != 0) {
-		free(order);
-		free(g);
+	reconcile(&su->all, "the total");
+	if ((i = total_clash(r, su->order, su->n)) != 0) {
+		summary_release(su);
 		clash = group_val(r, i, 0, &clen);
 		csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
 		    "total row would also say: choose another label for the "
@@ -1106,38 +1119,44 @@ print_summary(const struct run *r, struct csm_out *o)
 		    strlen(r->gname[0])), csm_q(clash, clen));
 	}
 	sort_run = r;
-	qsort(order, n, sizeof(*order), cmp_group);
+	qsort(su->order, su->n, sizeof(*su->order), cmp_group);
+}
+
+static void
+print_summary(const struct run *r, const struct summary *su,
+    struct csm_out *o)
+{
+	struct tab tb;
+	size_t i, j;
 
 	tab_init(&tb, o, r);
-	tab_window(&tb, r, from, to);
+	tab_window(&tb, r, su->from, su->to);
 	for (i = 0; i < r->ng; i++)
 		tab_col(&tb, r->gname[i], NULL, 0);
 	tot_cols(&tb);
 	if (r->format == FMT_MD)
-		md_title(o, r, "Revenue retention", from, to);
+		md_title(o, r, "Revenue retention", su->from, su->to);
 	csm_rows_head(&tb.r);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < su->n; i++) {
 		tab_begin(&tb);
 		for (j = 0; j < r->ng; j++) {
 			size_t len;
-			const char *s = group_val(r, order[i], j, &len);
+			const char *s = group_val(r, su->order[i], j, &len);
 
 			tab_str(&tb, s, len);
 		}
-		tot_cells(&tb, &g[order[i]]);
+		tot_cells(&tb, &su->g[su->order[i]]);
 		csm_rows_end(&tb.r);
 	}
 	tab_begin(&tb);
 	for (j = 0; j < r->ng; j++)
 		tab_str(&tb, j == 0 ? r->total_label : "", j == 0 ?
 		    strlen(r->total_label) : 0);
-	tot_cells(&tb, &all);
+	tot_cells(&tb, &su->all);
 	csm_rows_end(&tb.r);
 	csm_rows_finish(&tb.r);
 	if (r->format == FMT_MD)
-		md_bridge(o, &all);
-	free(order);
-	free(g);
+		md_bridge(o, &su->all);
 }
 
 static void
@@ -1356,20 +1375,636 @@ print_series(const struct run *r, const struct series *se,
 	csm_rows_finish(&tb.r);
 }
 
+/* ---- HTML -------------------------------------------------------------- */
+
+/* Rules of the report beyond the shared stylesheet. */
+static const char html_css[] =
+    ".tw{overflow-x:auto}\n"
+    ".nrr table{font-size:12px}.nrr th{font-size:10px;letter-spacing:.03em}\n"
+    ".nrr th,.nrr td{padding:6px 5px}.nrr td{white-space:nowrap}\n"
+    ".chart svg{display:block;width:100%;height:auto}\n"
+    ".note{font-size:12px;color:#64748b;margin:4px 0 0}\n";
+
+/* The percentage num/den as text ("86.14"), and as a number for a chart. */
+static int
+pct_val(int64_t num, int64_t den, char *text, double *v)
+{
+	pct_text(num, den, text);
+	if (text[0] == '\0')
+		return 0;
+	*v = strtod(text, NULL);
+	return 1;
+}
+
+static void
+html_pct(struct csm_out *o, int64_t num, int64_t den)
+{
+	char buf[48];
+
+	pct_text(num, den, buf);
+	csm_out_puts(o, buf[0] != '\0' ? buf : "n/a");
+	if (buf[0] != '\0')
+		csm_out_puts(o, "%");
+}
+
+static void
+html_cents(struct csm_out *o, int64_t c)
+{
+	char buf[32];
+
+	csm_fmt_cents(c, 1, buf);
+	csm_out_puts(o, buf);
+}
+
+/* The -g values of group g joined by " / ", or the total's label (g 0). */
+static void
+group_label(const struct run *r, size_t g, struct csm_buf *b)
+{
+	const char *s;
+	size_t j, len;
+
+	csm_buf_reset(b);
+	csm_buf_adds(b, "");
+	if (g == 0) {
+		csm_buf_adds(b, r->total_label);
+		return;
+	}
+	for (j = 0; j < r->ng; j++) {
+		s = group_val(r, g, j, &len);
+		if (j > 0)
+			csm_buf_adds(b, " / ");
+		csm_buf_add(b, s, len);
+	}
+}
+
+/* What the groups are, for headings: "segment", "segment / owner". */
+static void
+group_kind(const struct run *r, struct csm_buf *b)
+{
+	size_t j;
+
+	csm_buf_reset(b);
+	csm_buf_adds(b, "");
+	for (j = 0; j < r->ng; j++) {
+		if (j > 0)
+			csm_buf_adds(b, " / ");
+		csm_buf_adds(b, r->gname[j]);
+	}
+}
+
+/* The page, its header and the start of its section. */
+static void
+html_begin(struct csm_out *o, const struct run *r, const char *eyebrow,
+    const char *h1, const char *title)
+{
+	struct csm_buf b;
+
+	csm_html_begin(o, title, html_css);
+	csm_out_puts(o, "<section class=\"qbr nrr\">\n<header>\n"
+	    "<div class=\"eyebrow\">");
+	csm_html_escz(o, eyebrow);
+	csm_out_puts(o, "</div>\n<h1>");
+	csm_html_escz(o, h1);
+	csm_out_puts(o, "</h1>\n<div class=\"sub\">");
+	csm_buf_init(&b);
+	if (r->ng > 0) {
+		group_kind(r, &b);
+		csm_out_puts(o, "By ");
+		csm_html_esc(o, b.s, b.len);
+	} else
+		csm_out_puts(o, "All accounts");
+	csm_buf_release(&b);
+	if (r->base != NULL) {
+		csm_out_puts(o, " \302\267 money in ");
+		csm_html_escz(o, r->base);
+	}
+	csm_out_puts(o, "</div>\n</header>\n");
+}
+
+static void
+html_end(struct csm_out *o, const char *note)
+{
+	csm_out_puts(o, "<footer>");
+	csm_html_escz(o, note);
+	csm_out_puts(o, "</footer>\n</section>\n");
+	csm_html_end(o);
+}
+
+/* A KPI card; d may be NULL. */
+static void
+html_kpi_begin(struct csm_out *o, const char *k)
+{
+	csm_out_puts(o, "<div class=\"kpi\"><div class=\"k\">");
+	csm_html_escz(o, k);
+	csm_out_puts(o, "</div><div class=\"v\">");
+}
+
+static void
+html_kpi_end(struct csm_out *o, const char *d)
+{
+	csm_out_puts(o, "</div>");
+	if (d != NULL) {
+		csm_out_puts(o, "<div class=\"d\">");
+		csm_html_escz(o, d);
+		csm_out_puts(o, "</div>");
+	}
+	csm_out_puts(o, "</div>\n");
+}
+
+/* NRR, GRR, logo retention and ARR of a bridge, as the four cards. */
+static void
+html_kpis(struct csm_out *o, const struct tot *x, const char *when)
+{
+	char d[96], a[32];
+
+	csm_out_puts(o, "<div class=\"kpis\">\n");
+	html_kpi_begin(o, "NRR");
+	html_pct(o, x->nrr_num, x->start);
+	html_kpi_end(o, when);
+	html_kpi_begin(o, "GRR");
+	html_pct(o, x->grr_num, x->start);
+	html_kpi_end(o, when);
+	html_kpi_begin(o, "Logo retention");
+	html_pct(o, x->acc_retained, x->acc_start);
+	snprintf(d, sizeof(d), "%ld of %ld accounts kept", x->acc_retained,
+	    x->acc_start);
+	html_kpi_end(o, d);
+	html_kpi_begin(o, "ARR end");
+	html_cents(o, x->end);
+	csm_fmt_cents(x->start, 1, a);
+	snprintf(d, sizeof(d), "from %s at the start", a);
+	html_kpi_end(o, d);
+	csm_out_puts(o, "</div>\n");
+}
+
+static const char html_formulas[] = "NRR = (ARR start + expansion - "
+    "contraction - churn) / ARR start; GRR = (ARR start - contraction - "
+    "churn) / ARR start; new and reactivated ARR are outside both.  Money "
+    "is summed to the cent.  Written by csm-nrr.";
+
+/* The bridge table's header, after the group column. */
+static void
+html_bridge_head(struct csm_out *o, const char *first)
+{
+	static const char *const h[] = {"Accounts", "ARR start", "New",
+		"Reactivation", "Expansion", "Contraction", "Churn", "ARR end",
+		"NRR", "GRR", "Logo retention"};
+	size_t i;
+
+	csm_out_puts(o, "<div class=\"tw\"><table>\n<tr><th>");
+	csm_html_escz(o, first);
+	csm_out_puts(o, "</th>");
+	for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
+		csm_out_printf(o, "<th class=\"n\">%s</th>", h[i]);
+	csm_out_puts(o, "</tr>\n");
+}
+
+static void
+html_bridge_row(struct csm_out *o, const char *label, size_t len,
+    const struct tot *x, int total)
+{
+	const int64_t m[] = {x->start, x->new, x->react, x->expansion,
+		x->contraction, x->churn, x->end};
+	size_t i;
+
+	csm_out_puts(o, total ? "<tr class=\"total\"><td>" : "<tr><td>");
+	csm_html_esc(o, label, len);
+	csm_out_printf(o, "</td><td class=\"n\">%ld</td>", x->acc_start);
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		csm_out_puts(o, "<td class=\"n\">");
+		html_cents(o, m[i]);
+		csm_out_puts(o, "</td>");
+	}
+	csm_out_puts(o, "<td class=\"n\">");
+	html_pct(o, x->nrr_num, x->start);
+	csm_out_puts(o, "</td><td class=\"n\">");
+	html_pct(o, x->grr_num, x->start);
+	csm_out_puts(o, "</td><td class=\"n\">");
+	html_pct(o, x->acc_retained, x->acc_start);
+	csm_out_puts(o, "</td></tr>\n");
+}
+
+/* The snapshots as text: "2025-11 to 2026-11", or the wide columns. */
+static void
+window_text(const struct run *r, long from, long to, char *out, size_t n)
+{
+	struct csm_period p;
+	char a[32], b[32];
+
+	if (r->shape != SHAPE_LONG || r->nper == 0) {
+		snprintf(out, n, "arr_start to arr_end");
+		return;
+	}
+	p.kind = r->kind;
+	p.index = from;
+	csm_period_format(&p, a);
+	p.index = to;
+	csm_period_format(&p, b);
+	snprintf(out, n, "%s to %s", a, b);
+}
+
+/*
+ * The summary as a page: the total's four cards, NRR and GRR per group
+ * (and the total) as bars, and the bridge of every group as a table.
+ */
+static void
+html_summary(const struct run *r, const struct summary *su,
+    struct csm_out *o)
+{
+	struct csm_chart ch;
+	struct csm_line ln[2];
+	struct csm_buf b, kind;
+	char win[80], text[48], **x;
+	double *v;
+	unsigned char *has;
+	size_t i, n = su->n + 1, g;
+	const struct tot *t;
+
+	window_text(r, su->from, su->to, win, sizeof(win));
+	html_begin(o, r, "Revenue retention", win, "Revenue retention");
+	html_kpis(o, &su->all, win);
+
+	csm_buf_init(&b);
+	csm_buf_init(&kind);
+	group_kind(r, &kind);
+	x = csm_xcalloc(n, sizeof(*x));
+	v = csm_xcalloc(2 * n, sizeof(*v));
+	has = csm_xcalloc(2 * n, 1);
+	for (i = 0; i < n; i++) {
+		g = i < su->n ? su->order[i] : 0;
+		t = g != 0 ? &su->g[g] : &su->all;
+		group_label(r, g, &b);
+		x[i] = csm_xstrdup(b.s);
+		has[i] = (unsigned char)pct_val(t->nrr_num, t->start, text,
+		    &v[i]);
+		has[n + i] = (unsigned char)pct_val(t->grr_num, t->start,
+		    text, &v[n + i]);
+	}
+	memset(&ch, 0, sizeof(ch));
+	memset(ln, 0, sizeof(ln));
+	ln[0].name = "NRR";
+	ln[0].v = v;
+	ln[0].has = has;
+	ln[1].name = "GRR";
+	ln[1].v = v + n;
+	ln[1].has = has + n;
+	ch.title = "NRR and GRR";
+	ch.unit = "%";
+	ch.x = (const char *const *)x;
+	ch.n = n;
+	ch.line = ln;
+	ch.nline = 2;
+	ch.bars = 1;
+	ch.ylabel = "retention (%)";
+	ch.xlabel = r->ng > 0 ? kind.s : NULL;
+	csm_out_puts(o, "<h2>NRR and GRR");
+	if (r->ng > 0) {
+		csm_out_puts(o, " by ");
+		csm_html_esc(o, kind.s, kind.len);
+	}
+	csm_out_puts(o, "</h2>\n<div class=\"chart\">\n");
+	csm_svg_chart(o, &ch);
+	csm_out_puts(o, "</div>\n<h2>The ARR bridge</h2>\n");
+	html_bridge_head(o, r->ng > 0 ? kind.s : "");
+	for (i = 0; i < su->n; i++) {
+		group_label(r, su->order[i], &b);
+		html_bridge_row(o, b.s, b.len, &su->g[su->order[i]], 0);
+	}
+	html_bridge_row(o, r->total_label, strlen(r->total_label), &su->all,
+	    1);
+	csm_out_puts(o, "</table></div>\n");
+	html_end(o, html_formulas);
+	for (i = 0; i < n; i++)
+		free(x[i]);
+	free(x);
+	free(v);
+	free(has);
+	csm_buf_release(&b);
+	csm_buf_release(&kind);
+}
+
+/* The series' lines on a chart: at most this many groups besides the total. */
+#define SERIES_MAXLINES 9
+
+/*
+ * The groups a series chart shows: all, or the SERIES_MAXLINES with the
+ * most ARR at the end of their latest period, in byte order.  Returns how
+ * many, their ids in pick.
+ */
+static size_t
+series_pick(const struct series *se, size_t *pick)
+{
+	size_t i, j, k, n = 0, g;
+	int64_t *arr;
+
+	if (se->norder <= SERIES_MAXLINES) {
+		memcpy(pick, se->order, se->norder * sizeof(*pick));
+		return se->norder;
+	}
+	arr = csm_xcalloc(se->norder, sizeof(*arr));
+	for (i = 0; i < se->norder; i++)
+		for (k = se->np; k-- > 0;)
+			if (se->t[k * se->ng + se->order[i]].accounts > 0) {
+				arr[i] = se->t[k * se->ng + se->order[i]].end;
+				break;
+			}
+	/* the positions in order of the largest, ties to the first */
+	for (n = 0; n < SERIES_MAXLINES; n++) {
+		g = se->norder;
+		for (i = 0; i < se->norder; i++) {
+			for (j = 0; j < n && pick[j] != i; j++)
+				;
+			if (j == n && (g == se->norder || arr[i] > arr[g]))
+				g = i;
+		}
+		pick[n] = g;
+	}
+	free(arr);
+	/* back to byte order, and to group ids */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && pick[j - 1] > pick[j]; j--) {
+			g = pick[j];
+			pick[j] = pick[j - 1];
+			pick[j - 1] = g;
+		}
+	for (i = 0; i < n; i++)
+		pick[i] = se->order[pick[i]];
+	return n;
+}
+
+/*
+ * One chart of the series: NRR (grr 0) or GRR per period, a line for the
+ * total and one for each group picked.
+ */
+static void
+html_series_chart(struct csm_out *o, const struct run *r,
+    const struct series *se, int grr, const size_t *pick, size_t npick,
+    char **x)
+{
+	struct csm_chart ch;
+	struct csm_line *ln;
+	struct csm_buf b, yl, xl;
+	char **name, text[48];
+	double *v;
+	unsigned char *has;
+	size_t i, k, g, nl = r->ng == 0 ? 2 : npick + 1;
+	const struct tot *t;
+
+	csm_buf_init(&b);
+	csm_buf_init(&yl);
+	csm_buf_init(&xl);
+	ln = csm_xcalloc(nl, sizeof(*ln));
+	name = csm_xcalloc(nl, sizeof(*name));
+	v = csm_xcalloc(nl * (se->np + 1), sizeof(*v));
+	has = csm_xcalloc(nl * (se->np + 1), 1);
+	for (i = 0; i < nl; i++) {
+		g = i == 0 || r->ng == 0 ? 0 : pick[i - 1];
+		if (r->ng == 0) {
+			/* without groups: NRR and GRR on one chart */
+			name[i] = csm_xstrdup(i == 0 ? "NRR" : "GRR");
+		} else {
+			group_label(r, g, &b);
+			name[i] = csm_xstrdup(b.s);
+		}
+		for (k = 0; k < se->np; k++) {
+			t = &se->t[k * se->ng + g];
+			if (g != 0 && t->accounts == 0)
+				continue;
+			has[i * se->np + k] = (unsigned char)(grr || (r->ng == 0
+			    && i == 1) ? pct_val(t->grr_num, t->start, text,
+			    &v[i * se->np + k]) : pct_val(t->nrr_num, t->start,
+			    text, &v[i * se->np + k]));
+		}
+		ln[i].name = name[i];
+		ln[i].v = v + i * se->np;
+		ln[i].has = has + i * se->np;
+	}
+	memset(&ch, 0, sizeof(ch));
+	csm_buf_adds(&yl, r->ng == 0 ? "retention (%)" : grr ? "GRR (%)" :
+	    "NRR (%)");
+	csm_buf_printf(&xl, "period (the end of each %ld-%s window)", se->w,
+	    r->series == CSM_MONTH ? "month" : "quarter");
+	ch.title = r->ng == 0 ? "NRR and GRR" : grr ? "GRR" : "NRR";
+	ch.unit = "%";
+	ch.x = (const char *const *)x;
+	ch.n = se->np;
+	ch.line = ln;
+	ch.nline = nl;
+	ch.ylabel = yl.s;
+	ch.xlabel = xl.s;
+	csm_out_puts(o, "<div class=\"chart\">\n");
+	csm_svg_chart(o, &ch);
+	csm_out_puts(o, "</div>\n");
+	for (i = 0; i < nl; i++)
+		free(name[i]);
+	free(name);
+	free(ln);
+	free(v);
+	free(has);
+	csm_buf_release(&b);
+	csm_buf_release(&yl);
+	csm_buf_release(&xl);
+}
+
+/* A percentage cell of a bridge, and its value for a difference. */
+static void
+html_pct_cell(struct csm_out *o, int64_t num, int64_t den)
+{
+	csm_out_puts(o, "<td class=\"n\">");
+	html_pct(o, num, den);
+	csm_out_puts(o, "</td>");
+}
+
+/*
+ * A summary row of group g's series: its periods, its first and latest
+ * NRR and the change between them, its lowest and highest NRR, and the
+ * latest GRR and ARR end.
+ */
+static void
+html_series_row(struct csm_out *o, const struct run *r,
+    const struct series *se, size_t g)
+{
+	const struct tot *t, *first = NULL, *last = NULL;
+	double lo = 0, hi = 0, a = 0, z = 0, val;
+	char text[48], lotext[48] = "", hitext[48] = "";
+	struct csm_buf b;
+	size_t k, np = 0;
+	int any = 0, hasa = 0, hasz = 0;
+
+	for (k = 0; k < se->np; k++) {
+		t = &se->t[k * se->ng + g];
+		if (g != 0 && t->accounts == 0)
+			continue;
+		np++;
+		if (first == NULL)
+			first = t;
+		last = t;
+		if (!pct_val(t->nrr_num, t->start, text, &val))
+			continue;
+		if (!any || val < lo) {
+			lo = val;
+			memcpy(lotext, text, sizeof(text));
+		}
+		if (!any || val > hi) {
+			hi = val;
+			memcpy(hitext, text, sizeof(text));
+		}
+		any = 1;
+	}
+	csm_buf_init(&b);
+	group_label(r, g, &b);
+	csm_out_puts(o, g == 0 ? "<tr class=\"total\"><td>" : "<tr><td>");
+	csm_html_esc(o, b.s, b.len);
+	csm_buf_release(&b);
+	csm_out_printf(o, "</td><td class=\"n\">%zu</td>", np);
+	if (first == NULL) {
+		csm_out_puts(o, "<td class=\"n\">n/a</td><td class=\"n\">n/a"
+		    "</td><td class=\"n\">n/a</td><td class=\"n\">n/a</td>"
+		    "<td class=\"n\">n/a</td><td class=\"n\">n/a</td>"
+		    "<td class=\"n\">n/a</td></tr>\n");
+		return;
+	}
+	hasa = pct_val(first->nrr_num, first->start, text, &a);
+	html_pct_cell(o, first->nrr_num, first->start);
+	hasz = pct_val(last->nrr_num, last->start, text, &z);
+	html_pct_cell(o, last->nrr_num, last->start);
+	if (hasa && hasz)
+		csm_out_printf(o, "<td class=\"n\">%+.2f pts</td>",
+		    csm_round(z - a, 2) + 0.0);
+	else
+		csm_out_puts(o, "<td class=\"n\">n/a</td>");
+	csm_out_printf(o, "<td class=\"n\">%s%s</td><td class=\"n\">%s%s"
+	    "</td>", any ? lotext : "n/a", any ? "%" : "", any ? hitext :
+	    "n/a", any ? "%" : "");
+	html_pct_cell(o, last->grr_num, last->start);
+	csm_out_puts(o, "<td class=\"n\">");
+	html_cents(o, last->end);
+	csm_out_puts(o, "</td></tr>\n");
+}
+
+/* The total's bridge in every period. */
+static void
+html_series_periods(struct csm_out *o, const struct series *se, char **x)
+{
+	size_t k;
+
+	html_bridge_head(o, "Period");
+	for (k = 0; k < se->np; k++)
+		html_bridge_row(o, x[k], strlen(x[k]), &se->t[k * se->ng], 0);
+	csm_out_puts(o, "</table></div>\n");
+}
+
+/*
+ * The series as a page: the latest period's cards, NRR and GRR over the
+ * periods as line charts (a line per group and the total), a summary
+ * per group and the total's bridge in every period.
+ */
+static void
+html_series(const struct run *r, const struct series *se, struct csm_out *o)
+{
+	struct csm_period p;
+	struct csm_buf b, kind;
+	char **x, **fx, h1[80], when[80];
+	size_t k, i, *pick, npick;
+
+	csm_buf_init(&b);
+	csm_buf_init(&kind);
+	group_kind(r, &kind);
+	x = csm_xcalloc(se->np + 1, sizeof(*x));
+	fx = csm_xcalloc(se->np + 1, sizeof(*fx));
+	p.kind = r->series;
+	for (k = 0; k < se->np; k++) {
+		char a[32];
+
+		p.index = se->pi[k];
+		csm_period_format(&p, a);
+		x[k] = csm_xstrdup(a);
+		p.index = se->pi[k] - se->w;
+		csm_period_format(&p, a);
+		fx[k] = csm_xstrdup(a);
+	}
+	if (se->np > 0)
+		snprintf(h1, sizeof(h1), "%s to %s", x[0], x[se->np - 1]);
+	else
+		snprintf(h1, sizeof(h1), "No period has a full window");
+	csm_buf_printf(&b, "Trailing revenue retention \302\267 %ld-%s window",
+	    se->w, r->series == CSM_MONTH ? "month" : "quarter");
+	html_begin(o, r, b.s, h1, "Trailing revenue retention");
+	if (se->np > 0) {
+		snprintf(when, sizeof(when), "%s, from %s", x[se->np - 1],
+		    fx[se->np - 1]);
+		html_kpis(o, &se->t[(se->np - 1) * se->ng], when);
+	}
+	pick = csm_xcalloc(se->norder + 1, sizeof(*pick));
+	npick = series_pick(se, pick);
+	if (r->ng == 0) {
+		csm_out_puts(o, "<h2>NRR and GRR</h2>\n");
+		html_series_chart(o, r, se, 0, pick, npick, x);
+	} else {
+		for (i = 0; i < 2; i++) {
+			csm_out_printf(o, "<h2>%s by ", i == 0 ? "NRR" : "GRR");
+			csm_html_esc(o, kind.s, kind.len);
+			csm_out_puts(o, "</h2>\n");
+			html_series_chart(o, r, se, (int)i, pick, npick, x);
+		}
+		if (npick < se->norder)
+			csm_out_printf(o, "<p class=\"note\">The charts show "
+			    "the total and the %zu groups with the most ARR "
+			    "at the end of their latest period, of %zu; the "
+			    "table has them all.</p>\n", npick, se->norder);
+	}
+	csm_out_puts(o, "<h2>Summary</h2>\n<div class=\"tw\"><table>\n"
+	    "<tr><th>");
+	csm_html_esc(o, r->ng > 0 ? kind.s : "", r->ng > 0 ? kind.len : 0);
+	csm_out_puts(o, "</th><th class=\"n\">Periods</th><th class=\"n\">"
+	    "First NRR</th><th class=\"n\">Latest NRR</th><th class=\"n\">"
+	    "Change</th><th class=\"n\">Lowest NRR</th><th class=\"n\">"
+	    "Highest NRR</th><th class=\"n\">Latest GRR</th>"
+	    "<th class=\"n\">Latest ARR end</th></tr>\n");
+	for (i = 0; i < se->norder; i++)
+		html_series_row(o, r, se, se->order[i]);
+	html_series_row(o, r, se, 0);
+	csm_out_puts(o, "</table></div>\n");
+	csm_out_printf(o, "<h2>Every period, total (each from %ld %ss "
+	    "before)</h2>\n", se->w, r->series == CSM_MONTH ? "month" :
+	    "quarter");
+	html_series_periods(o, se, x);
+	html_end(o, html_formulas);
+	for (k = 0; k < se->np; k++) {
+		free(x[k]);
+		free(fx[k]);
+	}
+	free(x);
+	free(fx);
+	free(pick);
+	csm_buf_release(&b);
+	csm_buf_release(&kind);
+}
+
 /* What the options ask for, from the data read. */
 static void
 report(const struct run *r, struct csm_out *o)
 {
 	struct series se;
+	struct summary su;
 
 	if (r->series) {
 		series_compute(r, &se);
-		print_series(r, &se, o);
+		if (r->format == FMT_HTML)
+			html_series(r, &se, o);
+		else
+			print_series(r, &se, o);
 		series_release(&se);
 	} else if (r->accounts)
 		print_accounts(r, o);
-	else
-		print_summary(r, o);
+	else {
+		summary_compute(r, &su);
+		if (r->format == FMT_HTML)
+			html_summary(r, &su, o);
+		else
+			print_summary(r, &su, o);
+		summary_release(&su);
+	}
 }
 
 /* ---- main -------------------------------------------------------------- */
@@ -1435,9 +2070,9 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 		{NULL, 0, NULL, 0}
 	};
 	static const char *const fmt_names[] = {"csv", "tsv", "json",
-		"jsonl", "md", NULL};
+		"jsonl", "md", "html", NULL};
 	static const int fmts[] = {FMT_CSV, FMT_TSV, FMT_JSON, FMT_JSONL,
-		FMT_MD};
+		FMT_MD, FMT_HTML};
 	static const char *const series_words[] = {"month", "quarter", NULL};
 	char *end;
 	int ch;
@@ -1495,6 +2130,9 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 	if (r->series && r->accounts)
 		csm_usage_error(usage_text, "--series and --accounts do not go "
 		    "together");
+	if (r->accounts && r->format == FMT_HTML)
+		csm_usage_error(usage_text, "--accounts writes rows: -f html is "
+		    "for the summary and --series");
 }
 
 /* Whether the header has a column for name (ambiguous counts). */

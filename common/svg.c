@@ -374,13 +374,17 @@ draw_line(struct csm_out *o, const struct csm_chart *c,
 			    f->bottom), col);
 }
 
-/* Series i as bars from 0, one in each slot where it has a value. */
+/*
+ * Series i as bars from 0, one in each slot where it has a value, each
+ * with its value written inside its end when there is room (one decimal
+ * below 1,000, none from there, then the unit).
+ */
 static void
 draw_bars(struct csm_out *o, const struct csm_chart *c,
-    const struct frame *f, size_t i)
+    const struct frame *f, size_t i, struct csm_buf *b)
 {
 	const struct csm_line *ln = &c->line[i];
-	double bw, x, y0, y1;
+	double bw, x, y0, y1, v;
 	size_t k;
 
 	bw = (f->right - f->left) / (double)c->n * 0.72 / (double)c->nline;
@@ -389,12 +393,24 @@ draw_bars(struct csm_out *o, const struct csm_chart *c,
 	for (k = 0; k < c->n; k++) {
 		if (!present(ln->v, ln->has, k))
 			continue;
+		v = ln->v[k];
 		x = value_x(c, f, k, i);
-		y1 = chart_y(ln->v[k] * f->s, f->lo, f->hi, f->top, f->bottom);
+		y1 = chart_y(v * f->s, f->lo, f->hi, f->top, f->bottom);
 		csm_out_printf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		    "height=\"%.1f\" fill=\"%s\"/>\n", x - bw / 2,
 		    y1 < y0 ? y1 : y0, bw, fabs(y1 - y0), palette[i %
 		    NPALETTE]);
+		if (bw < 34 || fabs(y1 - y0) < 18)
+			continue;
+		csm_buf_reset(b);
+		csm_fmt_grouped(v, fabs(v) < 1000 ? 1 : 0, b);
+		if (c->unit != NULL)
+			csm_buf_adds(b, c->unit);
+		csm_out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
+		    "fill=\"#fff\" text-anchor=\"middle\">", x, y1 < y0 ?
+		    y1 + 13 : y1 - 5);
+		csm_html_esc(o, b->s, b->len);
+		csm_out_puts(o, "</text>\n");
 	}
 }
 
@@ -550,7 +566,7 @@ csm_svg_chart(struct csm_out *o, const struct csm_chart *c)
 		x_labels(o, c, &f);
 	for (i = 0; i < c->nline && c->n > 0; i++) {
 		if (c->bars)
-			draw_bars(o, c, &f, i);
+			draw_bars(o, c, &f, i, &b);
 		else
 			draw_line(o, c, &f, i);
 	}

@@ -135,7 +135,8 @@ check_numbers(const char *s, double w, double h)
 {
 	static const char *const attrs[] = {" x=\"", " y=\"", " x1=\"",
 		" y1=\"", " x2=\"", " y2=\"", " cx=\"", " cy=\"", " r=\"",
-		" d=\"", " viewBox=\"", NULL};
+		" d=\"", " viewBox=\"", " width=\"", " height=\"",
+		" transform=\"", NULL};
 	const char *p, *q;
 	double d;
 	char *end;
@@ -324,7 +325,7 @@ static void
 test_bars(void)
 {
 	static const double nrr[] = {104, 98, 110}, grr[] = {90, 85, 92},
-	    glo[] = {88, 80, 91}, ghi[] = {92, 89, 95};
+	    glo[] = {88, 80, 91}, ghi[] = {92, 89, 95}, neg[] = {-20};
 	static const char *const x[] = {"Enterprise", "Mid-Market",
 	    "A segment with a long name"};
 	struct csm_line ln[2] = {{"NRR", nrr, NULL}, {"GRR", grr, NULL}};
@@ -366,6 +367,9 @@ test_bars(void)
 	    "fill=\"#64748b\" text-anchor=\"middle\">Enterprise</text>")
 	    != NULL);
 	T_OK(strstr(s, ">A segment with a long name</text>") != NULL);
+	/* its value inside its top, 13 down, in white */
+	T_OK(strstr(s, "<text x=\"122.5\" y=\"115.6\" font-size=\"10\" "
+	    "fill=\"#fff\" text-anchor=\"middle\">104.0%</text>") != NULL);
 	/* square swatches in the legend */
 	T_OK(strstr(s, "<rect x=\"64\" y=\"10\" width=\"12\" "
 	    "height=\"12\" fill=\"#2563eb\"/>") != NULL);
@@ -379,6 +383,25 @@ test_bars(void)
 	s = chart(&ch);
 	T_OK(strstr(s, ">A seg\342\200\246</text>") != NULL);
 	T_OK(strstr(s, ">Enter\342\200\246</text>") != NULL);
+	free(s);
+
+	/*
+	 * A bar below 0 hangs from it, its value inside its lower end: -20
+	 * gives the step 5, ticks -20 (y 244) to 0 (y 40); one bar of 548 x
+	 * 0.72 - 2 = 392.56 centred at 338, its label 5 above its end
+	 */
+	memset(&ch, 0, sizeof(ch));
+	ch.x = x;
+	ch.n = 1;
+	ch.line = ln;
+	ch.nline = 1;
+	ch.bars = 1;
+	ln[0].v = neg;
+	s = chart(&ch);
+	T_OK(strstr(s, "<rect x=\"141.7\" y=\"40.0\" width=\"392.6\" "
+	    "height=\"204.0\" fill=\"#2563eb\"/>\n<text x=\"338.0\" "
+	    "y=\"239.0\" font-size=\"10\" fill=\"#fff\" "
+	    "text-anchor=\"middle\">-20.0</text>") != NULL);
 	free(s);
 }
 
