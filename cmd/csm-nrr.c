@@ -858,6 +858,16 @@ tab_str(struct tab *tb, const char *s, size_t n)
 	csm_rows_str(&tb->r, s, n);
 }
 
+/* A snapshot's period, missing (JSON null) for wide input. */
+static void
+tab_period(struct tab *tb, const char *p)
+{
+	if (p[0] == '\0')
+		csm_rows_null(&tb->r);
+	else
+		tab_str(tb, p, strlen(p));
+}
+
 static void
 tab_cents(struct tab *tb, int64_t c)
 {
@@ -1181,6 +1191,11 @@ print_accounts(const struct run *r, struct csm_out *o)
 	tab_col(&tb, "arr_end", "ARR end", 1);
 	tab_col(&tb, "movement", NULL, 0);
 	tab_col(&tb, "amount", NULL, 1);
+	/* what --merge needs to know the partials agree (not in the report) */
+	if (r->format != FMT_MD) {
+		tab_col(&tb, "start_period", NULL, 0);
+		tab_col(&tb, "end_period", NULL, 0);
+	}
 	if (r->format == FMT_MD)
 		md_title(o, r, "ARR movements", from, to);
 	csm_rows_head(&tb.r);
@@ -1203,6 +1218,10 @@ print_accounts(const struct run *r, struct csm_out *o)
 		tab_cents(&tb, sn.e);
 		tab_str(&tb, move_name[mv], strlen(move_name[mv]));
 		tab_cents(&tb, amt);
+		if (r->format != FMT_MD) {
+			tab_period(&tb, tb.from);
+			tab_period(&tb, tb.to);
+		}
 		csm_rows_end(&tb.r);
 	}
 	reconcile(&all, "the total");
