@@ -79,7 +79,8 @@ enum {
 	OPT_ACCOUNTS,
 	OPT_SERIES,
 	OPT_WINDOW,
-	OPT_TOTAL_LABEL
+	OPT_TOTAL_LABEL,
+	OPT_MERGE
 };
 
 enum format { FMT_DEFAULT, FMT_CSV, FMT_TSV, FMT_JSON, FMT_MD, FMT_JSONL,
@@ -121,6 +122,7 @@ struct run {
 	int format;
 	int shape;
 	int accounts;
+	int merge;		/* --merge */
 	int series;		/* 0, CSM_MONTH or CSM_QUARTER */
 	long window;		/* 0: the default */
 	int fromx, tox;		/* given on the command line */
@@ -138,6 +140,7 @@ struct run {
 
 	/* columns */
 	size_t idcol, percol, arrcol, startcol, endcol;
+	size_t mmovcol, mamtcol, mspcol, mepcol;	/* --merge */
 	long curcol;
 	size_t *gcol;
 
@@ -154,6 +157,15 @@ struct run {
 	long maxp;
 	long w;			/* the window in the data's periods */
 	struct csm_buf key;
+
+	/* --merge: where each account's row is, and the first row's
+	 * snapshots ("from\tto") */
+	long *mline;
+	size_t *mfile;		/* index into files */
+	size_t mcap;
+	struct csm_map files;
+	char *mfirst, *mfirst_file;
+	long mfirst_line;
 };
 
 static void
@@ -796,6 +808,190 @@ pct_text(int64_t num, int64_t den, char *out)
 	else
 		snprintf(out, 48, "%u.%02u", (unsigned)(frac / 100),
 		    (unsigned)(frac % 100));
+}
+
+/* ---- --merge: partial --accounts outputs ------------------------------ */
+
+/*
+ * Whether the current record repeats the header: each partial output
+ * starts with one, and partials concatenated (parallel's output, a
+ * reducer's input) put the later ones among the rows.
+ */
+static int
+is_header(const struct csm_tbl *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nf; i++)
+		if (t->flen[i] != t->hdrlen[i] ||
+		    memcmp(t->f[i], t->hdr[i], t->flen[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Money of a partial: written by csm-nrr, so an empty cell is an error. */
+static int64_t
+merge_cents(const struct csm_tbl *t, const struct csm_cols *cols,
+    size_t col)
+{
+	int64_t c;
+
+	if (csm_cell_cents(t, cols, col, CSM_BAD_FAIL, 1, &c) != CSM_OK)
+		csm_die_at(EX_DATAERR, t->file, t->line, "column '%s' is "
+		    "empty: a partial output has an amount in every row",
+		    csm_q(cols->name[col], cols->len[col]));
+	return c;
+}
+
+/*
+ * The snapshots of a partial row: both periods, or both empty (wide
+ * input).  The first row fixes them; a row with others comes from a map
+ * that chose other snapshots, which the merged bridge cannot mix.
+ */
+static void
+merge_periods(struct run *r, const struct csm_tbl *t,
+    const struct csm_cols *cols)
+{
+	struct csm_period a, b;
+	const char *s = t->f[r->mspcol], *e = t->f[r->mepcol];
+	size_t sn = t->flen[r->mspcol], en = t->flen[r->mepcol];
+	int sa, sb;
+
+	csm_trim(&s, &sn);
+	csm_trim(&e, &en);
+	if (r->mfirst != NULL) {
+		if (strlen(r->mfirst) != sn + en + 1 ||
+		    memcmp(r->mfirst, s, sn) != 0 ||
+		    memcmp(r->mfirst + sn + 1, e, en) != 0)
+			csm_die_at(EX_DATAERR, t->file, t->line, "snapshots "
+			    "'%s' to '%s', but those at %s:%ld are '%s' to "
+			    "'%s': give every partial the same --from and --to",
+			    csm_q(s, sn), csm_q(e, en), r->mfirst_file,
+			    r->mfirst_line, csm_q(r->mfirst, strlen(
+			    r->mfirst) - strlen(strchr(r->mfirst, '\t'))),
+			    csm_q(strchr(r->mfirst, '\t') + 1, strlen(
+			    strchr(r->mfirst, '\t') + 1)));
+		return;
+	}
+	sa = csm_parse_period(s, sn, &a);
+	sb = csm_parse_period(e, en, &b);
+	if (sa == CSM_MISSING && sb == CSM_MISSING)
+		r->shape = SHAPE_WIDE;
+	else if (sa != CSM_OK || sb != CSM_OK || a.kind != b.kind ||
+	    a.index >= b.index)
+		csm_die_at(EX_DATAERR, t->file, t->line, "columns '%s' and "
+		    "'%s': \"%s\" and \"%s\" are not two periods, the first "
+		    "before the second (or both empty, for wide input)",
+		    csm_q(cols->name[r->mspcol], cols->len[r->mspcol]),
+		    csm_q(cols->name[r->mepcol], cols->len[r->mepcol]),
+		    csm_q(s, sn), csm_q(e, en));
+	else {
+		r->kind = a.kind;
+		r->from = a;
+		r->to = b;
+		r->fromx = r->tox = 1;
+		add_period(r, a.index);
+		add_period(r, b.index);
+		r->maxp = b.index;
+	}
+	r->mfirst = csm_xmalloc(sn + en + 2);
+	memcpy(r->mfirst, s, sn);
+	r->mfirst[sn] = '\t';
+	memcpy(r->mfirst + sn + 1, e, en);
+	r->mfirst[sn + en + 1] = '\0';
+	r->mfirst_file = csm_xstrdup(t->file);
+	r->mfirst_line = t->line;
+}
+
+/*
+ * Checks the movement and amount of a partial row against its start S
+ * and end E, as csm-nrr wrote them; returns whether it is a
+ * reactivation.
+ */
+static int
+merge_movement(const struct run *r, const struct csm_tbl *t,
+    const struct csm_cols *cols, const struct snap *sn)
+{
+	const char *s = t->f[r->mmovcol];
+	size_t n = t->flen[r->mmovcol], m;
+	char a[32], b[32];
+	int64_t amt, want;
+	int mv;
+
+	csm_trim(&s, &n);
+	mv = movement(sn, &amt);
+	for (m = MV_NEW; m <= MV_FLAT; m++)
+		if (strlen(move_name[m]) == n &&
+		    memcmp(move_name[m], s, n) == 0)
+			break;
+	if (mv == MV_NEW && m == MV_REACT)
+		mv = MV_REACT;
+	if (m > MV_FLAT || (int)m != mv) {
+		csm_fmt_cents(sn->s, 0, a);
+		csm_fmt_cents(sn->e, 0, b);
+		csm_die_at(EX_DATAERR, t->file, t->line, "column '%s': "
+		    "\"%s\" is not the movement from %s to %s (%s)",
+		    csm_q(cols->name[r->mmovcol], cols->len[r->mmovcol]),
+		    csm_q(s, n), a, b, mv == MV_NONE ? "none: no ARR in "
+		    "either snapshot" : mv == MV_NEW ? "new or reactivation" :
+		    move_name[mv]);
+	}
+	want = merge_cents(t, cols, r->mamtcol);
+	if (want != amt) {
+		csm_fmt_cents(amt, 0, a);
+		csm_die_at(EX_DATAERR, t->file, t->line, "column '%s': \"%s\" "
+		    "is not the %s amount, %s", csm_q(cols->name[r->mamtcol],
+		    cols->len[r->mamtcol]), csm_q(t->f[r->mamtcol],
+		    t->flen[r->mamtcol]), move_name[mv], a);
+	}
+	return mv == MV_REACT;
+}
+
+/*
+ * Reads partial --accounts outputs: every account once (an account in two
+ * partials is a data error naming both rows), each row's movement and
+ * amount checked against its ARR, all with the same snapshots.  Each
+ * account is kept as the two snapshots it had.
+ */
+static void
+read_merge(struct run *r, struct csm_tbl *t, const struct csm_cols *cols)
+{
+	struct snap sn;
+	struct acct *a;
+	size_t k;
+	long p0, p1;
+
+	while (csm_tbl_next(t)) {
+		if (is_header(t))
+			continue;
+		k = account(r, t, cols);
+		a = &r->acc[k];
+		if (k >= r->mcap) {
+			r->mcap = r->acap;
+			r->mline = csm_xreallocarray(r->mline, r->mcap,
+			    sizeof(*r->mline));
+			r->mfile = csm_xreallocarray(r->mfile, r->mcap,
+			    sizeof(*r->mfile));
+		}
+		if (a->n > 0)
+			csm_die_at(EX_DATAERR, t->file, t->line, "account '%s' "
+			    "is also at %s:%ld: partial outputs must hold "
+			    "disjoint sets of accounts",
+			    csm_q(r->accts.ent[k].key, r->accts.ent[k].klen),
+			    r->files.ent[r->mfile[k]].key, r->mline[k]);
+		r->mline[k] = t->line;
+		r->mfile[k] = csm_map_put(&r->files, t->file,
+		    strlen(t->file), NULL);
+		merge_periods(r, t, cols);
+		memset(&sn, 0, sizeof(sn));
+		sn.s = merge_cents(t, cols, r->startcol);
+		sn.e = merge_cents(t, cols, r->endcol);
+		a->before = merge_movement(r, t, cols, &sn);
+		p0 = r->shape == SHAPE_WIDE ? 0 : r->from.index;
+		p1 = r->shape == SHAPE_WIDE ? 1 : r->to.index;
+		add_ent(r, a, p0, sn.s, t);
+		add_ent(r, a, p1, sn.e, t);
+	}
 }
 
 /* ---- output ------------------------------------------------------------ */
@@ -2086,6 +2282,7 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 		{"series", 1, NULL, OPT_SERIES},
 		{"window", 1, NULL, OPT_WINDOW},
 		{"total-label", 1, NULL, OPT_TOTAL_LABEL},
+		{"merge", 0, NULL, OPT_MERGE},
 		{NULL, 0, NULL, 0}
 	};
 	static const char *const fmt_names[] = {"csv", "tsv", "json",
@@ -2140,6 +2337,9 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 		case OPT_TOTAL_LABEL:
 			r->total_label = optarg;
 			break;
+		case OPT_MERGE:
+			r->merge = 1;
+			break;
 		default:
 			usage(stderr, EX_USAGE);
 		}
@@ -2149,6 +2349,12 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 	if (r->series && r->accounts)
 		csm_usage_error(usage_text, "--series and --accounts do not go "
 		    "together");
+	if (r->merge && (r->accounts || r->series || r->fromx || r->tox ||
+	    r->window || r->shape != SHAPE_AUTO))
+		csm_usage_error(usage_text, "--merge takes the snapshots from "
+		    "its partial outputs and prints their summary: not with "
+		    "--accounts, --series, --from, --to, --window, --wide or "
+		    "--long");
 	if (r->accounts && r->format == FMT_HTML)
 		csm_usage_error(usage_text, "--accounts writes rows: -f html is "
 		    "for the summary and --series");
@@ -2169,8 +2375,20 @@ static void
 register_columns(struct run *r, const struct csm_cols *cols,
     struct csm_colreg *reg)
 {
+	static const char *const merge_cols[] = {"arr_start", "arr_end",
+		"movement", "amount", "start_period", "end_period"};
 	size_t i;
 
+	if (r->merge) {
+		/* the snapshots' kind comes with the first row */
+		r->shape = SHAPE_LONG;
+		csm_colreg_add(reg, "account_id", 1, "--merge", NULL);
+		for (i = 0; i < sizeof(merge_cols) / sizeof(merge_cols[0]); i++)
+			csm_colreg_add(reg, merge_cols[i], 1, "--merge", NULL);
+		for (i = 0; i < r->ng; i++)
+			csm_colreg_add(reg, r->gname[i], 1, "-g", NULL);
+		return;
+	}
 	if (r->shape == SHAPE_AUTO)
 		r->shape = has_column(cols, "arr_start") ||
 		    has_column(cols, "arr_end") ? SHAPE_WIDE : SHAPE_LONG;
@@ -2187,12 +2405,10 @@ register_columns(struct run *r, const struct csm_cols *cols,
 		csm_colreg_add(reg, r->gname[i], 1, "-g", NULL);
 }
 
-/* Finds the columns of the shape. */
+/* The columns of wide or long input. */
 static void
-setup_columns(struct run *r, const struct csm_cols *cols)
+setup_input(struct run *r, const struct csm_cols *cols)
 {
-	size_t i;
-
 	r->idcol = csm_cols_need(cols, "account_id", "csm-nrr");
 	if (r->shape == SHAPE_WIDE) {
 		if (r->fromx || r->tox || r->series)
@@ -2206,6 +2422,25 @@ setup_columns(struct run *r, const struct csm_cols *cols)
 		r->arrcol = csm_cols_need(cols, "arr", "long input");
 	}
 	r->curcol = csm_cols_find(cols, "currency");
+}
+
+/* Finds the columns: of the input's shape, or of --merge's partials. */
+static void
+setup_columns(struct run *r, const struct csm_cols *cols)
+{
+	size_t i;
+
+	if (r->merge) {
+		r->idcol = csm_cols_need(cols, "account_id", "--merge");
+		r->startcol = csm_cols_need(cols, "arr_start", "--merge");
+		r->endcol = csm_cols_need(cols, "arr_end", "--merge");
+		r->mmovcol = csm_cols_need(cols, "movement", "--merge");
+		r->mamtcol = csm_cols_need(cols, "amount", "--merge");
+		r->mspcol = csm_cols_need(cols, "start_period", "--merge");
+		r->mepcol = csm_cols_need(cols, "end_period", "--merge");
+		r->curcol = -1;
+	} else
+		setup_input(r, cols);
 	r->gcol = csm_xcalloc(r->ng + 1, sizeof(*r->gcol));
 	for (i = 0; i < r->ng; i++)
 		r->gcol[i] = csm_cols_need(cols, r->gname[i], "-g");
@@ -2228,6 +2463,11 @@ free_run(struct run *r)
 	free(r->per);
 	free(r->rate);
 	csm_buf_release(&r->key);
+	free(r->mline);
+	free(r->mfile);
+	csm_map_release(&r->files, NULL);
+	free(r->mfirst);
+	free(r->mfirst_file);
 }
 
 int
@@ -2247,6 +2487,7 @@ main(int argc, char *argv[])
 	r.total_label = "total";
 	csm_map_init(&r.accts);
 	csm_map_init(&r.groups);
+	csm_map_init(&r.files);
 	csm_buf_init(&r.key);
 	parse_args(&r, &cli, &argc, &argv);
 	csm_cli_done(&cli, usage_text, help_text);
@@ -2278,7 +2519,9 @@ main(int argc, char *argv[])
 	if (r.format == FMT_DEFAULT)
 		r.format = t.delim == '\t' ? FMT_TSV : FMT_CSV;
 	o.delim = r.format == FMT_TSV ? '\t' : ',';
-	if (r.shape == SHAPE_WIDE)
+	if (r.merge)
+		read_merge(&r, &t, &cols);
+	else if (r.shape == SHAPE_WIDE)
 		read_wide(&r, &t, &cols, cfg.badval);
 	else
 		read_long(&r, &t, &cols, cfg.badval);
