@@ -28,6 +28,7 @@
  *   label.c   the binary outcome         struct csm_label: --label, --outcomes
  *   lift.c    the lift table             struct csm_lift, its formats
  *   logit.c   logistic regression        struct csm_logit: L2, Newton
+ *   fcast.c   the renewal forecast       struct csm_fcast: drawn renewals
  *
  * Ownership: a function that returns a pointer says in its comment who frees
  * it.  Fields handed out by the reader are borrowed and live until the next
@@ -1544,5 +1545,54 @@ int csm_logit_fit(struct csm_logit *m, const unsigned char *use, double l2,
 double csm_logit_eta(const struct csm_logit *m, size_t i);
 /* 1 / (1 + e^-eta), computed without overflow. */
 double csm_logit_prob(double eta);
+
+/* ---- fcast.c: the renewal forecast ----------------------------------- */
+
+/*
+ * A forecast of the renewals in a window, each independent of the others:
+ * a renewal of arr cents churns (loses arr) with probability p, else
+ * expands (gains gain cents) with probability q, else renews flat.  Groups
+ * 0 to ngroup - 1 are the caller's; group ngroup is the total, to which
+ * every renewal counts as well.  The expected loss and gain are summed
+ * exactly (long double); their distribution is drawn ndraws times, the
+ * cents of each draw summed exactly.  A renewal's uniform numbers come
+ * from its own stream (csm_fcast_stream of its account key and the seed):
+ * the result does not depend on the order renewals are added in, and the
+ * renewals of one key go together.  The forecast owns its arrays; the
+ * caller keeps every sum of arr and of gain within int64_t.
+ */
+struct csm_fcast {
+	size_t ngroup, ndraws;
+	uint64_t seed;
+	int64_t *loss, *gain;		/* (ngroup + 1) x ndraws */
+	long double *eloss, *egain;	/* ngroup + 1 expectations */
+};
+
+/* The ends of an interval of a group's ARR: kept (start - churn, GRR's
+ * numerator) and end (kept + expansion, NRR's numerator), in cents. */
+struct csm_fcast_iv {
+	int64_t kept_lo, kept_hi, end_lo, end_hi;
+};
+
+void csm_fcast_init(struct csm_fcast *f, size_t ngroup, size_t ndraws,
+    uint64_t seed);
+void csm_fcast_release(struct csm_fcast *f);
+/* Adds a renewal of group g; key[0..n) names its account (borrowed). */
+void csm_fcast_add(struct csm_fcast *f, size_t g, const char *key, size_t n,
+    int64_t arr, double p, double q, int64_t gain);
+/* Group g's expected loss and gain, rounded half away from zero to cents. */
+void csm_fcast_expect(const struct csm_fcast *f, size_t g, int64_t *loss,
+    int64_t *gain);
+/*
+ * Group g's central interval at level (0.9: 90%) for a group of start
+ * cents: the (1 - level) / 2 and (1 + level) / 2 quantiles of what is
+ * kept and what ends, each the ceil(a n)-th of the n draws sorted (so
+ * that at least level of the draws lie between the ends).
+ */
+void csm_fcast_interval(const struct csm_fcast *f, size_t g, int64_t start,
+    double level, struct csm_fcast_iv *iv);
+/* The start of key's stream under seed, and its next uniform in [0, 1). */
+uint64_t csm_fcast_stream(uint64_t seed, const char *key, size_t n);
+double csm_fcast_uniform(uint64_t *state);
 
 #endif /* CSM_H */
