@@ -21,8 +21,10 @@
  * --series every period the account has) and whether it had ARR before
  * the start.  The input is read once, so it may be a pipe.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,7 +82,10 @@ enum {
 	OPT_SERIES,
 	OPT_WINDOW,
 	OPT_TOTAL_LABEL,
-	OPT_MERGE
+	OPT_MERGE,
+	OPT_FORECAST,
+	OPT_DRAWS,
+	OPT_SEED
 };
 
 enum format { FMT_DEFAULT, FMT_CSV, FMT_TSV, FMT_JSON, FMT_MD, FMT_JSONL,
@@ -117,12 +122,27 @@ struct tot {
 	int64_t nrr_num, grr_num;
 };
 
+/* Rows a warning is about: how many, and where the first is. */
+struct fnote {
+	long n;
+	char *file;
+	long line;
+};
+
+struct renewal;
+struct fgroup;
+
 struct run {
 	/* options */
 	int format;
 	int shape;
 	int accounts;
 	int merge;		/* --merge */
+	int forecast;		/* --forecast */
+	long draws;		/* --draws */
+	unsigned long seed;	/* --seed */
+	long today;		/* --as-of */
+	long fend;		/* --forecast: the day after the window */
 	int series;		/* 0, CSM_MONTH or CSM_QUARTER */
 	long window;		/* 0: the default */
 	int fromx, tox;		/* given on the command line */
@@ -137,10 +157,14 @@ struct run {
 	size_t nrate;
 	const char *base;
 	const char *date_format;	/* a period may be a date in it */
+	double xrate;		/* nrr.forecast.expansion_rate */
+	int has_xrate;
 
 	/* columns */
 	size_t idcol, percol, arrcol, startcol, endcol;
 	size_t mmovcol, mamtcol, mspcol, mepcol;	/* --merge */
+	size_t rencol, pcol;	/* --forecast */
+	long qcol, xcol;
 	long curcol;
 	size_t *gcol;
 
@@ -166,6 +190,18 @@ struct run {
 	struct csm_map files;
 	char *mfirst, *mfirst_file;
 	long mfirst_line;
+
+	/* --forecast: the renewals in the window, and each group's sums */
+	struct renewal *ren;
+	size_t nren, rencap;
+	struct fgroup *fg;	/* by group id */
+	size_t nfg;
+	int64_t fstart;		/* ARR at the start, in total */
+	int64_t fgain;		/* every gain, summed */
+	struct csm_map fseen;	/* (group, account) pairs counted */
+	unsigned char *fseenfl;	/* 1: counted as renewing */
+	size_t fseencap;
+	struct fnote nodate, overdue, noexp;
 };
 
 static void
@@ -254,6 +290,11 @@ load_nrr(struct run *r, const struct csm_cfg *cfg)
 		return;
 	if ((nd = csm_node_get(sec, "base_currency")) != NULL)
 		r->base = nd->str;
+	if ((fx = csm_node_get(sec, "forecast")) != NULL &&
+	    (nd = csm_node_get(fx, "expansion_rate")) != NULL) {
+		r->xrate = csm_cfg_num(nd);
+		r->has_xrate = 1;
+	}
 	if ((fx = csm_node_get(sec, "fx")) == NULL)
 		return;
 	r->nrate = fx->n / 2;
@@ -1590,6 +1631,416 @@ print_series(const struct run *r, const struct series *se,
 	csm_rows_finish(&tb.r);
 }
 
+/* ---- --forecast: the renewals of the next window ---------------------- */
+
+/* At most this many draws in all groups together (16 bytes each). */
+#define FORECAST_MAXCELLS (1L << 25)
+
+/* A renewal in the window: its group, account, ARR and chances. */
+struct renewal {
+	size_t g, k;
+	int64_t arr, gain;
+	double p, q;
+};
+
+/* What a group holds at the start (the forecast's per-group sums). */
+struct fgroup {
+	long accounts, renewing;
+	int64_t start, renewing_arr;
+};
+
+/* A date plus n months, the day kept or cut to the month's last. */
+static long
+add_months(long days, long n)
+{
+	long y, ny, m0;
+	int m, d, last;
+
+	csm_civil_from_days(days, &y, &m, &d);
+	m0 = y * 12 + (m - 1) + n;
+	ny = m0 / 12;
+	m = (int)(m0 % 12) + 1;
+	last = (int)(csm_days_from_civil(m == 12 ? ny + 1 : ny, m == 12 ? 1 :
+	    m + 1, 1) - csm_days_from_civil(ny, m, 1));
+	return csm_days_from_civil(ny, m, d < last ? d : last);
+}
+
+/* Counts a row's account in group g once: as held, and as renewing. */
+static void
+count_account(struct run *r, size_t g, size_t k, int renewing)
+{
+	struct fgroup *fg = &r->fg[g];
+	size_t i;
+	int isnew;
+
+	csm_buf_reset(&r->key);
+	csm_buf_add(&r->key, &g, sizeof(g));
+	csm_buf_add(&r->key, &k, sizeof(k));
+	i = csm_map_put(&r->fseen, r->key.s, r->key.len, &isnew);
+	if (i >= r->fseencap) {
+		r->fseencap = r->fseencap ? r->fseencap * 2 : 256;
+		r->fseenfl = csm_xreallocarray(r->fseenfl, r->fseencap, 1);
+	}
+	if (isnew) {
+		r->fseenfl[i] = 0;
+		fg->accounts++;
+	}
+	if (renewing && !(r->fseenfl[i] & 1)) {
+		r->fseenfl[i] |= 1;
+		fg->renewing++;
+	}
+}
+
+/* A probability cell, 0 to 1 (or 0% to 100%); missing gives -1. */
+static double
+probability(const struct csm_tbl *t, const struct csm_cols *cols,
+    size_t col)
+{
+	double v;
+	int st = csm_parse_num(t->f[col], t->flen[col], &v);
+
+	if (st == CSM_MISSING)
+		return -1;
+	if (st != CSM_OK || v < 0 || v > 1)
+		csm_cell_error(CSM_BAD_FAIL, t, cols->name[col], cols->len[col],
+		    t->f[col], t->flen[col], "a probability (0 to 1, or 0% "
+		    "to 100%)", NULL);
+	return v;
+}
+
+/* Remembers the first row of a kind of warning, and counts them. */
+static void
+note_row(struct fnote *nt, const struct csm_tbl *t)
+{
+	if (nt->n++ == 0) {
+		free(nt->file);
+		nt->file = csm_xstrdup(t->file);
+		nt->line = t->line;
+	}
+}
+
+/*
+ * What a renewal gains when it expands: its expansion_rate, else the
+ * config's nrr.forecast.expansion_rate, times its ARR, in cents.
+ */
+static int64_t
+expansion_gain(const struct run *r, const struct csm_tbl *t,
+    const struct csm_cols *cols, int64_t arr, double q)
+{
+	double x = 0, g;
+	int st = CSM_MISSING;
+
+	if (r->xcol >= 0)
+		st = csm_parse_num(t->f[r->xcol], t->flen[r->xcol], &x);
+	if (st == CSM_BAD || (st == CSM_OK && !(x >= 0)))
+		csm_cell_error(CSM_BAD_FAIL, t, cols->name[r->xcol],
+		    cols->len[r->xcol], t->f[r->xcol], t->flen[r->xcol],
+		    "a rate of growth (0 or more: 20% or 0.2)", NULL);
+	if (st == CSM_MISSING) {
+		if (!r->has_xrate)
+			csm_die_at(EX_DATAERR, t->file, t->line, "an "
+			    "expansion_probability of %g needs a rate of "
+			    "growth: an expansion_rate column, or "
+			    "nrr.forecast.expansion_rate in the config", q);
+		x = r->xrate;
+	}
+	g = (double)arr * x;
+	if (!(g <= (double)CSM_CENTS_MAX))
+		csm_die_at(EX_DATAERR, t->file, t->line, "ARR grown by %g is "
+		    "beyond 10^15", x);
+	return (int64_t)floor(g + 0.5);
+}
+
+static void
+read_forecast(struct run *r, struct csm_tbl *t, const struct csm_cols *cols,
+    int badval)
+{
+	struct renewal *rn;
+	struct fgroup *fg;
+	size_t k, g;
+	int64_t arr;
+	double p, q;
+	long days;
+	int st;
+
+	while (csm_tbl_next(t)) {
+		k = account(r, t, cols);
+		arr = amount(t, cols, r->arrcol, badval, row_rate(r, t, cols));
+		if (arr == 0)
+			continue;
+		g = group_id(r, t);
+		if (g >= r->nfg) {
+			r->fg = csm_xreallocarray(r->fg, g + 1, sizeof(*r->fg));
+			memset(r->fg + r->nfg, 0, (g + 1 - r->nfg) *
+			    sizeof(*r->fg));
+			r->nfg = g + 1;
+		}
+		fg = &r->fg[g];
+		fg->start = add_cents_at(fg->start, arr, t);
+		r->fstart = add_cents_at(r->fstart, arr, t);
+		st = csm_parse_date(t->f[r->rencol], t->flen[r->rencol],
+		    r->date_format, &days);
+		if (st == CSM_BAD) {
+			csm_cell_error(badval, t, cols->name[r->rencol],
+			    cols->len[r->rencol], t->f[r->rencol],
+			    t->flen[r->rencol], "a date", "missing");
+			st = CSM_MISSING;
+		}
+		if (st == CSM_MISSING)
+			note_row(&r->nodate, t);
+		if (st != CSM_OK || days >= r->fend) {
+			count_account(r, g, k, 0);
+			continue;
+		}
+		if (days < r->today)
+			note_row(&r->overdue, t);
+		count_account(r, g, k, 1);
+		if ((p = probability(t, cols, r->pcol)) < 0)
+			csm_die_at(EX_DATAERR, t->file, t->line, "column '%s' "
+			    "is empty: a renewal in the window needs a churn "
+			    "probability (csm-score leaves it empty on an "
+			    "unscored row)", csm_q(cols->name[r->pcol],
+			    cols->len[r->pcol]));
+		q = 0;
+		if (r->qcol >= 0 && (q = probability(t, cols,
+		    (size_t)r->qcol)) < 0) {
+			note_row(&r->noexp, t);
+			q = 0;
+		}
+		if (r->nren == r->rencap) {
+			r->rencap = r->rencap ? r->rencap * 2 : 256;
+			r->ren = csm_xreallocarray(r->ren, r->rencap,
+			    sizeof(*r->ren));
+		}
+		rn = &r->ren[r->nren++];
+		rn->g = g;
+		rn->k = k;
+		rn->arr = arr;
+		rn->p = p;
+		rn->q = q;
+		rn->gain = q > 0 ? expansion_gain(r, t, cols, arr, q) : 0;
+		fg->renewing_arr = add_cents_at(fg->renewing_arr, arr, t);
+		/* every draw's ARR, grown at most by every gain, must fit */
+		r->fgain = add_cents_at(r->fgain, rn->gain, t);
+		(void)add_cents_at(r->fstart, r->fgain, t);
+	}
+}
+
+/* The warnings of a forecast: rows it read otherwise than as given. */
+static void
+forecast_warn(const struct run *r)
+{
+	char a[32];
+
+	if (r->nodate.n > 0)
+		csm_warn("%ld row%s with ARR and no renewal date (the first at "
+		    "%s:%ld) counted as not renewing in the window: %s ARR",
+		    r->nodate.n, r->nodate.n == 1 ? "" : "s", r->nodate.file,
+		    r->nodate.line, r->nodate.n == 1 ? "it keeps its" :
+		    "they keep their");
+	if (r->overdue.n > 0) {
+		csm_date_format(r->today, a);
+		csm_warn("%ld renewal%s before %s (the first at %s:%ld) "
+		    "counted in the window, as still to be decided",
+		    r->overdue.n, r->overdue.n == 1 ? "" : "s", a,
+		    r->overdue.file, r->overdue.line);
+	}
+	if (r->noexp.n > 0)
+		csm_warn("%ld renewal%s without an expansion_probability (the "
+		    "first at %s:%ld): no expansion counted for %s",
+		    r->noexp.n, r->noexp.n == 1 ? "" : "s", r->noexp.file,
+		    r->noexp.line, r->noexp.n == 1 ? "it" : "them");
+}
+
+/* The forecast of every group and of the total. */
+struct forecast {
+	struct csm_fcast f;
+	size_t *order;		/* the groups with ARR, in byte order */
+	size_t n;
+	size_t total;		/* the engine's index of the total */
+};
+
+static void
+forecast_release(struct forecast *fc)
+{
+	csm_fcast_release(&fc->f);
+	free(fc->order);
+}
+
+static void
+forecast_compute(struct run *r, struct forecast *fc)
+{
+	size_t i, ng = r->groups.n + 1, clen;
+	const char *clash;
+
+	memset(fc, 0, sizeof(*fc));
+	if (r->nfg < ng) {
+		r->fg = csm_xreallocarray(r->fg, ng, sizeof(*r->fg));
+		memset(r->fg + r->nfg, 0, (ng - r->nfg) * sizeof(*r->fg));
+		r->nfg = ng;
+	}
+	if ((double)(ng + 1) * (double)r->draws > FORECAST_MAXCELLS)
+		csm_die(EX_DATAERR, "-g gives %zu groups: with --draws %ld "
+		    "the draws would need %.0f MB; give fewer --draws",
+		    ng - 1, r->draws, (double)(ng + 1) * (double)r->draws *
+		    16 / 1e6);
+	csm_fcast_init(&fc->f, ng, (size_t)r->draws, r->seed);
+	fc->total = ng;
+	for (i = 0; i < r->nren; i++)
+		csm_fcast_add(&fc->f, r->ren[i].g, r->accts.ent[r->ren[i].k].key,
+		    r->accts.ent[r->ren[i].k].klen, r->ren[i].arr, r->ren[i].p,
+		    r->ren[i].q, r->ren[i].gain);
+	fc->order = csm_xcalloc(ng, sizeof(*fc->order));
+	for (i = 1; i < ng; i++)
+		if (r->fg[i].accounts > 0)
+			fc->order[fc->n++] = i;
+	if ((i = total_clash(r, fc->order, fc->n)) != 0) {
+		forecast_release(fc);
+		clash = group_val(r, i, 0, &clen);
+		csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
+		    "total row would also say: choose another label for the "
+		    "total with --total-label", csm_q(r->gname[0],
+		    strlen(r->gname[0])), csm_q(clash, clen));
+	}
+	sort_run = r;
+	qsort(fc->order, fc->n, sizeof(*fc->order), cmp_group);
+}
+
+/* The numbers of one row of the forecast: a group's, or the total's. */
+struct frow {
+	long accounts, renewing;
+	int64_t start, renewing_arr, churn, expansion, end;
+	struct csm_fcast_iv iv;
+};
+
+static void
+forecast_row(const struct run *r, const struct forecast *fc, size_t g,
+    struct frow *x)
+{
+	size_t i;
+
+	memset(x, 0, sizeof(*x));
+	if (g == fc->total) {
+		for (i = 0; i < r->nfg; i++) {
+			x->accounts += r->fg[i].accounts;
+			x->renewing += r->fg[i].renewing;
+			x->renewing_arr += r->fg[i].renewing_arr;
+		}
+		x->start = r->fstart;
+	} else {
+		x->accounts = r->fg[g].accounts;
+		x->renewing = r->fg[g].renewing;
+		x->start = r->fg[g].start;
+		x->renewing_arr = r->fg[g].renewing_arr;
+	}
+	csm_fcast_expect(&fc->f, g, &x->churn, &x->expansion);
+	x->end = x->start - x->churn + x->expansion;
+	csm_fcast_interval(&fc->f, g, x->start, 0.9, &x->iv);
+}
+
+static const char *const fc_key[] = {"accounts", "renewing", "arr_start",
+	"arr_renewing", "expected_churn", "expected_expansion",
+	"expected_arr_end", "grr", "grr_lo", "grr_hi", "nrr", "nrr_lo",
+	"nrr_hi"};
+static const char *const fc_label[] = {"accounts", "renewing", "ARR start",
+	"ARR renewing", "expected churn", "expected expansion",
+	"expected ARR end", "GRR", "GRR 5%", "GRR 95%", "NRR", "NRR 5%",
+	"NRR 95%"};
+
+static void
+forecast_cells(struct tab *tb, const struct frow *x)
+{
+	tab_count(tb, x->accounts);
+	tab_count(tb, x->renewing);
+	tab_cents(tb, x->start);
+	tab_cents(tb, x->renewing_arr);
+	tab_cents(tb, x->churn);
+	tab_cents(tb, x->expansion);
+	tab_cents(tb, x->end);
+	tab_pct(tb, x->start - x->churn, x->start);
+	tab_pct(tb, x->iv.kept_lo, x->start);
+	tab_pct(tb, x->iv.kept_hi, x->start);
+	tab_pct(tb, x->end, x->start);
+	tab_pct(tb, x->iv.end_lo, x->start);
+	tab_pct(tb, x->iv.end_hi, x->start);
+}
+
+/* The window as dates, for titles and JSON: as-of and its end. */
+static void
+forecast_window(const struct run *r, char *from, char *to)
+{
+	csm_date_format(r->today, from);
+	csm_date_format(r->fend, to);
+}
+
+/* The Markdown report's closing sentences: the total, and the model. */
+static void
+md_forecast_note(struct csm_out *o, const struct run *r,
+    const struct frow *x)
+{
+	char a[48], b[48], c[48], n[32], m[32];
+
+	csm_fmt_count((size_t)x->renewing, n);
+	csm_fmt_count((size_t)x->accounts, m);
+	pct_text(x->start - x->churn, x->start, a);
+	pct_text(x->iv.kept_lo, x->start, b);
+	pct_text(x->iv.kept_hi, x->start, c);
+	csm_out_printf(o, "\nExpected GRR %s%s (90%% interval %s%s to %s%s)",
+	    a[0] ? a : "n/a", a[0] ? "%" : "", b[0] ? b : "n/a", b[0] ? "%" :
+	    "", c[0] ? c : "n/a", c[0] ? "%" : "");
+	pct_text(x->end, x->start, a);
+	pct_text(x->iv.end_lo, x->start, b);
+	pct_text(x->iv.end_hi, x->start, c);
+	csm_out_printf(o, ", NRR %s%s (%s%s to %s%s); %s of %s accounts "
+	    "renew in the window.\n", a[0] ? a : "n/a", a[0] ? "%" : "",
+	    b[0] ? b : "n/a", b[0] ? "%" : "", c[0] ? c : "n/a", c[0] ? "%" :
+	    "", n, m);
+	csm_fmt_count((size_t)r->draws, n);
+	csm_out_printf(o, "Renewals are independent, drawn %s times (seed "
+	    "%lu); an account that does not renew in the window keeps its "
+	    "ARR.\n", n, r->seed);
+}
+
+static void
+print_forecast(const struct run *r, const struct forecast *fc,
+    struct csm_out *o)
+{
+	struct tab tb;
+	struct frow x;
+	size_t i, j, len;
+	const char *s;
+
+	tab_init(&tb, o, r);
+	forecast_window(r, tb.from, tb.to);
+	for (i = 0; i < r->ng; i++)
+		tab_col(&tb, r->gname[i], NULL, 0);
+	for (i = 0; i < sizeof(fc_key) / sizeof(fc_key[0]); i++)
+		tab_col(&tb, fc_key[i], fc_label[i], 1);
+	if (r->format == FMT_MD)
+		csm_out_printf(o, "# Revenue forecast, %s to %s%s%s%s\n\n",
+		    tb.from, tb.to, r->base ? " (" : "", r->base ? r->base :
+		    "", r->base ? ")" : "");
+	csm_rows_head(&tb.r);
+	for (i = 0; i <= fc->n; i++) {
+		forecast_row(r, fc, i < fc->n ? fc->order[i] : fc->total, &x);
+		tab_begin(&tb);
+		for (j = 0; j < r->ng; j++) {
+			if (i < fc->n)
+				s = group_val(r, fc->order[i], j, &len);
+			else {
+				s = j == 0 ? r->total_label : "";
+				len = strlen(s);
+			}
+			tab_str(&tb, s, len);
+		}
+		forecast_cells(&tb, &x);
+		csm_rows_end(&tb.r);
+	}
+	csm_rows_finish(&tb.r);
+	if (r->format == FMT_MD)
+		md_forecast_note(o, r, &x);
+}
+
 /* ---- HTML -------------------------------------------------------------- */
 
 /* Rules of the report beyond the shared stylesheet. */
@@ -2198,12 +2649,17 @@ html_series(const struct run *r, const struct series *se, struct csm_out *o)
 
 /* What the options ask for, from the data read. */
 static void
-report(const struct run *r, struct csm_out *o)
+report(struct run *r, struct csm_out *o)
 {
 	struct series se;
 	struct summary su;
+	struct forecast fc;
 
-	if (r->series) {
+	if (r->forecast) {
+		forecast_compute(r, &fc);
+		print_forecast(r, &fc, o);
+		forecast_release(&fc);
+	} else if (r->series) {
 		series_compute(r, &se);
 		if (r->format == FMT_HTML)
 			html_series(r, &se, o);
@@ -2283,6 +2739,9 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 		{"window", 1, NULL, OPT_WINDOW},
 		{"total-label", 1, NULL, OPT_TOTAL_LABEL},
 		{"merge", 0, NULL, OPT_MERGE},
+		{"forecast", 0, NULL, OPT_FORECAST},
+		{"draws", 1, NULL, OPT_DRAWS},
+		{"seed", 1, NULL, OPT_SEED},
 		{NULL, 0, NULL, 0}
 	};
 	static const char *const fmt_names[] = {"csv", "tsv", "json",
@@ -2340,6 +2799,25 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 		case OPT_MERGE:
 			r->merge = 1;
 			break;
+		case OPT_FORECAST:
+			r->forecast = 1;
+			break;
+		case OPT_DRAWS:
+			r->draws = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || r->draws < 100 ||
+			    r->draws > 1000000)
+				csm_usage_error(usage_text, "--draws: '%s' is "
+				    "not a whole number from 100 to 1000000",
+				    optarg);
+			break;
+		case OPT_SEED:
+			errno = 0;
+			r->seed = strtoul(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno != 0 ||
+			    optarg[0] == '-')
+				csm_usage_error(usage_text, "--seed: '%s' is "
+				    "not a whole number, 0 or more", optarg);
+			break;
 		default:
 			usage(stderr, EX_USAGE);
 		}
@@ -2349,6 +2827,12 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 	if (r->series && r->accounts)
 		csm_usage_error(usage_text, "--series and --accounts do not go "
 		    "together");
+	if (r->forecast && (r->accounts || r->series || r->merge ||
+	    r->fromx || r->tox || r->shape != SHAPE_AUTO))
+		csm_usage_error(usage_text, "--forecast reads accounts with "
+		    "their renewal dates and prints the window ahead: not with "
+		    "--accounts, --series, --merge, --from, --to, --wide or "
+		    "--long");
 	if (r->merge && (r->accounts || r->series || r->fromx || r->tox ||
 	    r->window || r->shape != SHAPE_AUTO))
 		csm_usage_error(usage_text, "--merge takes the snapshots from "
@@ -2385,6 +2869,20 @@ register_columns(struct run *r, const struct csm_cols *cols,
 		csm_colreg_add(reg, "account_id", 1, "--merge", NULL);
 		for (i = 0; i < sizeof(merge_cols) / sizeof(merge_cols[0]); i++)
 			csm_colreg_add(reg, merge_cols[i], 1, "--merge", NULL);
+		for (i = 0; i < r->ng; i++)
+			csm_colreg_add(reg, r->gname[i], 1, "-g", NULL);
+		return;
+	}
+	if (r->forecast) {
+		csm_colreg_add(reg, "account_id", 1, "--forecast", NULL);
+		csm_colreg_add(reg, "arr", 1, "--forecast", NULL);
+		csm_colreg_add(reg, "renewal_date", 1, "--forecast", NULL);
+		csm_colreg_add(reg, "churn_probability", 1, "--forecast",
+		    NULL);
+		csm_colreg_add(reg, "expansion_probability", 0, "--forecast",
+		    "the forecast counts no expansion");
+		csm_colreg_add(reg, "expansion_rate", 0, "--forecast", NULL);
+		csm_colreg_add(reg, "currency", 0, "nrr.fx", NULL);
 		for (i = 0; i < r->ng; i++)
 			csm_colreg_add(reg, r->gname[i], 1, "-g", NULL);
 		return;
@@ -2439,6 +2937,15 @@ setup_columns(struct run *r, const struct csm_cols *cols)
 		r->mspcol = csm_cols_need(cols, "start_period", "--merge");
 		r->mepcol = csm_cols_need(cols, "end_period", "--merge");
 		r->curcol = -1;
+	} else if (r->forecast) {
+		r->idcol = csm_cols_need(cols, "account_id", "--forecast");
+		r->arrcol = csm_cols_need(cols, "arr", "--forecast");
+		r->rencol = csm_cols_need(cols, "renewal_date", "--forecast");
+		r->pcol = csm_cols_need(cols, "churn_probability",
+		    "--forecast");
+		r->qcol = csm_cols_find(cols, "expansion_probability");
+		r->xcol = csm_cols_find(cols, "expansion_rate");
+		r->curcol = csm_cols_find(cols, "currency");
 	} else
 		setup_input(r, cols);
 	r->gcol = csm_xcalloc(r->ng + 1, sizeof(*r->gcol));
@@ -2468,6 +2975,13 @@ free_run(struct run *r)
 	csm_map_release(&r->files, NULL);
 	free(r->mfirst);
 	free(r->mfirst_file);
+	free(r->ren);
+	free(r->fg);
+	csm_map_release(&r->fseen, NULL);
+	free(r->fseenfl);
+	free(r->nodate.file);
+	free(r->overdue.file);
+	free(r->noexp.file);
 }
 
 int
@@ -2488,6 +3002,9 @@ main(int argc, char *argv[])
 	csm_map_init(&r.accts);
 	csm_map_init(&r.groups);
 	csm_map_init(&r.files);
+	csm_map_init(&r.fseen);
+	r.draws = 10000;
+	r.seed = 1;
 	csm_buf_init(&r.key);
 	parse_args(&r, &cli, &argc, &argv);
 	csm_cli_done(&cli, usage_text, help_text);
@@ -2496,6 +3013,8 @@ main(int argc, char *argv[])
 	load_nrr(&r, &cfg);
 	r.date_format = cfg.date_format;
 	resolve_periods(&r);
+	r.today = cli.today;
+	r.fend = add_months(r.today, r.window > 0 ? r.window : 12);
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
 	csm_cols_init(&cols, &t, cfg.columns);
@@ -2519,7 +3038,10 @@ main(int argc, char *argv[])
 	if (r.format == FMT_DEFAULT)
 		r.format = t.delim == '\t' ? FMT_TSV : FMT_CSV;
 	o.delim = r.format == FMT_TSV ? '\t' : ',';
-	if (r.merge)
+	if (r.forecast) {
+		read_forecast(&r, &t, &cols, cfg.badval);
+		forecast_warn(&r);
+	} else if (r.merge)
 		read_merge(&r, &t, &cols);
 	else if (r.shape == SHAPE_WIDE)
 		read_wide(&r, &t, &cols, cfg.badval);

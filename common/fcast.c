@@ -81,8 +81,7 @@ csm_fcast_add(struct csm_fcast *f, size_t g, const char *key, size_t n,
 	int64_t *lg = f->loss + g * f->ndraws, *gg = f->gain + g * f->ndraws,
 	    *lt = f->loss + f->ngroup * f->ndraws,
 	    *gt = f->gain + f->ngroup * f->ndraws;
-	double grow = p + (1 - p) * q, u;
-	uint64_t st;
+	uint64_t st, tp, tg, u, c, e;
 	size_t m;
 
 	f->eloss[g] += (long double)p * arr;
@@ -91,16 +90,23 @@ csm_fcast_add(struct csm_fcast *f, size_t g, const char *key, size_t n,
 	f->egain[f->ngroup] += (long double)(1 - p) * q * gain;
 	if (!(p > 0) && (!(q > 0) || gain == 0))
 		return;
+	/*
+	 * u, the top 53 bits of the stream's number, is 2^53 times
+	 * csm_fcast_uniform's number: that is below p when u is below
+	 * ceil(p 2^53), and below p + (1 - p) q likewise.  No branches:
+	 * random outcomes would mispredict them.
+	 */
+	tp = (uint64_t)ceil(p * 0x1.0p53);
+	tg = (uint64_t)ceil((p + (1 - p) * q) * 0x1.0p53);
 	st = csm_fcast_stream(f->seed, key, n);
 	for (m = 0; m < f->ndraws; m++) {
-		u = csm_fcast_uniform(&st);
-		if (u < p) {
-			lg[m] += arr;
-			lt[m] += arr;
-		} else if (u < grow) {
-			gg[m] += gain;
-			gt[m] += gain;
-		}
+		u = splitmix(&st) >> 11;
+		c = -(uint64_t)(u < tp);
+		e = -(uint64_t)(u >= tp && u < tg);
+		lg[m] += (int64_t)((uint64_t)arr & c);
+		lt[m] += (int64_t)((uint64_t)arr & c);
+		gg[m] += (int64_t)((uint64_t)gain & e);
+		gt[m] += (int64_t)((uint64_t)gain & e);
 	}
 }
 

@@ -3,7 +3,8 @@
  * worked out by hand (a sure churn and a coin toss; a binomial count of
  * churned renewals; expansion), that the draws do not depend on the order
  * renewals come in, that one account's renewals go together, that groups
- * add up to the total in every draw, and the streams' uniform numbers.
+ * add up to the total in every draw, that each draw is decided by the
+ * stream's next uniform number, and those numbers.
  */
 #include <stdlib.h>
 
@@ -181,6 +182,28 @@ test_streams(void)
 	csm_fcast_release(&b);
 }
 
+/*
+ * Each draw decides a renewal by the next uniform number u of its stream:
+ * churn when u < p, else expansion when u < p + (1 - p) q.
+ */
+static void
+test_decisions(void)
+{
+	struct csm_fcast f;
+	uint64_t st = csm_fcast_stream(9, "R1", 2);
+	double p = 0.37, q = 0.5, u;
+	size_t m;
+
+	csm_fcast_init(&f, 1, 5000, 9);
+	csm_fcast_add(&f, 0, "R1", 2, 1000, p, q, 70);
+	for (m = 0; m < f.ndraws; m++) {
+		u = csm_fcast_uniform(&st);
+		T_EQ_INT(f.loss[m], u < p ? 1000 : 0);
+		T_EQ_INT(f.gain[m], u >= p && u < p + (1 - p) * q ? 70 : 0);
+	}
+	csm_fcast_release(&f);
+}
+
 /* The uniform numbers are in [0, 1) and spread evenly: 100,000 of them
  * in ten bins of 10,000 each, give or take 400 (four standard
  * deviations, sqrt(100000 x 0.1 x 0.9) = 95). */
@@ -211,6 +234,7 @@ main(void)
 	T_RUN(test_binomial);
 	T_RUN(test_expansion);
 	T_RUN(test_streams);
+	T_RUN(test_decisions);
 	T_RUN(test_uniform);
 	T_END();
 }
