@@ -2647,6 +2647,181 @@ html_series(const struct run *r, const struct series *se, struct csm_out *o)
 	csm_buf_release(&kind);
 }
 
+/* An interval's cell: "80.26\342\200\22397.66%", or n/a. */
+static void
+html_range(struct csm_out *o, const char *lo, const char *hi)
+{
+	if (lo[0] == '\0' || hi[0] == '\0')
+		csm_out_puts(o, "<td class=\"n\">n/a</td>");
+	else
+		csm_out_printf(o, "<td class=\"n\">%s\342\200\223%s%%</td>", lo,
+		    hi);
+}
+
+/* A percentage of a forecast, and the interval under it, for a card. */
+static void
+html_fc_kpi(struct csm_out *o, const char *k, int64_t num, int64_t lo,
+    int64_t hi, int64_t den)
+{
+	char a[48], b[48], d[120];
+
+	html_kpi_begin(o, k);
+	html_pct(o, num, den);
+	pct_text(lo, den, a);
+	pct_text(hi, den, b);
+	snprintf(d, sizeof(d), "90%% interval %s%s to %s%s", a[0] ? a : "n/a",
+	    a[0] ? "%" : "", b[0] ? b : "n/a", b[0] ? "%" : "");
+	html_kpi_end(o, d);
+}
+
+/*
+ * The forecast as a page: the total's expected GRR and NRR with their
+ * intervals, ARR renewing and expected churn as cards; GRR and NRR per
+ * group and the total as bars with their intervals as whiskers; the
+ * table.
+ */
+static void
+html_forecast(const struct run *r, const struct forecast *fc,
+    struct csm_out *o)
+{
+	static const char *const h[] = {"Renewing accounts", "ARR start",
+		"ARR renewing", "Expected churn", "Expected expansion",
+		"Expected ARR end", "GRR", "GRR 90% interval", "NRR",
+		"NRR 90% interval"};
+	struct csm_chart ch;
+	struct csm_line ln[2];
+	struct csm_span sp[2];
+	struct csm_buf b, kind;
+	struct frow x;
+	char from[32], to[32], win[80], d[120], a[48], c[48], **xl;
+	double *v;
+	unsigned char *has;
+	size_t i, k, n = fc->n + 1, g;
+	int64_t m[5];
+
+	forecast_window(r, from, to);
+	snprintf(win, sizeof(win), "%s to %s", from, to);
+	html_begin(o, r, "Revenue forecast", win, "Revenue forecast");
+	forecast_row(r, fc, fc->total, &x);
+	csm_out_puts(o, "<div class=\"kpis\">\n");
+	html_fc_kpi(o, "Expected GRR", x.start - x.churn, x.iv.kept_lo,
+	    x.iv.kept_hi, x.start);
+	html_fc_kpi(o, "Expected NRR", x.end, x.iv.end_lo, x.iv.end_hi,
+	    x.start);
+	html_kpi_begin(o, "ARR renewing");
+	html_cents(o, x.renewing_arr);
+	csm_fmt_cents(x.start, 1, a);
+	snprintf(d, sizeof(d), "%ld of %ld accounts, of %s", x.renewing,
+	    x.accounts, a);
+	html_kpi_end(o, d);
+	html_kpi_begin(o, "Expected churn");
+	html_cents(o, x.churn);
+	csm_fmt_cents(x.expansion, 1, a);
+	snprintf(d, sizeof(d), "and %s expansion", a);
+	html_kpi_end(o, d);
+	csm_out_puts(o, "</div>\n");
+
+	csm_buf_init(&b);
+	csm_buf_init(&kind);
+	group_kind(r, &kind);
+	xl = csm_xcalloc(n, sizeof(*xl));
+	v = csm_xcalloc(6 * n, sizeof(*v));
+	has = csm_xcalloc(2 * n, 1);
+	for (i = 0; i < n; i++) {
+		g = i < fc->n ? fc->order[i] : fc->total;
+		forecast_row(r, fc, g, &x);
+		group_label(r, i < fc->n ? g : 0, &b);
+		xl[i] = csm_xstrdup(b.s);
+		has[i] = (unsigned char)pct_val(x.start - x.churn, x.start, a,
+		    &v[i]);
+		has[n + i] = (unsigned char)pct_val(x.end, x.start, a,
+		    &v[n + i]);
+		(void)pct_val(x.iv.kept_lo, x.start, a, &v[2 * n + i]);
+		(void)pct_val(x.iv.kept_hi, x.start, a, &v[3 * n + i]);
+		(void)pct_val(x.iv.end_lo, x.start, a, &v[4 * n + i]);
+		(void)pct_val(x.iv.end_hi, x.start, a, &v[5 * n + i]);
+	}
+	memset(&ch, 0, sizeof(ch));
+	ln[0].name = "expected GRR";
+	ln[0].v = v;
+	ln[0].has = has;
+	ln[1].name = "expected NRR";
+	ln[1].v = v + n;
+	ln[1].has = has + n;
+	sp[0].lo = v + 2 * n;
+	sp[0].hi = v + 3 * n;
+	sp[1].lo = v + 4 * n;
+	sp[1].hi = v + 5 * n;
+	ch.title = "expected GRR and NRR with 90% intervals";
+	ch.unit = "%";
+	ch.x = (const char *const *)xl;
+	ch.n = n;
+	ch.line = ln;
+	ch.nline = 2;
+	ch.bars = 1;
+	ch.span = sp;
+	ch.ylabel = "retention (%)";
+	ch.xlabel = r->ng > 0 ? kind.s : NULL;
+	csm_out_puts(o, "<h2>Expected GRR and NRR");
+	if (r->ng > 0) {
+		csm_out_puts(o, " by ");
+		csm_html_esc(o, kind.s, kind.len);
+	}
+	csm_out_puts(o, ", with 90% intervals</h2>\n<div class=\"chart\">\n");
+	csm_svg_chart(o, &ch);
+	csm_out_puts(o, "</div>\n<h2>The forecast</h2>\n<div class=\"tw\">"
+	    "<table>\n<tr><th>");
+	csm_html_esc(o, r->ng > 0 ? kind.s : "", r->ng > 0 ? kind.len : 0);
+	csm_out_puts(o, "</th>");
+	for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
+		csm_out_printf(o, "<th class=\"n\">%s</th>", h[i]);
+	csm_out_puts(o, "</tr>\n");
+	for (i = 0; i < n; i++) {
+		g = i < fc->n ? fc->order[i] : fc->total;
+		forecast_row(r, fc, g, &x);
+		csm_out_puts(o, i < fc->n ? "<tr><td>" :
+		    "<tr class=\"total\"><td>");
+		csm_html_escz(o, xl[i]);
+		csm_out_printf(o, "</td><td class=\"n\">%ld of %ld</td>",
+		    x.renewing, x.accounts);
+		m[0] = x.start;
+		m[1] = x.renewing_arr;
+		m[2] = x.churn;
+		m[3] = x.expansion;
+		m[4] = x.end;
+		for (k = 0; k < 5; k++) {
+			csm_out_puts(o, "<td class=\"n\">");
+			html_cents(o, m[k]);
+			csm_out_puts(o, "</td>");
+		}
+		html_pct_cell(o, x.start - x.churn, x.start);
+		pct_text(x.iv.kept_lo, x.start, a);
+		pct_text(x.iv.kept_hi, x.start, c);
+		html_range(o, a, c);
+		html_pct_cell(o, x.end, x.start);
+		pct_text(x.iv.end_lo, x.start, a);
+		pct_text(x.iv.end_hi, x.start, c);
+		html_range(o, a, c);
+		csm_out_puts(o, "</tr>\n");
+	}
+	csm_out_puts(o, "</table></div>\n");
+	csm_buf_reset(&b);
+	csm_fmt_count((size_t)r->draws, a);
+	csm_buf_printf(&b, "Each renewal in the window churns, expands or "
+	    "renews flat independently of the others, with the probabilities "
+	    "of its row; the interval is that of %s draws (seed %lu).  An "
+	    "account that does not renew in the window keeps its ARR; "
+	    "contraction is not modelled.  Written by csm-nrr.", a, r->seed);
+	html_end(o, b.s);
+	for (i = 0; i < n; i++)
+		free(xl[i]);
+	free(xl);
+	free(v);
+	free(has);
+	csm_buf_release(&b);
+	csm_buf_release(&kind);
+}
+
 /* What the options ask for, from the data read. */
 static void
 report(struct run *r, struct csm_out *o)
@@ -2657,7 +2832,10 @@ report(struct run *r, struct csm_out *o)
 
 	if (r->forecast) {
 		forecast_compute(r, &fc);
-		print_forecast(r, &fc, o);
+		if (r->format == FMT_HTML)
+			html_forecast(r, &fc, o);
+		else
+			print_forecast(r, &fc, o);
 		forecast_release(&fc);
 	} else if (r->series) {
 		series_compute(r, &se);

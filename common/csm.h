@@ -1174,10 +1174,11 @@ void csm_svg_spark(struct csm_out *o, const struct csm_spark *sp);
  * xlabel and ylabel title the axes (under the x labels; along the y axis,
  * turned).  bars draws a group of bars per x label instead, one per
  * series, from 0 (the y axis then holds 0), each with its value inside
- * its end when there is room, every x label shown and cut to its slot
- * with "...".  span, when not NULL, gives each series (nline
- * of them) an interval per value, lo[i] to hi[i], drawn as a whisker
- * through the dot or the bar's top; the y axis holds the intervals.
+ * its end when there is room (inside its base when it has a whisker),
+ * every x label shown and cut to its slot with "...".  span, when not
+ * NULL, gives each series (nline of them) an interval per value, lo[i]
+ * to hi[i], drawn as a whisker through the dot or the bar's top; the y
+ * axis holds the intervals.
  */
 struct csm_line {
 	const char *name;

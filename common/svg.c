@@ -406,6 +406,10 @@ draw_bars(struct csm_out *o, const struct csm_chart *c,
 		csm_fmt_grouped(v, fabs(v) < 1000 ? 1 : 0, b);
 		if (c->unit != NULL)
 			csm_buf_adds(b, c->unit);
+		/* at the bar's end, or at its base when a whisker is there */
+		if (c->span != NULL && c->span[i].lo != NULL &&
+		    c->span[i].hi != NULL)
+			y1 = y0 + (y1 < y0 ? -18 : 18);
 		csm_out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
 		    "fill=\"#fff\" text-anchor=\"middle\">", x, y1 < y0 ?
 		    y1 + 13 : y1 - 5);

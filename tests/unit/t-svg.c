@@ -370,6 +370,11 @@ test_bars(void)
 	/* its value inside its top, 13 down, in white */
 	T_OK(strstr(s, "<text x=\"122.5\" y=\"115.6\" font-size=\"10\" "
 	    "fill=\"#fff\" text-anchor=\"middle\">104.0%</text>") != NULL);
+	/* GRR's bars have whiskers at their ends: their values go to the
+	 * base, 5 above 0 (y 239); the first GRR bar is centred at 64 +
+	 * 25.573 + 65.76 x 1.5 = 188.213 */
+	T_OK(strstr(s, "<text x=\"188.2\" y=\"239.0\" font-size=\"10\" "
+	    "fill=\"#fff\" text-anchor=\"middle\">90.0%</text>") != NULL);
 	/* square swatches in the legend */
 	T_OK(strstr(s, "<rect x=\"64\" y=\"10\" width=\"12\" "
 	    "height=\"12\" fill=\"#2563eb\"/>") != NULL);
