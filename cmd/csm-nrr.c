@@ -40,18 +40,21 @@ static const char usage_text[] =
     "[--accounts]\n"
     "               [--series month|quarter] [--window n] "
     "[--total-label text]\n"
+    "               [--merge] [--forecast] [--draws n] [--seed n]\n"
     "               [--as-of date] [--ragged error|pad|skip] [--columns]\n"
     "               [--dump-config] [file ...]\n";
 
 static const char help_text[] =
-    "Net and gross revenue retention, logo retention and the ARR bridge.\n"
+    "Net and gross revenue retention, logo retention and the ARR bridge;\n"
+    "the forecast of the year ahead.\n"
     "\n"
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
-    "  -f, --format F        csv, tsv, json, jsonl (JSON Lines) or md\n"
+    "  -f, --format F        csv, tsv, json, jsonl (JSON Lines), md or html\n"
     "                        (default: the input's delimiter)\n"
     "  -g, --group COLS      one row per value of these columns, then total\n"
+    "                        (with --series, one series per value)\n"
     "      --total-label T   what the total row says in the first -g column\n"
     "                        (default: total; a group of that value is an\n"
     "                        error)\n"
@@ -63,12 +66,23 @@ static const char help_text[] =
     "      --accounts        print each account's movement instead\n"
     "      --series KIND     month or quarter: trailing NRR/GRR per period\n"
     "      --window N        periods between the snapshots (default: 12\n"
-    "                        months or 4 quarters)\n"
-    "      --as-of DATE      accepted for uniformity; has no effect here\n"
+    "                        months or 4 quarters); --forecast: months ahead\n"
+    "                        (default 12)\n"
+    "      --merge           total partial --accounts outputs of disjoint\n"
+    "                        accounts (map and reduce) into the summary\n"
+    "      --forecast        expected GRR and NRR of the window ahead, with\n"
+    "                        a 90% interval, from arr, renewal_date and\n"
+    "                        churn_probability (expansion_probability and\n"
+    "                        expansion_rate when there)\n"
+    "      --draws N         the forecast's draws, 100 to 1000000 (default\n"
+    "                        10000)\n"
+    "      --seed N          the forecast's seed (default 1)\n"
+    "      --as-of DATE      where the forecast's window starts (default:\n"
+    "                        today); no effect on the bridge\n"
     CSM_CLI_HELP_SHARED
     "\n"
     "Periods are YYYY-MM, YYYY-MM-DD (its month) or YYYY-Qn, of the years\n"
-    "1900 to 9999.\n"
+    "1900 to 9999, or dates in the config's date_format.\n"
     "Files are read in order as one table ('-' or none: standard input).\n"
     "Exit status: 0 ok, 64 usage, 65 data error, 66 cannot open input,\n"
     "74 I/O error, 78 config error.  See csm-nrr(1) and csm.yaml(5).\n";
@@ -1867,10 +1881,17 @@ forecast_release(struct forecast *fc)
 	free(fc->order);
 }
 
+/* The forecast engine's index of group id g. */
+static size_t
+fcast_group(const struct run *r, size_t g)
+{
+	return r->ng > 0 ? g - 1 : 0;
+}
+
 static void
 forecast_compute(struct run *r, struct forecast *fc)
 {
-	size_t i, ng = r->groups.n + 1, clen;
+	size_t i, ng = r->groups.n + 1, nf = r->ng > 0 ? r->groups.n : 1, clen;
 	const char *clash;
 
 	memset(fc, 0, sizeof(*fc));
@@ -1879,15 +1900,16 @@ forecast_compute(struct run *r, struct forecast *fc)
 		memset(r->fg + r->nfg, 0, (ng - r->nfg) * sizeof(*r->fg));
 		r->nfg = ng;
 	}
-	if ((double)(ng + 1) * (double)r->draws > FORECAST_MAXCELLS)
+	if ((double)(nf + 1) * (double)r->draws > FORECAST_MAXCELLS)
 		csm_die(EX_DATAERR, "-g gives %zu groups: with --draws %ld "
-		    "the draws would need %.0f MB; give fewer --draws",
-		    ng - 1, r->draws, (double)(ng + 1) * (double)r->draws *
-		    16 / 1e6);
-	csm_fcast_init(&fc->f, ng, (size_t)r->draws, r->seed);
-	fc->total = ng;
+		    "the draws would need %.0f MB; give fewer --draws", nf,
+		    r->draws, (double)(nf + 1) * (double)r->draws * 16 / 1e6);
+	/* the engine's groups: group id g is g - 1 there (0 without -g) */
+	csm_fcast_init(&fc->f, nf, (size_t)r->draws, r->seed);
+	fc->total = nf;
 	for (i = 0; i < r->nren; i++)
-		csm_fcast_add(&fc->f, r->ren[i].g, r->accts.ent[r->ren[i].k].key,
+		csm_fcast_add(&fc->f, fcast_group(r, r->ren[i].g),
+		    r->accts.ent[r->ren[i].k].key,
 		    r->accts.ent[r->ren[i].k].klen, r->ren[i].arr, r->ren[i].p,
 		    r->ren[i].q, r->ren[i].gain);
 	fc->order = csm_xcalloc(ng, sizeof(*fc->order));
@@ -1906,7 +1928,8 @@ forecast_compute(struct run *r, struct forecast *fc)
 	qsort(fc->order, fc->n, sizeof(*fc->order), cmp_group);
 }
 
-/* The numbers of one row of the forecast: a group's, or the total's. */
+/* The numbers of one row of the forecast: group id g's, or (g 0) the
+ * total's. */
 struct frow {
 	long accounts, renewing;
 	int64_t start, renewing_arr, churn, expansion, end;
@@ -1920,7 +1943,7 @@ forecast_row(const struct run *r, const struct forecast *fc, size_t g,
 	size_t i;
 
 	memset(x, 0, sizeof(*x));
-	if (g == fc->total) {
+	if (g == 0) {
 		for (i = 0; i < r->nfg; i++) {
 			x->accounts += r->fg[i].accounts;
 			x->renewing += r->fg[i].renewing;
@@ -1933,9 +1956,10 @@ forecast_row(const struct run *r, const struct forecast *fc, size_t g,
 		x->start = r->fg[g].start;
 		x->renewing_arr = r->fg[g].renewing_arr;
 	}
-	csm_fcast_expect(&fc->f, g, &x->churn, &x->expansion);
+	i = g == 0 ? fc->total : fcast_group(r, g);
+	csm_fcast_expect(&fc->f, i, &x->churn, &x->expansion);
 	x->end = x->start - x->churn + x->expansion;
-	csm_fcast_interval(&fc->f, g, x->start, 0.9, &x->iv);
+	csm_fcast_interval(&fc->f, i, x->start, 0.9, &x->iv);
 }
 
 static const char *const fc_key[] = {"accounts", "renewing", "arr_start",
@@ -2022,7 +2046,7 @@ print_forecast(const struct run *r, const struct forecast *fc,
 		    "", r->base ? ")" : "");
 	csm_rows_head(&tb.r);
 	for (i = 0; i <= fc->n; i++) {
-		forecast_row(r, fc, i < fc->n ? fc->order[i] : fc->total, &x);
+		forecast_row(r, fc, i < fc->n ? fc->order[i] : 0, &x);
 		tab_begin(&tb);
 		for (j = 0; j < r->ng; j++) {
 			if (i < fc->n)
@@ -2702,7 +2726,7 @@ html_forecast(const struct run *r, const struct forecast *fc,
 	forecast_window(r, from, to);
 	snprintf(win, sizeof(win), "%s to %s", from, to);
 	html_begin(o, r, "Revenue forecast", win, "Revenue forecast");
-	forecast_row(r, fc, fc->total, &x);
+	forecast_row(r, fc, 0, &x);
 	csm_out_puts(o, "<div class=\"kpis\">\n");
 	html_fc_kpi(o, "Expected GRR", x.start - x.churn, x.iv.kept_lo,
 	    x.iv.kept_hi, x.start);
@@ -2728,9 +2752,9 @@ html_forecast(const struct run *r, const struct forecast *fc,
 	v = csm_xcalloc(6 * n, sizeof(*v));
 	has = csm_xcalloc(2 * n, 1);
 	for (i = 0; i < n; i++) {
-		g = i < fc->n ? fc->order[i] : fc->total;
+		g = i < fc->n ? fc->order[i] : 0;
 		forecast_row(r, fc, g, &x);
-		group_label(r, i < fc->n ? g : 0, &b);
+		group_label(r, g, &b);
 		xl[i] = csm_xstrdup(b.s);
 		has[i] = (unsigned char)pct_val(x.start - x.churn, x.start, a,
 		    &v[i]);
@@ -2777,7 +2801,7 @@ html_forecast(const struct run *r, const struct forecast *fc,
 		csm_out_printf(o, "<th class=\"n\">%s</th>", h[i]);
 	csm_out_puts(o, "</tr>\n");
 	for (i = 0; i < n; i++) {
-		g = i < fc->n ? fc->order[i] : fc->total;
+		g = i < fc->n ? fc->order[i] : 0;
 		forecast_row(r, fc, g, &x);
 		csm_out_puts(o, i < fc->n ? "<tr><td>" :
 		    "<tr class=\"total\"><td>");
