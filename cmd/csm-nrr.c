@@ -3043,7 +3043,7 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 		    "--long");
 	if (r->accounts && r->format == FMT_HTML)
 		csm_usage_error(usage_text, "--accounts writes rows: -f html is "
-		    "for the summary and --series");
+		    "for the summary, --series and --forecast");
 }
 
 /* Whether the header has a column for name (ambiguous counts). */
