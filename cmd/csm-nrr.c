@@ -1,6 +1,6 @@
 /*
  * csm-nrr: net and gross revenue retention, logo retention and the ARR
- * bridge between two snapshots.
+ * bridge between two snapshots; the revenue forecast of the window ahead.
  *
  * Input is wide (one row per account with arr_start and arr_end) or long
  * (one row per account per period with arr).  Rows of one account and
@@ -14,12 +14,20 @@
  *
  * which is checked exactly (all money is integer cents) before anything
  * is printed.  --accounts prints the movement of every account instead,
- * --series the trailing NRR/GRR of every period.
+ * --series the trailing NRR/GRR of every period (per group with -g), as
+ * rows or, with -f html, a page of charts.
+ *
+ * --merge reads partial --accounts outputs of disjoint sets of accounts
+ * (the maps of a map and reduce) and totals them into the summary a
+ * single run would print.  --forecast reads accounts with renewal dates
+ * and churn probabilities instead, and forecasts GRR and NRR of the window
+ * ahead with fcast.c.
  *
  * Memory holds one entry per account, not per row: for each account the
  * ARR of the few periods still needed (at most window + 2 of them; with
  * --series every period the account has) and whether it had ARR before
- * the start.  The input is read once, so it may be a pipe.
+ * the start; --forecast one per renewal, and the draws.  The input is
+ * read once, so it may be a pipe.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -1765,15 +1773,52 @@ expansion_gain(const struct run *r, const struct csm_tbl *t,
 	return (int64_t)floor(g + 0.5);
 }
 
+/* Keeps the renewal of the current row: account k of group g. */
+static void
+add_renewal(struct run *r, const struct csm_tbl *t,
+    const struct csm_cols *cols, size_t g, size_t k, int64_t arr)
+{
+	struct renewal *rn;
+	double p, q = 0;
+
+	if ((p = probability(t, cols, r->pcol)) < 0)
+		csm_die_at(EX_DATAERR, t->file, t->line, "column '%s' is empty: "
+		    "a renewal in the window needs a churn probability "
+		    "(csm-score leaves it empty on an unscored row)",
+		    csm_q(cols->name[r->pcol], cols->len[r->pcol]));
+	if (r->qcol >= 0 && (q = probability(t, cols, (size_t)r->qcol)) < 0) {
+		note_row(&r->noexp, t);
+		q = 0;
+	}
+	if (r->nren == r->rencap) {
+		r->rencap = r->rencap ? r->rencap * 2 : 256;
+		r->ren = csm_xreallocarray(r->ren, r->rencap, sizeof(*r->ren));
+	}
+	rn = &r->ren[r->nren++];
+	rn->g = g;
+	rn->k = k;
+	rn->arr = arr;
+	rn->p = p;
+	rn->q = q;
+	rn->gain = q > 0 ? expansion_gain(r, t, cols, arr, q) : 0;
+	r->fg[g].renewing_arr = add_cents_at(r->fg[g].renewing_arr, arr, t);
+	/* every draw's ARR, grown at most by every gain, must fit */
+	r->fgain = add_cents_at(r->fgain, rn->gain, t);
+	(void)add_cents_at(r->fstart, r->fgain, t);
+}
+
+/*
+ * Reads the accounts of --forecast: each row's ARR counts in its group's
+ * start; a row renewing in the window (its renewal date before the
+ * window's end, overdue ones included) is kept with its chances.
+ */
 static void
 read_forecast(struct run *r, struct csm_tbl *t, const struct csm_cols *cols,
     int badval)
 {
-	struct renewal *rn;
 	struct fgroup *fg;
 	size_t k, g;
 	int64_t arr;
-	double p, q;
 	long days;
 	int st;
 
@@ -1809,34 +1854,7 @@ read_forecast(struct run *r, struct csm_tbl *t, const struct csm_cols *cols,
 		if (days < r->today)
 			note_row(&r->overdue, t);
 		count_account(r, g, k, 1);
-		if ((p = probability(t, cols, r->pcol)) < 0)
-			csm_die_at(EX_DATAERR, t->file, t->line, "column '%s' "
-			    "is empty: a renewal in the window needs a churn "
-			    "probability (csm-score leaves it empty on an "
-			    "unscored row)", csm_q(cols->name[r->pcol],
-			    cols->len[r->pcol]));
-		q = 0;
-		if (r->qcol >= 0 && (q = probability(t, cols,
-		    (size_t)r->qcol)) < 0) {
-			note_row(&r->noexp, t);
-			q = 0;
-		}
-		if (r->nren == r->rencap) {
-			r->rencap = r->rencap ? r->rencap * 2 : 256;
-			r->ren = csm_xreallocarray(r->ren, r->rencap,
-			    sizeof(*r->ren));
-		}
-		rn = &r->ren[r->nren++];
-		rn->g = g;
-		rn->k = k;
-		rn->arr = arr;
-		rn->p = p;
-		rn->q = q;
-		rn->gain = q > 0 ? expansion_gain(r, t, cols, arr, q) : 0;
-		fg->renewing_arr = add_cents_at(fg->renewing_arr, arr, t);
-		/* every draw's ARR, grown at most by every gain, must fit */
-		r->fgain = add_cents_at(r->fgain, rn->gain, t);
-		(void)add_cents_at(r->fstart, r->fgain, t);
+		add_renewal(r, t, cols, g, k, arr);
 	}
 }
 
@@ -2698,64 +2716,52 @@ html_fc_kpi(struct csm_out *o, const char *k, int64_t num, int64_t lo,
 	html_kpi_end(o, d);
 }
 
-/*
- * The forecast as a page: the total's expected GRR and NRR with their
- * intervals, ARR renewing and expected churn as cards; GRR and NRR per
- * group and the total as bars with their intervals as whiskers; the
- * table.
- */
+/* The total's four cards: expected GRR and NRR, ARR renewing, churn. */
 static void
-html_forecast(const struct run *r, const struct forecast *fc,
-    struct csm_out *o)
+html_forecast_kpis(struct csm_out *o, const struct frow *x)
 {
-	static const char *const h[] = {"Renewing accounts", "ARR start",
-		"ARR renewing", "Expected churn", "Expected expansion",
-		"Expected ARR end", "GRR", "GRR 90% interval", "NRR",
-		"NRR 90% interval"};
-	struct csm_chart ch;
-	struct csm_line ln[2];
-	struct csm_span sp[2];
-	struct csm_buf b, kind;
-	struct frow x;
-	char from[32], to[32], win[80], d[120], a[48], c[48], **xl;
-	double *v;
-	unsigned char *has;
-	size_t i, k, n = fc->n + 1, g;
-	int64_t m[5];
+	char a[48], d[120];
 
-	forecast_window(r, from, to);
-	snprintf(win, sizeof(win), "%s to %s", from, to);
-	html_begin(o, r, "Revenue forecast", win, "Revenue forecast");
-	forecast_row(r, fc, 0, &x);
 	csm_out_puts(o, "<div class=\"kpis\">\n");
-	html_fc_kpi(o, "Expected GRR", x.start - x.churn, x.iv.kept_lo,
-	    x.iv.kept_hi, x.start);
-	html_fc_kpi(o, "Expected NRR", x.end, x.iv.end_lo, x.iv.end_hi,
-	    x.start);
+	html_fc_kpi(o, "Expected GRR", x->start - x->churn, x->iv.kept_lo,
+	    x->iv.kept_hi, x->start);
+	html_fc_kpi(o, "Expected NRR", x->end, x->iv.end_lo, x->iv.end_hi,
+	    x->start);
 	html_kpi_begin(o, "ARR renewing");
-	html_cents(o, x.renewing_arr);
-	csm_fmt_cents(x.start, 1, a);
-	snprintf(d, sizeof(d), "%ld of %ld accounts, of %s", x.renewing,
-	    x.accounts, a);
+	html_cents(o, x->renewing_arr);
+	csm_fmt_cents(x->start, 1, a);
+	snprintf(d, sizeof(d), "%ld of %ld accounts, of %s", x->renewing,
+	    x->accounts, a);
 	html_kpi_end(o, d);
 	html_kpi_begin(o, "Expected churn");
-	html_cents(o, x.churn);
-	csm_fmt_cents(x.expansion, 1, a);
+	html_cents(o, x->churn);
+	csm_fmt_cents(x->expansion, 1, a);
 	snprintf(d, sizeof(d), "and %s expansion", a);
 	html_kpi_end(o, d);
 	csm_out_puts(o, "</div>\n");
+}
 
-	csm_buf_init(&b);
-	csm_buf_init(&kind);
-	group_kind(r, &kind);
-	xl = csm_xcalloc(n, sizeof(*xl));
+/*
+ * Expected GRR and NRR of the rows (fc->n groups, then the total) as bars,
+ * their intervals as whiskers; xl holds the rows' labels.
+ */
+static void
+html_forecast_chart(struct csm_out *o, const struct run *r,
+    const struct forecast *fc, char **xl, const struct csm_buf *kind)
+{
+	struct csm_chart ch;
+	struct csm_line ln[2];
+	struct csm_span sp[2];
+	struct frow x;
+	char a[48];
+	double *v;
+	unsigned char *has;
+	size_t i, n = fc->n + 1;
+
 	v = csm_xcalloc(6 * n, sizeof(*v));
 	has = csm_xcalloc(2 * n, 1);
 	for (i = 0; i < n; i++) {
-		g = i < fc->n ? fc->order[i] : 0;
-		forecast_row(r, fc, g, &x);
-		group_label(r, g, &b);
-		xl[i] = csm_xstrdup(b.s);
+		forecast_row(r, fc, i < fc->n ? fc->order[i] : 0, &x);
 		has[i] = (unsigned char)pct_val(x.start - x.churn, x.start, a,
 		    &v[i]);
 		has[n + i] = (unsigned char)pct_val(x.end, x.start, a,
@@ -2785,24 +2791,42 @@ html_forecast(const struct run *r, const struct forecast *fc,
 	ch.bars = 1;
 	ch.span = sp;
 	ch.ylabel = "retention (%)";
-	ch.xlabel = r->ng > 0 ? kind.s : NULL;
+	ch.xlabel = r->ng > 0 ? kind->s : NULL;
 	csm_out_puts(o, "<h2>Expected GRR and NRR");
 	if (r->ng > 0) {
 		csm_out_puts(o, " by ");
-		csm_html_esc(o, kind.s, kind.len);
+		csm_html_esc(o, kind->s, kind->len);
 	}
 	csm_out_puts(o, ", with 90% intervals</h2>\n<div class=\"chart\">\n");
 	csm_svg_chart(o, &ch);
-	csm_out_puts(o, "</div>\n<h2>The forecast</h2>\n<div class=\"tw\">"
-	    "<table>\n<tr><th>");
-	csm_html_esc(o, r->ng > 0 ? kind.s : "", r->ng > 0 ? kind.len : 0);
+	csm_out_puts(o, "</div>\n");
+	free(v);
+	free(has);
+}
+
+/* The forecast's table: a row per group (labels xl) and the total's. */
+static void
+html_forecast_table(struct csm_out *o, const struct run *r,
+    const struct forecast *fc, char **xl, const struct csm_buf *kind)
+{
+	static const char *const h[] = {"Renewing accounts", "ARR start",
+		"ARR renewing", "Expected churn", "Expected expansion",
+		"Expected ARR end", "GRR", "GRR 90% interval", "NRR",
+		"NRR 90% interval"};
+	struct frow x;
+	char a[48], c[48];
+	size_t i, k, n = fc->n + 1;
+	int64_t m[5];
+
+	csm_out_puts(o, "<h2>The forecast</h2>\n<div class=\"tw\"><table>\n"
+	    "<tr><th>");
+	csm_html_esc(o, r->ng > 0 ? kind->s : "", r->ng > 0 ? kind->len : 0);
 	csm_out_puts(o, "</th>");
 	for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
 		csm_out_printf(o, "<th class=\"n\">%s</th>", h[i]);
 	csm_out_puts(o, "</tr>\n");
 	for (i = 0; i < n; i++) {
-		g = i < fc->n ? fc->order[i] : 0;
-		forecast_row(r, fc, g, &x);
+		forecast_row(r, fc, i < fc->n ? fc->order[i] : 0, &x);
 		csm_out_puts(o, i < fc->n ? "<tr><td>" :
 		    "<tr class=\"total\"><td>");
 		csm_html_escz(o, xl[i]);
@@ -2829,6 +2853,37 @@ html_forecast(const struct run *r, const struct forecast *fc,
 		csm_out_puts(o, "</tr>\n");
 	}
 	csm_out_puts(o, "</table></div>\n");
+}
+
+/*
+ * The forecast as a page: the total's cards, expected GRR and NRR per
+ * group and the total as bars with their intervals as whiskers, the
+ * table, and the model in the footer.
+ */
+static void
+html_forecast(const struct run *r, const struct forecast *fc,
+    struct csm_out *o)
+{
+	struct csm_buf b, kind;
+	struct frow x;
+	char from[32], to[32], win[80], a[32], **xl;
+	size_t i, n = fc->n + 1;
+
+	forecast_window(r, from, to);
+	snprintf(win, sizeof(win), "%s to %s", from, to);
+	html_begin(o, r, "Revenue forecast", win, "Revenue forecast");
+	forecast_row(r, fc, 0, &x);
+	html_forecast_kpis(o, &x);
+	csm_buf_init(&b);
+	csm_buf_init(&kind);
+	group_kind(r, &kind);
+	xl = csm_xcalloc(n, sizeof(*xl));
+	for (i = 0; i < n; i++) {
+		group_label(r, i < fc->n ? fc->order[i] : 0, &b);
+		xl[i] = csm_xstrdup(b.s);
+	}
+	html_forecast_chart(o, r, fc, xl, &kind);
+	html_forecast_table(o, r, fc, xl, &kind);
 	csm_buf_reset(&b);
 	csm_fmt_count((size_t)r->draws, a);
 	csm_buf_printf(&b, "Each renewal in the window churns, expands or "
@@ -2840,8 +2895,6 @@ html_forecast(const struct run *r, const struct forecast *fc,
 	for (i = 0; i < n; i++)
 		free(xl[i]);
 	free(xl);
-	free(v);
-	free(has);
 	csm_buf_release(&b);
 	csm_buf_release(&kind);
 }
@@ -2923,6 +2976,30 @@ resolve_periods(struct run *r)
 	    r->from.index >= r->to.index) && !r->series)
 		csm_usage_error(usage_text, "--from must be a period before "
 		    "--to, of the same kind");
+}
+
+/* The options that do not go together, as usage errors. */
+static void
+check_modes(const struct run *r)
+{
+	if (r->series && r->accounts)
+		csm_usage_error(usage_text, "--series and --accounts do not go "
+		    "together");
+	if (r->forecast && (r->accounts || r->series || r->merge ||
+	    r->fromx || r->tox || r->shape != SHAPE_AUTO))
+		csm_usage_error(usage_text, "--forecast reads accounts with "
+		    "their renewal dates and prints the window ahead: not with "
+		    "--accounts, --series, --merge, --from, --to, --wide or "
+		    "--long");
+	if (r->merge && (r->accounts || r->series || r->fromx || r->tox ||
+	    r->window || r->shape != SHAPE_AUTO))
+		csm_usage_error(usage_text, "--merge takes the snapshots from "
+		    "its partial outputs and prints their summary: not with "
+		    "--accounts, --series, --from, --to, --window, --wide or "
+		    "--long");
+	if (r->accounts && r->format == FMT_HTML)
+		csm_usage_error(usage_text, "--accounts writes rows: -f html is "
+		    "for the summary, --series and --forecast");
 }
 
 static void
@@ -3026,25 +3103,9 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 	}
 	*argcp -= optind;
 	*argvp += optind;
-	if (r->series && r->accounts)
-		csm_usage_error(usage_text, "--series and --accounts do not go "
-		    "together");
-	if (r->forecast && (r->accounts || r->series || r->merge ||
-	    r->fromx || r->tox || r->shape != SHAPE_AUTO))
-		csm_usage_error(usage_text, "--forecast reads accounts with "
-		    "their renewal dates and prints the window ahead: not with "
-		    "--accounts, --series, --merge, --from, --to, --wide or "
-		    "--long");
-	if (r->merge && (r->accounts || r->series || r->fromx || r->tox ||
-	    r->window || r->shape != SHAPE_AUTO))
-		csm_usage_error(usage_text, "--merge takes the snapshots from "
-		    "its partial outputs and prints their summary: not with "
-		    "--accounts, --series, --from, --to, --window, --wide or "
-		    "--long");
-	if (r->accounts && r->format == FMT_HTML)
-		csm_usage_error(usage_text, "--accounts writes rows: -f html is "
-		    "for the summary, --series and --forecast");
+	check_modes(r);
 }
+
 
 /* Whether the header has a column for name (ambiguous counts). */
 static int
