@@ -151,8 +151,18 @@ struct fnote {
 	long line;
 };
 
-struct renewal;
-struct fgroup;
+/* A renewal in the window: its group, account, ARR and chances. */
+struct renewal {
+	size_t g, k;
+	int64_t arr, gain;
+	double p, q;
+};
+
+/* What a group holds at the start (the forecast's per-group sums). */
+struct fgroup {
+	long accounts, renewing;
+	int64_t start, renewing_arr;
+};
 
 struct run {
 	/* options */
@@ -223,6 +233,9 @@ struct run {
 	struct csm_map fseen;	/* (group, account) pairs counted */
 	unsigned char *fseenfl;	/* 1: counted as renewing */
 	size_t fseencap;
+	unsigned char *facct;	/* by account: 1 counted, 2 renewing */
+	size_t facap;
+	struct fgroup ftot;	/* the total's counts (accounts, renewing) */
 	struct fnote nodate, overdue, noexp;
 };
 
@@ -1658,19 +1671,6 @@ print_series(const struct run *r, const struct series *se,
 /* At most this many draws in all groups together (16 bytes each). */
 #define FORECAST_MAXCELLS (1L << 25)
 
-/* A renewal in the window: its group, account, ARR and chances. */
-struct renewal {
-	size_t g, k;
-	int64_t arr, gain;
-	double p, q;
-};
-
-/* What a group holds at the start (the forecast's per-group sums). */
-struct fgroup {
-	long accounts, renewing;
-	int64_t start, renewing_arr;
-};
-
 /* A date plus n months, the day kept or cut to the month's last. */
 static long
 add_months(long days, long n)
@@ -1687,13 +1687,32 @@ add_months(long days, long n)
 	return csm_days_from_civil(ny, m, d < last ? d : last);
 }
 
-/* Counts a row's account in group g once: as held, and as renewing. */
+/*
+ * Counts a row's account k once in group g and once in the total (an
+ * account with rows in two groups counts in each, and once in all): as
+ * held, and as renewing.
+ */
 static void
 count_account(struct run *r, size_t g, size_t k, int renewing)
 {
 	struct fgroup *fg = &r->fg[g];
-	size_t i;
+	size_t i, n;
 	int isnew;
+
+	if (k >= r->facap) {
+		n = r->acap > k ? r->acap : k + 1;
+		r->facct = csm_xreallocarray(r->facct, n, 1);
+		memset(r->facct + r->facap, 0, n - r->facap);
+		r->facap = n;
+	}
+	if (!(r->facct[k] & 1)) {
+		r->facct[k] |= 1;
+		r->ftot.accounts++;
+	}
+	if (renewing && !(r->facct[k] & 2)) {
+		r->facct[k] |= 2;
+		r->ftot.renewing++;
+	}
 
 	csm_buf_reset(&r->key);
 	csm_buf_add(&r->key, &g, sizeof(g));
@@ -1962,11 +1981,10 @@ forecast_row(const struct run *r, const struct forecast *fc, size_t g,
 
 	memset(x, 0, sizeof(*x));
 	if (g == 0) {
-		for (i = 0; i < r->nfg; i++) {
-			x->accounts += r->fg[i].accounts;
-			x->renewing += r->fg[i].renewing;
+		for (i = 0; i < r->nfg; i++)
 			x->renewing_arr += r->fg[i].renewing_arr;
-		}
+		x->accounts = r->ftot.accounts;
+		x->renewing = r->ftot.renewing;
 		x->start = r->fstart;
 	} else {
 		x->accounts = r->fg[g].accounts;
@@ -3242,6 +3260,7 @@ free_run(struct run *r)
 	free(r->fg);
 	csm_map_release(&r->fseen, NULL);
 	free(r->fseenfl);
+	free(r->facct);
 	free(r->nodate.file);
 	free(r->overdue.file);
 	free(r->noexp.file);
