@@ -311,67 +311,21 @@ fit_text(struct csm_out *o, const char *s, size_t maxcols)
 	csm_out_puts(o, "\342\200\246");
 }
 
-/* The x labels: at most eight of a line's, evenly spaced; every bar's. */
+/* Every bar's x label, in the middle of its slot, cut to fit it. */
 static void
-x_labels(struct csm_out *o, const struct csm_chart *c, const struct frame *f)
+bar_labels(struct csm_out *o, const struct csm_chart *c, const struct frame *f)
 {
-	size_t k, every = (c->n + 7) / 8, maxcols;
-	double sw;
+	double sw = (f->right - f->left) / (double)c->n;
+	size_t k, maxcols = sw > 20 ? (size_t)((sw - 6) / 6.5) : 1;
 
-	if (c->bars) {
-		sw = (f->right - f->left) / (double)c->n;
-		maxcols = sw > 20 ? (size_t)((sw - 6) / 6.5) : 1;
-		for (k = 0; k < c->n; k++) {
-			csm_out_printf(o, "<text x=\"%.1f\" y=\"%.0f\" "
-			    "font-size=\"11\" fill=\"#64748b\" "
-			    "text-anchor=\"middle\">", f->left + sw *
-			    ((double)k + 0.5), f->bottom + 18);
-			if (c->x != NULL && c->x[k] != NULL)
-				fit_text(o, c->x[k], maxcols);
-			csm_out_puts(o, "</text>\n");
-		}
-		return;
-	}
-	for (k = 0; k < c->n; k += every) {
+	for (k = 0; k < c->n; k++) {
 		csm_out_printf(o, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
-		    "fill=\"#64748b\" text-anchor=\"middle\">",
-		    spark_x(k, c->n, f->left, f->right), f->bottom + 18);
+		    "fill=\"#64748b\" text-anchor=\"middle\">", f->left + sw *
+		    ((double)k + 0.5), f->bottom + 18);
 		if (c->x != NULL && c->x[k] != NULL)
-			csm_html_escz(o, c->x[k]);
+			fit_text(o, c->x[k], maxcols);
 		csm_out_puts(o, "</text>\n");
 	}
-}
-
-/* Series i as a path with a dot per value; a missing value breaks it. */
-static void
-draw_line(struct csm_out *o, const struct csm_chart *c,
-    const struct frame *f, size_t i)
-{
-	const struct csm_line *ln = &c->line[i];
-	const char *col = palette[i % NPALETTE];
-	size_t k;
-	int pen = 0;
-
-	csm_out_printf(o, "<path fill=\"none\" stroke=\"%s\" "
-	    "stroke-width=\"2\" stroke-linejoin=\"round\" d=\"", col);
-	for (k = 0; k < c->n; k++) {
-		if (!present(ln->v, ln->has, k)) {
-			pen = 0;
-			continue;
-		}
-		csm_out_printf(o, "%s%.1f %.1f", pen ? " L" : "M",
-		    spark_x(k, c->n, f->left, f->right),
-		    chart_y(ln->v[k] * f->s, f->lo, f->hi, f->top, f->bottom));
-		pen = 1;
-	}
-	csm_out_puts(o, "\"/>\n");
-	for (k = 0; k < c->n; k++)
-		if (present(ln->v, ln->has, k))
-			csm_out_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" "
-			    "r=\"2.5\" fill=\"%s\"/>\n",
-			    spark_x(k, c->n, f->left, f->right),
-			    chart_y(ln->v[k] * f->s, f->lo, f->hi, f->top,
-			    f->bottom), col);
 }
 
 /*
@@ -445,35 +399,6 @@ draw_span(struct csm_out *o, const struct csm_chart *c,
 	}
 }
 
-/* The legend along the top: a swatch and each series' name. */
-static void
-legend(struct csm_out *o, const struct csm_chart *c, const struct frame *f)
-{
-	double lx = f->left;
-	size_t i;
-
-	for (i = 0; i < c->nline; i++) {
-		const char *name = c->line[i].name != NULL ?
-		    c->line[i].name : "";
-		size_t len = strlen(name);
-
-		if (c->bars)
-			csm_out_printf(o, "<rect x=\"%.0f\" y=\"10\" "
-			    "width=\"12\" height=\"12\" fill=\"%s\"/>\n", lx,
-			    palette[i % NPALETTE]);
-		else
-			csm_out_printf(o, "<line x1=\"%.0f\" y1=\"16\" "
-			    "x2=\"%.0f\" y2=\"16\" stroke=\"%s\" "
-			    "stroke-width=\"3\"/>\n", lx, lx + 16,
-			    palette[i % NPALETTE]);
-		csm_out_printf(o, "<text x=\"%.0f\" y=\"20\" font-size=\"12\" "
-		    "fill=\"#334155\">", lx + 22);
-		csm_html_esc(o, name, len);
-		csm_out_puts(o, "</text>\n");
-		lx += 22 + 7.0 * (double)csm_utf8_width(name, len) + 18;
-	}
-}
-
 /* The axes' titles: the x one centred under the labels, the y one turned. */
 static void
 axis_titles(struct csm_out *o, const struct csm_chart *c,
@@ -500,16 +425,14 @@ csm_svg_chart(struct csm_out *o, const struct csm_chart *c)
 {
 	const double w = c->width > 0 ? c->width : 640,
 	    h = c->height > 0 ? c->height : 280;
-	struct frame f;
-	double lo = 0, hi = 0, s, step, t0 = 0, dn, t, y;
+	const double left = c->ylabel != NULL ? 82 : 64, right = w - 28,
+	    top = 40, bottom = h - (c->xlabel != NULL ? 52 : 36);
+	double lo = 0, hi = 0, s, step, t0 = 0, dn, t, y, x, lx;
 	struct csm_buf b;
-	size_t i, k, nt;
-	int any;
+	struct frame f;
+	size_t i, k, every, nt;
+	int any = 0, pen;
 
-	f.left = c->ylabel != NULL ? 82 : 64;
-	f.right = w - 28;
-	f.top = 40;
-	f.bottom = h - (c->xlabel != NULL ? 52 : 36);
 	any = chart_range(c, &lo, &hi);
 	s = scale_of(lo, hi);
 	lo *= s;
@@ -536,8 +459,14 @@ csm_svg_chart(struct csm_out *o, const struct csm_chart *c)
 		dn = 4;
 	}
 	nt = (size_t)dn;
-	f.lo = t0;
-	f.hi = t0 + (double)nt * step;
+	lo = t0;
+	hi = t0 + (double)nt * step;
+	f.left = left;
+	f.right = right;
+	f.top = top;
+	f.bottom = bottom;
+	f.lo = lo;
+	f.hi = hi;
 	f.s = s;
 
 	csm_buf_init(&b);
@@ -550,9 +479,9 @@ csm_svg_chart(struct csm_out *o, const struct csm_chart *c)
 	/* the y axis: grid lines and their labels */
 	for (k = 0; k <= nt; k++) {
 		t = t0 + (double)k * step;
-		y = chart_y(t, f.lo, f.hi, f.top, f.bottom);
+		y = chart_y(t, lo, hi, top, bottom);
 		csm_out_printf(o, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" "
-		    "y2=\"%.1f\" stroke=\"%s\"/>\n", f.left, y, f.right, y,
+		    "y2=\"%.1f\" stroke=\"%s\"/>\n", left, y, right, y,
 		    k == 0 ? "#94a3b8" : "#e2e8f0");
 		if (!isfinite(t / s))
 			continue;
@@ -561,27 +490,85 @@ csm_svg_chart(struct csm_out *o, const struct csm_chart *c)
 		    fmax(fabs(t0), fabs(t0 + (double)nt * step)) / s, c->unit,
 		    &b);
 		csm_out_printf(o, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" "
-		    "fill=\"#64748b\" text-anchor=\"end\">", f.left - 6, y + 4);
+		    "fill=\"#64748b\" text-anchor=\"end\">", left - 6, y + 4);
 		csm_html_esc(o, b.s, b.len);
 		csm_out_puts(o, "</text>\n");
 	}
 
-	if (c->n > 0)
-		x_labels(o, c, &f);
-	for (i = 0; i < c->nline && c->n > 0; i++) {
-		if (c->bars)
-			draw_bars(o, c, &f, i, &b);
-		else
-			draw_line(o, c, &f, i);
+	/* the x axis: at most eight labels, evenly spaced; every bar's */
+	every = (c->n + 7) / 8;
+	if (c->bars && c->n > 0)
+		bar_labels(o, c, &f);
+	for (k = 0; k < c->n && !c->bars; k += every) {
+		x = spark_x(k, c->n, left, right);
+		csm_out_printf(o, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
+		    "fill=\"#64748b\" text-anchor=\"middle\">", x, bottom + 18);
+		if (c->x != NULL && c->x[k] != NULL)
+			csm_html_escz(o, c->x[k]);
+		csm_out_puts(o, "</text>\n");
 	}
+
+	/* the series, each a path and a dot per value, or bars */
+	for (i = 0; i < c->nline && c->bars && c->n > 0; i++)
+		draw_bars(o, c, &f, i, &b);
+	for (i = 0; i < c->nline && !c->bars; i++) {
+		const struct csm_line *ln = &c->line[i];
+		const char *col = palette[i % (sizeof(palette) /
+		    sizeof(palette[0]))];
+
+		pen = 0;
+		csm_out_printf(o, "<path fill=\"none\" stroke=\"%s\" "
+		    "stroke-width=\"2\" stroke-linejoin=\"round\" d=\"", col);
+		for (k = 0; k < c->n; k++) {
+			if (!present(ln->v, ln->has, k)) {
+				pen = 0;
+				continue;
+			}
+			csm_out_printf(o, "%s%.1f %.1f", pen ? " L" : "M",
+			    spark_x(k, c->n, left, right),
+			    chart_y(ln->v[k] * s, lo, hi, top, bottom));
+			pen = 1;
+		}
+		csm_out_puts(o, "\"/>\n");
+		for (k = 0; k < c->n; k++)
+			if (present(ln->v, ln->has, k))
+				csm_out_printf(o, "<circle cx=\"%.1f\" "
+				    "cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>\n",
+				    spark_x(k, c->n, left, right),
+				    chart_y(ln->v[k] * s, lo, hi, top,
+				    bottom), col);
+	}
+
 	for (i = 0; i < c->nline && c->n > 0 && c->span != NULL; i++)
 		draw_span(o, c, &f, i);
-	legend(o, c, &f);
+
+	/* the legend, along the top */
+	lx = left;
+	for (i = 0; i < c->nline; i++) {
+		const char *name = c->line[i].name != NULL ?
+		    c->line[i].name : "";
+		size_t len = strlen(name);
+
+		if (c->bars)
+			csm_out_printf(o, "<rect x=\"%.0f\" y=\"10\" "
+			    "width=\"12\" height=\"12\" fill=\"%s\"/>\n", lx,
+			    palette[i % NPALETTE]);
+		else
+			csm_out_printf(o, "<line x1=\"%.0f\" y1=\"16\" "
+			    "x2=\"%.0f\" y2=\"16\" stroke=\"%s\" "
+			    "stroke-width=\"3\"/>\n", lx, lx + 16,
+			    palette[i % NPALETTE]);
+		csm_out_printf(o, "<text x=\"%.0f\" y=\"20\" font-size=\"12\" "
+		    "fill=\"#334155\">", lx + 22);
+		csm_html_esc(o, name, len);
+		csm_out_puts(o, "</text>\n");
+		lx += 22 + 7.0 * (double)csm_utf8_width(name, len) + 18;
+	}
 	axis_titles(o, c, &f);
 	if (!any)
 		csm_out_printf(o, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" "
 		    "fill=\"#94a3b8\" text-anchor=\"middle\">no data</text>\n",
-		    (f.left + f.right) / 2, (f.top + f.bottom) / 2);
+		    (left + right) / 2, (top + bottom) / 2);
 	csm_out_puts(o, "</svg>\n");
 	csm_buf_release(&b);
 }
