@@ -215,12 +215,12 @@ struct run {
 	struct csm_buf key;
 
 	/* --merge: where each account's row is, and the first row's
-	 * snapshots ("from\tto") */
+	 * snapshots */
 	long *mline;
 	size_t *mfile;		/* index into files */
 	size_t mcap;
 	struct csm_map files;
-	char *mfirst, *mfirst_file;
+	char *mstart, *mend, *mfirst_file;
 	long mfirst_line;
 
 	/* --forecast: the renewals in the window, and each group's sums */
@@ -935,18 +935,15 @@ merge_periods(struct run *r, const struct csm_tbl *t,
 
 	csm_trim(&s, &sn);
 	csm_trim(&e, &en);
-	if (r->mfirst != NULL) {
-		if (strlen(r->mfirst) != sn + en + 1 ||
-		    memcmp(r->mfirst, s, sn) != 0 ||
-		    memcmp(r->mfirst + sn + 1, e, en) != 0)
+	if (r->mstart != NULL) {
+		if (strlen(r->mstart) != sn || memcmp(r->mstart, s, sn) != 0 ||
+		    strlen(r->mend) != en || memcmp(r->mend, e, en) != 0)
 			csm_die_at(EX_DATAERR, t->file, t->line, "snapshots "
 			    "'%s' to '%s', but those at %s:%ld are '%s' to "
 			    "'%s': give every partial the same --from and --to",
 			    csm_q(s, sn), csm_q(e, en), r->mfirst_file,
-			    r->mfirst_line, csm_q(r->mfirst, strlen(
-			    r->mfirst) - strlen(strchr(r->mfirst, '\t'))),
-			    csm_q(strchr(r->mfirst, '\t') + 1, strlen(
-			    strchr(r->mfirst, '\t') + 1)));
+			    r->mfirst_line, csm_q(r->mstart, strlen(r->mstart)),
+			    csm_q(r->mend, strlen(r->mend)));
 		return;
 	}
 	sa = csm_parse_period(s, sn, &a);
@@ -970,11 +967,8 @@ merge_periods(struct run *r, const struct csm_tbl *t,
 		add_period(r, b.index);
 		r->maxp = b.index;
 	}
-	r->mfirst = csm_xmalloc(sn + en + 2);
-	memcpy(r->mfirst, s, sn);
-	r->mfirst[sn] = '\t';
-	memcpy(r->mfirst + sn + 1, e, en);
-	r->mfirst[sn + en + 1] = '\0';
+	r->mstart = csm_xstrndup(s, sn);
+	r->mend = csm_xstrndup(e, en);
 	r->mfirst_file = csm_xstrdup(t->file);
 	r->mfirst_line = t->line;
 }
@@ -3254,7 +3248,8 @@ free_run(struct run *r)
 	free(r->mline);
 	free(r->mfile);
 	csm_map_release(&r->files, NULL);
-	free(r->mfirst);
+	free(r->mstart);
+	free(r->mend);
 	free(r->mfirst_file);
 	free(r->ren);
 	free(r->fg);

@@ -58,7 +58,7 @@ test_binomial(void)
 	struct csm_fcast f;
 	struct csm_fcast_iv iv;
 	int64_t loss, gain;
-	char key[8];
+	char key[16];
 	int i;
 
 	csm_fcast_init(&f, 1, 20000, 7);
