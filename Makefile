@@ -44,10 +44,10 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 PROGS    = $(patsubst cmd/%.c,%,$(wildcard cmd/csm-*.c))
 LIBOBJS  = err xalloc buf map val money tbl out cols expr yaml cfg defcfg cli \
            text score cover utf8 json md html svg rows stat label lift logit \
-           prev
+           prev fcast
 UNITS    = t-err t-val t-money t-tbl t-out t-cols t-map t-text t-expr t-yaml \
            t-cfg t-score t-cover t-utf8 t-json t-md t-html t-svg t-rows \
-           t-stat t-logit t-lift t-label t-prev
+           t-stat t-logit t-lift t-label t-prev t-fcast
 
 LIB      = $(BUILD)/libcsm.a
 BINS     = $(PROGS:%=$(BUILD)/%)

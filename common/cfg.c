@@ -120,9 +120,15 @@ static const struct field risk[] = {
 	{NULL, 0, NULL, 0, NULL}
 };
 
+static const struct field nrr_forecast[] = {
+	{"expansion_rate", F_NUM, NULL, NONNEG, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
 static const struct field nrr[] = {
 	{"fx", F_NUMDICT, NULL, POS, NULL},
 	{"base_currency", F_NAME, NULL, 0, NULL},
+	{"forecast", F_MAP, nrr_forecast, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 

@@ -29,6 +29,7 @@
  *   lift.c    the lift table             struct csm_lift, its formats
  *   logit.c   logistic regression        struct csm_logit: L2, Newton
  *   prev.c    --previous                 csm_prev_there: a first run
+ *   fcast.c   the renewal forecast       struct csm_fcast: drawn renewals
  *
  * Ownership: a function that returns a pointer says in its comment who frees
  * it.  Fields handed out by the reader are borrowed and live until the next
@@ -1324,11 +1325,24 @@ void csm_svg_spark(struct csm_out *o, const struct csm_spark *sp);
  * "%"), one coloured line per series with a dot per value, and a legend
  * with the series' names along the top.  With no value at all it says "no
  * data".  width and height 0 mean 640 x 280.  All is borrowed.
+ *
+ * xlabel and ylabel title the axes (under the x labels; along the y axis,
+ * turned).  bars draws a group of bars per x label instead, one per
+ * series, from 0 (the y axis then holds 0), each with its value inside
+ * its end when there is room (inside its base when it has a whisker),
+ * every x label shown and cut to its slot with "...".  span, when not
+ * NULL, gives each series (nline of them) an interval per value, lo[i]
+ * to hi[i], drawn as a whisker through the dot or the bar's top; the y
+ * axis holds the intervals.
  */
 struct csm_line {
 	const char *name;
 	const double *v;
 	const unsigned char *has;
+};
+
+struct csm_span {
+	const double *lo, *hi;		/* n values each, or NULL: none */
 };
 
 struct csm_chart {
@@ -1339,6 +1353,9 @@ struct csm_chart {
 	const struct csm_line *line;
 	size_t nline;
 	int width, height;
+	const char *xlabel, *ylabel;	/* axis titles, or NULL */
+	int bars;			/* bars from 0 instead of lines */
+	const struct csm_span *span;	/* nline intervals, or NULL */
 };
 
 void csm_svg_chart(struct csm_out *o, const struct csm_chart *c);
@@ -1701,5 +1718,53 @@ double csm_logit_prob(double eta);
  * other trouble (a file that cannot be opened) is left to the reader: 1.
  */
 int csm_prev_there(const char *path);
+/* ---- fcast.c: the renewal forecast ----------------------------------- */
+
+/*
+ * A forecast of the renewals in a window, each independent of the others:
+ * a renewal of arr cents churns (loses arr) with probability p, else
+ * expands (gains gain cents) with probability q, else renews flat.  Groups
+ * 0 to ngroup - 1 are the caller's; group ngroup is the total, to which
+ * every renewal counts as well.  The expected loss and gain are summed
+ * exactly (long double); their distribution is drawn ndraws times, the
+ * cents of each draw summed exactly.  A renewal's uniform numbers come
+ * from its own stream (csm_fcast_stream of its account key and the seed):
+ * the result does not depend on the order renewals are added in, and the
+ * renewals of one key go together.  The forecast owns its arrays; the
+ * caller keeps every sum of arr and of gain within int64_t.
+ */
+struct csm_fcast {
+	size_t ngroup, ndraws;
+	uint64_t seed;
+	int64_t *loss, *gain;		/* (ngroup + 1) x ndraws */
+	long double *eloss, *egain;	/* ngroup + 1 expectations */
+};
+
+/* The ends of an interval of a group's ARR: kept (start - churn, GRR's
+ * numerator) and end (kept + expansion, NRR's numerator), in cents. */
+struct csm_fcast_iv {
+	int64_t kept_lo, kept_hi, end_lo, end_hi;
+};
+
+void csm_fcast_init(struct csm_fcast *f, size_t ngroup, size_t ndraws,
+    uint64_t seed);
+void csm_fcast_release(struct csm_fcast *f);
+/* Adds a renewal of group g; key[0..n) names its account (borrowed). */
+void csm_fcast_add(struct csm_fcast *f, size_t g, const char *key, size_t n,
+    int64_t arr, double p, double q, int64_t gain);
+/* Group g's expected loss and gain, rounded half away from zero to cents. */
+void csm_fcast_expect(const struct csm_fcast *f, size_t g, int64_t *loss,
+    int64_t *gain);
+/*
+ * Group g's central interval at level (0.9: 90%) for a group of start
+ * cents: the (1 - level) / 2 and (1 + level) / 2 quantiles of what is
+ * kept and what ends, each the ceil(a n)-th of the n draws sorted (so
+ * that at least level of the draws lie between the ends).
+ */
+void csm_fcast_interval(const struct csm_fcast *f, size_t g, int64_t start,
+    double level, struct csm_fcast_iv *iv);
+/* The start of key's stream under seed, and its next uniform in [0, 1). */
+uint64_t csm_fcast_stream(uint64_t seed, const char *key, size_t n);
+double csm_fcast_uniform(uint64_t *state);
 
 #endif /* CSM_H */
