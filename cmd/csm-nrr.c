@@ -2950,21 +2950,13 @@ report(struct run *r, struct csm_out *o)
 static void
 parse_groups(struct run *r, const char *arg)
 {
-	const char *s = arg, *c;
+	size_t i, n;
+	char **v = csm_cli_list(usage_text, "-g", arg, &n);
 
-	for (;;) {
-		c = strchr(s, ',');
-		if ((c ? (size_t)(c - s) : strlen(s)) == 0)
-			csm_usage_error(usage_text, "-g: '%s' names an empty "
-			    "column", arg);
-		r->gname = csm_xreallocarray(r->gname, r->ng + 1,
-		    sizeof(*r->gname));
-		r->gname[r->ng++] = c ? csm_xstrndup(s, (size_t)(c - s)) :
-		    csm_xstrdup(s);
-		if (c == NULL)
-			break;
-		s = c + 1;
-	}
+	r->gname = csm_xreallocarray(r->gname, r->ng + n, sizeof(*r->gname));
+	for (i = 0; i < n; i++)
+		r->gname[r->ng++] = v[i];
+	free(v);
 }
 
 static void

@@ -1520,6 +1520,14 @@ int csm_cli_word(const char *usage, const char *opt, const char *arg,
  */
 double csm_cli_number(const char *usage, const char *opt, const char *arg,
     double lo, double hi);
+/*
+ * The comma-separated column names of option opt's argument, as an array
+ * of *n strings (freed with csm_cli_list_free).  An empty name is a usage
+ * error: "opt: 'a,,b' names an empty column", exit 64.
+ */
+char **csm_cli_list(const char *usage, const char *opt, const char *arg,
+    size_t *n);
+void csm_cli_list_free(char **v, size_t n);
 /* csm_cli_word for -f/--format. */
 int csm_cli_format(const char *usage, const char *arg,
     const char *const *names);
