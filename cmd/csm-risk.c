@@ -8,8 +8,9 @@
  * the score reaches (below all of them: none).  A pattern whose signals
  * all fired raises the tier to at least its own.  risk_signals names what
  * fired and risk_reasons says why, one sentence per signal (its reason
- * template, or its name and the values it read).  --previous compares with
- * an earlier output and appends risk_change.
+ * template, or its name and the values it read).  The signal engine that
+ * does all this is common/signal.c, which csm-expand shares.  --previous
+ * compares with an earlier output and appends risk_change.
  *
  * CSV and TSV without --sort stream one row at a time in constant memory,
  * as does JSON; --sort and the Markdown report hold the rows they write.
@@ -76,34 +77,6 @@ enum change { C_NONE = -1, C_NEW, C_ESCALATED, C_IMPROVED, C_UNCHANGED };
 static const char *const change_names[] = {"new", "escalated", "improved",
 	"unchanged"};
 
-struct signal {
-	const char *name;	/* borrowed from the config */
-	const struct csm_node *when_node;
-	struct csm_expr *when;
-	double points;
-	struct csm_tmpl *reason;	/* NULL: the default reason */
-	char **col;		/* the columns `when` reads, for that */
-	long *colidx;
-	size_t ncol;
-};
-
-struct pattern {
-	const char *name;
-	size_t *sig;		/* indices of its signals */
-	size_t nsig;
-	size_t tier;
-	struct csm_tmpl *reason;
-};
-
-struct risk {
-	struct csm_band *tier;
-	size_t ntier;		/* rank ntier is "none" */
-	struct signal *sig;
-	size_t nsig;
-	struct pattern *pat;
-	size_t npat;
-};
-
 /*
  * One output row.  While streaming, f points into the reader's record and
  * the work buffers; a held row owns a copy of everything in mem.
@@ -132,7 +105,7 @@ struct prev {
 };
 
 struct ctx {
-	struct risk rk;
+	struct csm_signals rk;
 	const struct csm_tbl *t;
 	const struct csm_cols *cols;
 	const struct csm_cfg *cfg;
@@ -152,9 +125,8 @@ struct ctx {
 	long c_id, c_name, c_owner, c_arr, c_renewal;
 	/* work space for one row */
 	struct row w;
-	struct csm_buf sigbuf, reabuf, tmp;
-	char scoretext[64];
-	int *fired;
+	struct csm_assessment a;
+	struct csm_buf tmp;
 	/* --previous */
 	struct csm_map prev;
 	int has_prev;
@@ -175,152 +147,6 @@ static void
 usage(FILE *fp, int status)
 {
 	csm_usage(fp, status, usage_text, help_text);
-}
-
-/* ---- the config ------------------------------------------------------- */
-
-static long
-sig_index(const struct risk *rk, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < rk->nsig; i++)
-		if (strcmp(rk->sig[i].name, name) == 0)
-			return (long)i;
-	return -1;
-}
-
-static long
-tier_index(const struct risk *rk, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < rk->ntier; i++)
-		if (strcmp(rk->tier[i].name, name) == 0)
-			return (long)i;
-	if (strcmp(name, "none") == 0)
-		return (long)rk->ntier;
-	return -1;
-}
-
-static const char *
-tier_name(const struct risk *rk, size_t i)
-{
-	return i < rk->ntier ? rk->tier[i].name : "none";
-}
-
-struct colset {
-	char ***col;
-	size_t *n;
-};
-
-static void
-add_col(void *p, const char *name)
-{
-	struct colset *cs = p;
-	size_t i;
-
-	for (i = 0; i < *cs->n; i++)
-		if (strcmp((*cs->col)[i], name) == 0)
-			return;
-	*cs->col = csm_xreallocarray(*cs->col, *cs->n + 1, sizeof(**cs->col));
-	(*cs->col)[(*cs->n)++] = csm_xstrdup(name);
-}
-
-/* Reads risk: from the checked config into rk. */
-static void
-load_risk(struct risk *rk, const struct csm_cfg *cfg)
-{
-	const struct csm_node *sec = csm_cfg_section(cfg, "risk");
-	const struct csm_node *sigs, *pats, *nd;
-	size_t i, j;
-
-	if (sec == NULL)
-		csm_die(EX_CONFIG, "%s: the config has no risk: section",
-		    cfg->file);
-	memset(rk, 0, sizeof(*rk));
-	rk->tier = csm_cfg_bands(csm_node_get(sec, "tiers"), &rk->ntier);
-
-	sigs = csm_node_get(sec, "signals");
-	rk->nsig = sigs->n;
-	rk->sig = csm_xcalloc(sigs->n, sizeof(*rk->sig));
-	for (i = 0; i < sigs->n; i++) {
-		struct signal *s = &rk->sig[i];
-		struct colset cs = {&s->col, &s->ncol};
-
-		s->name = csm_node_get(sigs->kid[i], "name")->str;
-		s->points = csm_cfg_num(csm_node_get(sigs->kid[i], "points"));
-		s->when_node = csm_node_get(sigs->kid[i], "when");
-		s->when = csm_cfg_expr_as(s->when_node, CSM_T_BOOL);
-		if ((nd = csm_node_get(sigs->kid[i], "reason")) != NULL)
-			s->reason = csm_tmpl_compile(nd);
-		csm_expr_columns(s->when, add_col, &cs);
-		s->colidx = csm_xcalloc(s->ncol + 1, sizeof(*s->colidx));
-	}
-
-	pats = csm_node_get(sec, "patterns");
-	rk->npat = pats ? pats->n : 0;
-	rk->pat = csm_xcalloc(rk->npat + 1, sizeof(*rk->pat));
-	for (i = 0; i < rk->npat; i++) {
-		struct pattern *p = &rk->pat[i];
-		const struct csm_node *all = csm_node_get(pats->kid[i], "all");
-
-		p->name = csm_node_get(pats->kid[i], "name")->str;
-		p->nsig = all->n;
-		p->sig = csm_xcalloc(all->n, sizeof(*p->sig));
-		for (j = 0; j < all->n; j++)
-			p->sig[j] = (size_t)sig_index(rk, all->kid[j]->str);
-		p->tier = (size_t)tier_index(rk,
-		    csm_node_get(pats->kid[i], "tier")->str);
-		if ((nd = csm_node_get(pats->kid[i], "reason")) != NULL)
-			p->reason = csm_tmpl_compile(nd);
-	}
-}
-
-static void
-free_risk(struct risk *rk)
-{
-	size_t i, j;
-
-	for (i = 0; i < rk->nsig; i++) {
-		csm_expr_free(rk->sig[i].when);
-		csm_tmpl_free(rk->sig[i].reason);
-		for (j = 0; j < rk->sig[i].ncol; j++)
-			free(rk->sig[i].col[j]);
-		free(rk->sig[i].col);
-		free(rk->sig[i].colidx);
-	}
-	for (i = 0; i < rk->npat; i++) {
-		free(rk->pat[i].sig);
-		csm_tmpl_free(rk->pat[i].reason);
-	}
-	free(rk->sig);
-	free(rk->pat);
-	free(rk->tier);
-}
-
-/*
- * A tier named on the command line, ignoring case (the config's names
- * differ ignoring case); an unknown name is a usage error.
- */
-static size_t
-tier_arg(const struct risk *rk, const char *opt, const char *arg)
-{
-	struct csm_buf b;
-	size_t j;
-
-	for (j = 0; j <= rk->ntier; j++)
-		if (strcasecmp(tier_name(rk, j), arg) == 0)
-			return j;
-	csm_buf_init(&b);
-	for (j = 0; j <= rk->ntier; j++)
-		csm_buf_printf(&b, "%s%s", j == 0 ? "" : ", ",
-		    tier_name(rk, j));
-	fprintf(stderr, "%s: %s: '%s' is not a tier (%s)\n", csm_progname(),
-	    opt, arg, b.s);
-	csm_buf_release(&b);
-	fputs(usage_text, stderr);
-	exit(EX_USAGE);
 }
 
 /* ---- --previous ------------------------------------------------------- */
@@ -404,13 +230,11 @@ load_previous(struct ctx *c, char *path)
 		else {
 			csm_buf_reset(&c->tmp);
 			csm_buf_add(&c->tmp, tn, tnn);
-			ti = tier_index(&c->rk, c->tmp.s);
+			ti = csm_signals_tier_find(&c->rk, c->tmp.s);
 		}
 		if (ti < 0) {
 			csm_buf_reset(&c->tmp);
-			for (k = 0; k <= c->rk.ntier; k++)
-				csm_buf_printf(&c->tmp, "%s%s", k == 0 ? "" :
-				    ", ", tier_name(&c->rk, k));
+			csm_signals_tier_list(&c->rk, &c->tmp);
 			csm_die_at(EX_DATAERR, pt.file, pt.line, "column "
 			    "'risk_tier': \"%s\" is not a tier (%s)",
 			    csm_q(tn, tnn), c->tmp.s);
@@ -466,140 +290,6 @@ change_of(struct ctx *c, size_t tier)
 }
 
 /* ---- one row ---------------------------------------------------------- */
-
-static void
-add_part(struct ctx *c, size_t i, size_t off, size_t len)
-{
-	c->w.part[2 * i] = off;
-	c->w.part[2 * i + 1] = len;
-}
-
-/* The default reason: the signal's name and the values its `when` read. */
-static void
-default_reason(const struct ctx *c, const struct signal *s,
-    struct csm_buf *b)
-{
-	const char *v;
-	size_t i, n;
-
-	csm_buf_adds(b, s->name);
-	if (s->ncol == 0)
-		return;
-	csm_buf_adds(b, " (");
-	for (i = 0; i < s->ncol; i++) {
-		if (i > 0)
-			csm_buf_adds(b, ", ");
-		csm_buf_printf(b, "%s=", s->col[i]);
-		if (s->colidx[i] < 0) {
-			csm_buf_adds(b, "missing");
-			continue;
-		}
-		v = c->t->f[s->colidx[i]];
-		n = c->t->flen[s->colidx[i]];
-		csm_trim(&v, &n);
-		if (n == 0)
-			csm_buf_adds(b, "missing");
-		else
-			csm_buf_add(b, v, n);
-	}
-	csm_buf_addc(b, ')');
-}
-
-static void
-add_reason(struct ctx *c, const struct csm_tmpl *t, const struct signal *s,
-    struct csm_eval *ev)
-{
-	size_t start;
-
-	if (t == NULL && s == NULL)
-		return;
-	if (c->w.nrea > 0)
-		csm_buf_adds(&c->reabuf, "; ");
-	start = c->reabuf.len;
-	if (t != NULL)
-		csm_tmpl_render(t, ev, &c->reabuf);
-	else
-		default_reason(c, s, &c->reabuf);
-	add_part(c, c->w.nsig + c->w.nrea, start, c->reabuf.len - start);
-	c->w.nrea++;
-}
-
-static void
-add_signal(struct ctx *c, const char *name)
-{
-	size_t start;
-
-	if (c->w.nsig > 0)
-		csm_buf_addc(&c->sigbuf, ';');
-	start = c->sigbuf.len;
-	csm_buf_adds(&c->sigbuf, name);
-	add_part(c, c->w.nsig, start, c->sigbuf.len - start);
-	c->w.nsig++;
-}
-
-static void
-fmt_score(double score, char *out)
-{
-	size_t n;
-
-	csm_fmt_num(score, 2, out);
-	n = strlen(out);
-	if (strchr(out, '.') != NULL) {
-		while (n > 0 && out[n - 1] == '0')
-			n--;
-		if (n > 0 && out[n - 1] == '.')
-			n--;
-		out[n] = '\0';
-	}
-}
-
-/* Evaluates the signals and patterns on the current record into c->w. */
-static void
-assess(struct ctx *c, struct csm_eval *ev)
-{
-	const struct risk *rk = &c->rk;
-	struct csm_val v;
-	double sum = 0;
-	size_t i, j, tier;
-
-	csm_buf_reset(&c->sigbuf);
-	csm_buf_reset(&c->reabuf);
-	csm_buf_adds(&c->sigbuf, "");
-	csm_buf_adds(&c->reabuf, "");
-	c->w.nsig = c->w.nrea = 0;
-	for (i = 0; i < rk->nsig; i++) {
-		csm_expr_eval(rk->sig[i].when, ev, &v);
-		if (v.type == CSM_T_MISSING)
-			c->cover.item[i].missing++;
-		c->fired[i] = csm_val_true(&v);
-		if (c->fired[i]) {
-			sum += rk->sig[i].points;
-			add_signal(c, rk->sig[i].name);
-		}
-	}
-	c->w.score = sum > 100 ? 100 : sum;
-	tier = csm_band_find(rk->tier, rk->ntier, c->w.score);
-	for (i = 0; i < rk->npat; i++) {
-		for (j = 0; j < rk->pat[i].nsig; j++)
-			if (!c->fired[rk->pat[i].sig[j]])
-				break;
-		c->fired[rk->nsig + i] = j == rk->pat[i].nsig;
-		if (c->fired[rk->nsig + i]) {
-			add_signal(c, rk->pat[i].name);
-			if (rk->pat[i].tier < tier)
-				tier = rk->pat[i].tier;
-		}
-	}
-	c->w.tier = tier;
-	/* The reasons, numbered after all the names. */
-	for (i = 0; i < rk->nsig; i++)
-		if (c->fired[i])
-			add_reason(c, rk->sig[i].reason, &rk->sig[i], ev);
-	for (i = 0; i < rk->npat; i++)
-		if (c->fired[rk->nsig + i])
-			add_reason(c, rk->pat[i].reason, NULL, ev);
-	fmt_score(c->w.score, c->scoretext);
-}
 
 static void
 set_field(struct row *r, long at, const char *s, size_t n)
@@ -755,12 +445,17 @@ risk_row(struct ctx *c, struct csm_eval *ev)
 	c->cover.rows++;
 	for (i = 0; i < t->ncols; i++)
 		set_field(&c->w, (long)i, t->f[i], t->flen[i]);
-	assess(c, ev);
-	set_field(&c->w, c->at_score, c->scoretext, strlen(c->scoretext));
-	set_field(&c->w, c->at_tier, tier_name(&c->rk, c->w.tier),
-	    strlen(tier_name(&c->rk, c->w.tier)));
-	set_field(&c->w, c->at_sig, c->sigbuf.s, c->sigbuf.len);
-	set_field(&c->w, c->at_rea, c->reabuf.s, c->reabuf.len);
+	csm_signals_assess(&c->rk, ev, &c->cover, &c->a);
+	c->w.score = c->a.score;
+	c->w.tier = c->a.tier;
+	c->w.nsig = c->a.nnames;
+	c->w.nrea = c->a.nreasons;
+	c->w.part = c->a.part;
+	set_field(&c->w, c->at_score, c->a.scoretext, strlen(c->a.scoretext));
+	set_field(&c->w, c->at_tier, csm_signals_tier_name(&c->rk, c->w.tier),
+	    strlen(csm_signals_tier_name(&c->rk, c->w.tier)));
+	set_field(&c->w, c->at_sig, c->a.names.s, c->a.names.len);
+	set_field(&c->w, c->at_rea, c->a.reasons.s, c->a.reasons.len);
 	c->w.change = C_NONE;
 	if (c->has_prev) {
 		c->w.change = change_of(c, c->w.tier);
@@ -829,7 +524,7 @@ md_summary(struct ctx *c, struct csm_out *o)
 	if (c->c_arr >= 0)
 		csm_md_table_col(&t, "ARR", 1);
 	for (i = 0; i <= nt; i++) {
-		csm_md_table_cells(&t, i == nt ? "total" : tier_name(&c->rk, i));
+		csm_md_table_cells(&t, i == nt ? "total" : csm_signals_tier_name(&c->rk, i));
 		csm_md_table_cellf(&t, "%zu", i == nt ? total : c->count[i]);
 		if (c->c_arr >= 0) {
 			csm_fmt_cents(i == nt ? arrall : c->arrsum[i], 1, buf);
@@ -840,7 +535,7 @@ md_summary(struct ctx *c, struct csm_out *o)
 	csm_md_table_end(&t);
 	if (c->min_tier < c->rk.ntier)
 		csm_out_printf(o, "\nListed below: the accounts at %s or above.\n",
-		    tier_name(&c->rk, c->min_tier));
+		    csm_signals_tier_name(&c->rk, c->min_tier));
 }
 
 /* "**Name** (ID)", or the ID alone, or the name alone. */
@@ -918,12 +613,12 @@ md_changes(struct ctx *c, struct csm_out *o)
 				if (e >= 0) {
 					struct prev *pv = c->prev.ent[e].val;
 
-					md_str(o, tier_name(&c->rk,
+					md_str(o, csm_signals_tier_name(&c->rk,
 					    pv->tier));
 					csm_out_puts(o, " to ");
 				}
 			}
-			md_str(o, tier_name(&c->rk, r->tier));
+			md_str(o, csm_signals_tier_name(&c->rk, r->tier));
 			csm_out_puts(o, "\n");
 		}
 	}
@@ -938,7 +633,7 @@ md_changes(struct ctx *c, struct csm_out *o)
 		csm_out_puts(o, "- ");
 		md_account(pv->name, c->prev.ent[i].key, o);
 		csm_out_puts(o, ": was ");
-		md_str(o, tier_name(&c->rk, pv->tier));
+		md_str(o, csm_signals_tier_name(&c->rk, pv->tier));
 		csm_out_puts(o, pv->now == c->rk.ntier ? ", now none\n" :
 		    ", no longer in the input\n");
 	}
@@ -948,7 +643,7 @@ md_changes(struct ctx *c, struct csm_out *o)
 static void
 md_item(struct ctx *c, const struct row *r, struct csm_out *o)
 {
-	const char *rd, *tn = tier_name(&c->rk, r->tier);
+	const char *rd, *tn = csm_signals_tier_name(&c->rk, r->tier);
 	char buf[64];
 	long days;
 	size_t i;
@@ -1102,9 +797,6 @@ is_report(const struct ctx *c)
 static void
 setup(struct ctx *c)
 {
-	const struct risk *rk = &c->rk;
-	size_t i, j;
-
 	csm_outhdr_init(&c->oh, c->cols);
 	c->at_score = (long)csm_outhdr_place(&c->oh, "risk_score");
 	c->at_tier = (long)csm_outhdr_place(&c->oh, "risk_tier");
@@ -1117,9 +809,7 @@ setup(struct ctx *c)
 	c->hdrlen = c->oh.len;
 	c->w.f = csm_xcalloc(c->nout, sizeof(*c->w.f));
 	c->w.flen = csm_xcalloc(c->nout, sizeof(*c->w.flen));
-	c->w.part = csm_xcalloc(4 * (rk->nsig + rk->npat) + 1,
-	    sizeof(*c->w.part));
-	c->fired = csm_xcalloc(rk->nsig + rk->npat + 1, sizeof(*c->fired));
+	csm_assessment_init(&c->a, &c->rk);
 	c->c_id = c->has_prev || is_report(c) ?
 	    csm_cols_find(c->cols, "account_id") : -1;
 	c->c_name = is_report(c) ? csm_cols_find(c->cols, "account_name") : -1;
@@ -1128,10 +818,6 @@ setup(struct ctx *c)
 	    -1;
 	c->c_renewal = is_report(c) ? csm_cols_find(c->cols, "renewal_date") :
 	    -1;
-	for (i = 0; i < rk->nsig; i++)
-		for (j = 0; j < rk->sig[i].ncol; j++)
-			rk->sig[i].colidx[j] = csm_cols_find(c->cols,
-			    rk->sig[i].col[j]);
 }
 
 /*
@@ -1141,10 +827,6 @@ setup(struct ctx *c)
 static void
 register_columns(const struct ctx *c, struct csm_colreg *reg)
 {
-	const struct risk *rk = &c->rk;
-	struct csm_buf who;
-	size_t i;
-
 	if (c->has_prev)
 		csm_colreg_add(reg, "account_id", 1, "--previous", NULL);
 	if (is_report(c)) {
@@ -1161,19 +843,7 @@ register_columns(const struct ctx *c, struct csm_colreg *reg)
 	if (c->sort)
 		csm_colreg_add(reg, "arr", 0, "--sort",
 		    "--sort orders by tier and score only");
-	csm_buf_init(&who);
-	for (i = 0; i < rk->nsig; i++) {
-		csm_buf_reset(&who);
-		csm_buf_printf(&who, "signal %s", rk->sig[i].name);
-		csm_colreg_add_expr(reg, rk->sig[i].when, who.s);
-		csm_colreg_add_tmpl(reg, rk->sig[i].reason, who.s);
-	}
-	for (i = 0; i < rk->npat; i++) {
-		csm_buf_reset(&who);
-		csm_buf_printf(&who, "pattern %s", rk->pat[i].name);
-		csm_colreg_add_tmpl(reg, rk->pat[i].reason, who.s);
-	}
-	csm_buf_release(&who);
+	csm_signals_columns(&c->rk, reg);
 }
 
 /* Frees what the run's context holds (any part may be unset). */
@@ -1183,17 +853,14 @@ free_ctx(struct ctx *c)
 	free_held(c);
 	free(c->w.f);
 	free(c->w.flen);
-	free(c->w.part);
-	free(c->fired);
 	free(c->count);
 	free(c->arrsum);
 	csm_outhdr_release(&c->oh);
 	csm_map_release(&c->prev, free_prev);
-	csm_buf_release(&c->sigbuf);
-	csm_buf_release(&c->reabuf);
+	csm_assessment_release(&c->a);
 	csm_buf_release(&c->tmp);
 	csm_cover_release(&c->cover);
-	free_risk(&c->rk);
+	csm_signals_release(&c->rk);
 }
 
 static int
@@ -1271,25 +938,21 @@ main(int argc, char *argv[])
 		    "new and escalated are since the previous output");
 
 	csm_cli_config(&cli, &cfg);
-	load_risk(&c.rk, &cfg);
-	csm_cover_init(&c.cover, c.rk.nsig);
-	for (i = 0; i < c.rk.nsig; i++)
-		csm_cover_name(&c.cover, i, "signal", c.rk.sig[i].name);
+	csm_signals_load(&c.rk, &cfg, "risk");
+	csm_signals_cover(&c.rk, &c.cover);
 	c.cfg = &cfg;
 	c.today = cli.today;
-	c.min_tier = min_tier ? tier_arg(&c.rk, "--min-tier", min_tier) :
-	    c.rk.ntier;
-	c.fail_on = fail_on ? tier_arg(&c.rk, "--fail-on", fail_on) :
-	    c.rk.ntier + 1;
-	c.fail_new = fail_new ? tier_arg(&c.rk, "--fail-on-new", fail_new) :
-	    c.rk.ntier + 1;
+	c.min_tier = min_tier ? csm_signals_tier_arg(&c.rk, usage_text,
+	    "--min-tier", min_tier) : c.rk.ntier;
+	c.fail_on = fail_on ? csm_signals_tier_arg(&c.rk, usage_text,
+	    "--fail-on", fail_on) : c.rk.ntier + 1;
+	c.fail_new = fail_new ? csm_signals_tier_arg(&c.rk, usage_text,
+	    "--fail-on-new", fail_new) : c.rk.ntier + 1;
 	c.hold = c.sort || c.format == F_MD;
 	if (c.format == F_MD) {
 		c.count = csm_xcalloc(c.rk.ntier + 1, sizeof(*c.count));
 		c.arrsum = csm_xcalloc(c.rk.ntier + 1, sizeof(*c.arrsum));
 	}
-	csm_buf_init(&c.sigbuf);
-	csm_buf_init(&c.reabuf);
 	csm_buf_init(&c.tmp);
 	csm_map_init(&c.prev);
 	c.has_prev = previous != NULL;
@@ -1313,14 +976,7 @@ main(int argc, char *argv[])
 	}
 	csm_colreg_check(&reg);
 	csm_out_init(&o, 1, "<stdout>", ',');
-	for (i = 0; i < c.rk.nsig; i++) {
-		csm_cfg_bind(c.rk.sig[i].when, c.rk.sig[i].when_node, &cols);
-		if (c.rk.sig[i].reason != NULL)
-			csm_tmpl_bind(c.rk.sig[i].reason, &cols);
-	}
-	for (i = 0; i < c.rk.npat; i++)
-		if (c.rk.pat[i].reason != NULL)
-			csm_tmpl_bind(c.rk.pat[i].reason, &cols);
+	csm_signals_bind(&c.rk, &cols);
 	if (c.has_prev)
 		csm_cols_need(&cols, "account_id", "--previous");
 	if (!cli.quiet)

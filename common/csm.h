@@ -16,6 +16,7 @@
  *   cfg.c     the config                 struct csm_cfg, the schema, --dump-config
  *   score.c   the health score           struct csm_score, components, bands
  *   cover.c   coverage                   struct csm_cover, the summary
+ *   signal.c  the signal engine          struct csm_signals: risk, expansion
  *   text.c    report text                templates, value formats
  *   utf8.c    UTF-8 for reports          csm_utf8_scan, csm_utf8_width
  *   json.c    writing JSON               struct csm_json
@@ -917,6 +918,101 @@ void csm_cover_unscored(struct csm_cover *cv, const char *file, long line);
 void csm_cover_report(const struct csm_cover *cv, const char *why);
 /* Writes n with thousands separators ("99,990") into out (32 bytes). */
 void csm_fmt_count(size_t n, char *out);
+
+/* ---- signal.c: the signal engine of csm-risk and csm-expand ----------- */
+
+/*
+ * A config section of signals (risk:, expansion:): each signal a
+ * condition on a row worth points, with a reason; tiers, highest first
+ * (below all of them: none, tier ntier); patterns of signals that
+ * together raise the tier.  Names are borrowed from the config, which
+ * must outlive the signals; expressions and templates are owned.
+ */
+struct csm_signal {
+	const char *name;
+	const struct csm_node *when_node;
+	struct csm_expr *when;
+	double points;
+	struct csm_tmpl *reason;	/* NULL: the default reason */
+	char **col;		/* the columns `when` reads, for that */
+	long *colidx;		/* bound: their fields, or -1 */
+	size_t ncol;
+};
+
+struct csm_pattern {
+	const char *name;
+	size_t *sig;		/* the indices of its signals */
+	size_t nsig;
+	size_t tier;		/* it raises the tier to at least this */
+	struct csm_tmpl *reason;	/* or NULL: no sentence */
+};
+
+struct csm_signals {
+	const char *section;	/* "risk", "expansion" */
+	struct csm_band *tier;
+	size_t ntier;		/* tier ntier is "none" */
+	struct csm_signal *sig;
+	size_t nsig;
+	struct csm_pattern *pat;
+	size_t npat;
+};
+
+/*
+ * What one row got.  names holds the names of the signals, then the
+ * patterns, that fired, ';'-separated; reasons their sentences,
+ * "; "-separated; part the (offset, length) of each: nnames names in
+ * names, then nreasons sentences in reasons.  scoretext is the score as
+ * the output column holds it (whole, or up to two decimals).  fired[i]
+ * says whether signal i, and fired[nsig + j] whether pattern j, fired.
+ * All is overwritten by the next assessment.
+ */
+struct csm_assessment {
+	double score;
+	size_t tier;
+	char scoretext[64];
+	struct csm_buf names;
+	struct csm_buf reasons;
+	size_t nnames, nreasons;
+	size_t *part;
+	unsigned char *fired;
+};
+
+/*
+ * Reads the section named section of the checked config into s (dies 78
+ * when the config has none); csm_signals_release frees what s owns.
+ */
+void csm_signals_load(struct csm_signals *s, const struct csm_cfg *cfg,
+    const char *section);
+void csm_signals_release(struct csm_signals *s);
+/* Registers every column the signals and patterns read (csm_colreg_add_*). */
+void csm_signals_columns(const struct csm_signals *s, struct csm_colreg *reg);
+/* Binds every expression to the header (an unknown column dies 65). */
+void csm_signals_bind(struct csm_signals *s, const struct csm_cols *cols);
+/* Initialises cv with one item per signal, for the coverage summary. */
+void csm_signals_cover(const struct csm_signals *s, struct csm_cover *cv);
+/* The name of tier i, "none" for i == ntier (a static or borrowed string). */
+const char *csm_signals_tier_name(const struct csm_signals *s, size_t i);
+/* The tier named exactly name, ntier for "none", or -1. */
+long csm_signals_tier_find(const struct csm_signals *s, const char *name);
+/* Appends "critical, high, ..., none" to b, for messages. */
+void csm_signals_tier_list(const struct csm_signals *s, struct csm_buf *b);
+/*
+ * A tier named on the command line by option opt, ignoring case; another
+ * name is a usage error listing the tiers (usage text printed, exit 64).
+ */
+size_t csm_signals_tier_arg(const struct csm_signals *s, const char *usage,
+    const char *opt, const char *arg);
+/* a's buffers, sized for s; csm_assessment_release frees them. */
+void csm_assessment_init(struct csm_assessment *a,
+    const struct csm_signals *s);
+void csm_assessment_release(struct csm_assessment *a);
+/*
+ * Assesses ev's current record into a; a condition that is missing counts
+ * in cv's item of its signal (cv may be NULL).  Data errors as in
+ * csm_expr_eval.
+ */
+void csm_signals_assess(const struct csm_signals *s, struct csm_eval *ev,
+    struct csm_cover *cv, struct csm_assessment *a);
 
 /* ---- text.c: templates and escaping for reports ----------------------- */
 

@@ -105,7 +105,7 @@ run(const uint8_t *data, size_t size)
 	const uint8_t *nul;
 	struct csm_buf b;
 	char *files[1];
-	size_t i, body;
+	size_t body;
 	int flags;
 
 	if (size == 0)
@@ -125,14 +125,10 @@ run(const uint8_t *data, size_t size)
 	st.c.format = F_MD;
 	st.c.sort = (flags & 2) != 0;
 	st.c.hold = 1;
-	csm_buf_init(&st.c.sigbuf);
-	csm_buf_init(&st.c.reabuf);
 	csm_buf_init(&st.c.tmp);
 	csm_map_init(&st.c.prev);
-	load_risk(&st.c.rk, &cfg);
-	csm_cover_init(&st.c.cover, st.c.rk.nsig);
-	for (i = 0; i < st.c.rk.nsig; i++)
-		csm_cover_name(&st.c.cover, i, "signal", st.c.rk.sig[i].name);
+	csm_signals_load(&st.c.rk, &cfg, "risk");
+	csm_signals_cover(&st.c.rk, &st.c.cover);
 	st.copen = 1;
 	st.c.cfg = &cfg;
 	st.c.today = csm_days_from_civil(2026, 11, 23);
@@ -154,15 +150,7 @@ run(const uint8_t *data, size_t size)
 	st.colsopen = 1;
 	st.c.t = &st.t;
 	st.c.cols = &st.cols;
-	for (i = 0; i < st.c.rk.nsig; i++) {
-		csm_cfg_bind(st.c.rk.sig[i].when, st.c.rk.sig[i].when_node,
-		    &st.cols);
-		if (st.c.rk.sig[i].reason != NULL)
-			csm_tmpl_bind(st.c.rk.sig[i].reason, &st.cols);
-	}
-	for (i = 0; i < st.c.rk.npat; i++)
-		if (st.c.rk.pat[i].reason != NULL)
-			csm_tmpl_bind(st.c.rk.pat[i].reason, &st.cols);
+	csm_signals_bind(&st.c.rk, &st.cols);
 	setup(&st.c);
 	csm_eval_init(&st.ev);
 	st.eopen = 1;
@@ -196,18 +184,15 @@ cleanup(void)
 	free_held(c);
 	free(c->w.f);
 	free(c->w.flen);
-	free(c->w.part);
-	free(c->fired);
 	free(c->count);
 	free(c->arrsum);
 	csm_outhdr_release(&c->oh);
 	if (st.copen) {
 		csm_cover_release(&c->cover);
 		csm_map_release(&c->prev, free_prev);
-		csm_buf_release(&c->sigbuf);
-		csm_buf_release(&c->reabuf);
+		csm_assessment_release(&c->a);
 		csm_buf_release(&c->tmp);
-		free_risk(&c->rk);
+		csm_signals_release(&c->rk);
 	}
 	if (st.colsopen)
 		csm_cols_release(&st.cols);

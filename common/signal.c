@@ -1,0 +1,397 @@
+/*
+ * signal.c: the signal engine of csm-risk and csm-expand.  A section of
+ * the config (risk:, expansion:) lists signals, each a condition on a row
+ * (`when`) worth some points with a sentence that says why it fired
+ * (`reason`, a template); tiers, highest first, each holding the scores
+ * from its min (below all of them: none); and patterns, signals that
+ * together mean more than their sum, which raise the tier.
+ *
+ * Assessing a row evaluates every condition: the score is the sum of the
+ * points of the signals that fired, at most 100; the tier the first
+ * whose min the score reaches, raised by any pattern whose signals all
+ * fired; the names of what fired, and one sentence per signal (its reason,
+ * or its name and the values its condition read) and per pattern with a
+ * reason.  A condition that is missing does not fire, and is counted for
+ * the coverage summary.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csm.h"
+
+/* ---- loading ---------------------------------------------------------- */
+
+static long
+sig_index(const struct csm_signals *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsig; i++)
+		if (strcmp(s->sig[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+struct colset {
+	char ***col;
+	size_t *n;
+};
+
+static void
+add_col(void *p, const char *name)
+{
+	struct colset *cs = p;
+	size_t i;
+
+	for (i = 0; i < *cs->n; i++)
+		if (strcmp((*cs->col)[i], name) == 0)
+			return;
+	*cs->col = csm_xreallocarray(*cs->col, *cs->n + 1, sizeof(**cs->col));
+	(*cs->col)[(*cs->n)++] = csm_xstrdup(name);
+}
+
+static void
+load_signal(struct csm_signal *g, const struct csm_node *nd)
+{
+	struct colset cs = {&g->col, &g->ncol};
+	const struct csm_node *r;
+
+	g->name = csm_node_get(nd, "name")->str;
+	g->points = csm_cfg_num(csm_node_get(nd, "points"));
+	g->when_node = csm_node_get(nd, "when");
+	g->when = csm_cfg_expr_as(g->when_node, CSM_T_BOOL);
+	if ((r = csm_node_get(nd, "reason")) != NULL)
+		g->reason = csm_tmpl_compile(r);
+	csm_expr_columns(g->when, add_col, &cs);
+	g->colidx = csm_xcalloc(g->ncol + 1, sizeof(*g->colidx));
+}
+
+static void
+load_pattern(struct csm_signals *s, struct csm_pattern *p,
+    const struct csm_node *nd)
+{
+	const struct csm_node *all = csm_node_get(nd, "all"), *r;
+	size_t j;
+
+	p->name = csm_node_get(nd, "name")->str;
+	p->nsig = all->n;
+	p->sig = csm_xcalloc(all->n, sizeof(*p->sig));
+	for (j = 0; j < all->n; j++)
+		p->sig[j] = (size_t)sig_index(s, all->kid[j]->str);
+	p->tier = (size_t)csm_signals_tier_find(s,
+	    csm_node_get(nd, "tier")->str);
+	if ((r = csm_node_get(nd, "reason")) != NULL)
+		p->reason = csm_tmpl_compile(r);
+}
+
+void
+csm_signals_load(struct csm_signals *s, const struct csm_cfg *cfg,
+    const char *section)
+{
+	const struct csm_node *sec = csm_cfg_section(cfg, section);
+	const struct csm_node *sigs, *pats;
+	size_t i;
+
+	if (sec == NULL)
+		csm_die(EX_CONFIG, "%s: the config has no %s: section",
+		    cfg->file, section);
+	memset(s, 0, sizeof(*s));
+	s->section = section;
+	s->tier = csm_cfg_bands(csm_node_get(sec, "tiers"), &s->ntier);
+
+	sigs = csm_node_get(sec, "signals");
+	s->nsig = sigs->n;
+	s->sig = csm_xcalloc(sigs->n, sizeof(*s->sig));
+	for (i = 0; i < sigs->n; i++)
+		load_signal(&s->sig[i], sigs->kid[i]);
+
+	pats = csm_node_get(sec, "patterns");
+	s->npat = pats ? pats->n : 0;
+	s->pat = csm_xcalloc(s->npat + 1, sizeof(*s->pat));
+	for (i = 0; i < s->npat; i++)
+		load_pattern(s, &s->pat[i], pats->kid[i]);
+}
+
+void
+csm_signals_release(struct csm_signals *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nsig; i++) {
+		csm_expr_free(s->sig[i].when);
+		csm_tmpl_free(s->sig[i].reason);
+		for (j = 0; j < s->sig[i].ncol; j++)
+			free(s->sig[i].col[j]);
+		free(s->sig[i].col);
+		free(s->sig[i].colidx);
+	}
+	for (i = 0; i < s->npat; i++) {
+		free(s->pat[i].sig);
+		csm_tmpl_free(s->pat[i].reason);
+	}
+	free(s->sig);
+	free(s->pat);
+	free(s->tier);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- tiers ------------------------------------------------------------ */
+
+const char *
+csm_signals_tier_name(const struct csm_signals *s, size_t i)
+{
+	return i < s->ntier ? s->tier[i].name : "none";
+}
+
+long
+csm_signals_tier_find(const struct csm_signals *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntier; i++)
+		if (strcmp(s->tier[i].name, name) == 0)
+			return (long)i;
+	if (strcmp(name, "none") == 0)
+		return (long)s->ntier;
+	return -1;
+}
+
+void
+csm_signals_tier_list(const struct csm_signals *s, struct csm_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i <= s->ntier; i++)
+		csm_buf_printf(b, "%s%s", i == 0 ? "" : ", ",
+		    csm_signals_tier_name(s, i));
+}
+
+size_t
+csm_signals_tier_arg(const struct csm_signals *s, const char *usage,
+    const char *opt, const char *arg)
+{
+	struct csm_buf b;
+	size_t i;
+
+	for (i = 0; i <= s->ntier; i++)
+		if (strcasecmp(csm_signals_tier_name(s, i), arg) == 0)
+			return i;
+	csm_buf_init(&b);
+	csm_signals_tier_list(s, &b);
+	fprintf(stderr, "%s: %s: '%s' is not a tier (%s)\n", csm_progname(),
+	    opt, arg, b.s);
+	csm_buf_release(&b);
+	fputs(usage, stderr);
+	csm_exit(EX_USAGE);
+	exit(EX_USAGE);
+}
+
+/* ---- columns ---------------------------------------------------------- */
+
+void
+csm_signals_cover(const struct csm_signals *s, struct csm_cover *cv)
+{
+	size_t i;
+
+	csm_cover_init(cv, s->nsig);
+	for (i = 0; i < s->nsig; i++)
+		csm_cover_name(cv, i, "signal", s->sig[i].name);
+}
+
+void
+csm_signals_columns(const struct csm_signals *s, struct csm_colreg *reg)
+{
+	struct csm_buf who;
+	size_t i;
+
+	csm_buf_init(&who);
+	for (i = 0; i < s->nsig; i++) {
+		csm_buf_reset(&who);
+		csm_buf_printf(&who, "signal %s", s->sig[i].name);
+		csm_colreg_add_expr(reg, s->sig[i].when, who.s);
+		csm_colreg_add_tmpl(reg, s->sig[i].reason, who.s);
+	}
+	for (i = 0; i < s->npat; i++) {
+		csm_buf_reset(&who);
+		csm_buf_printf(&who, "pattern %s", s->pat[i].name);
+		csm_colreg_add_tmpl(reg, s->pat[i].reason, who.s);
+	}
+	csm_buf_release(&who);
+}
+
+void
+csm_signals_bind(struct csm_signals *s, const struct csm_cols *cols)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nsig; i++) {
+		struct csm_signal *g = &s->sig[i];
+
+		csm_cfg_bind(g->when, g->when_node, cols);
+		if (g->reason != NULL)
+			csm_tmpl_bind(g->reason, cols);
+		for (j = 0; j < g->ncol; j++)
+			g->colidx[j] = csm_cols_find(cols, g->col[j]);
+	}
+	for (i = 0; i < s->npat; i++)
+		if (s->pat[i].reason != NULL)
+			csm_tmpl_bind(s->pat[i].reason, cols);
+}
+
+/* ---- assessing a row -------------------------------------------------- */
+
+void
+csm_assessment_init(struct csm_assessment *a, const struct csm_signals *s)
+{
+	memset(a, 0, sizeof(*a));
+	csm_buf_init(&a->names);
+	csm_buf_init(&a->reasons);
+	a->part = csm_xcalloc(4 * (s->nsig + s->npat) + 1, sizeof(*a->part));
+	a->fired = csm_xcalloc(s->nsig + s->npat + 1, sizeof(*a->fired));
+}
+
+void
+csm_assessment_release(struct csm_assessment *a)
+{
+	csm_buf_release(&a->names);
+	csm_buf_release(&a->reasons);
+	free(a->part);
+	free(a->fired);
+	memset(a, 0, sizeof(*a));
+}
+
+static void
+add_part(struct csm_assessment *a, size_t i, size_t off, size_t len)
+{
+	a->part[2 * i] = off;
+	a->part[2 * i + 1] = len;
+}
+
+static void
+add_name(struct csm_assessment *a, const char *name)
+{
+	size_t start;
+
+	if (a->nnames > 0)
+		csm_buf_addc(&a->names, ';');
+	start = a->names.len;
+	csm_buf_adds(&a->names, name);
+	add_part(a, a->nnames, start, a->names.len - start);
+	a->nnames++;
+}
+
+/* The default reason: the signal's name and the values its `when` read. */
+static void
+default_reason(const struct csm_signal *g, const struct csm_tbl *t,
+    struct csm_buf *b)
+{
+	const char *v;
+	size_t i, n;
+
+	csm_buf_adds(b, g->name);
+	if (g->ncol == 0)
+		return;
+	csm_buf_adds(b, " (");
+	for (i = 0; i < g->ncol; i++) {
+		if (i > 0)
+			csm_buf_adds(b, ", ");
+		csm_buf_printf(b, "%s=", g->col[i]);
+		if (g->colidx[i] < 0) {
+			csm_buf_adds(b, "missing");
+			continue;
+		}
+		v = t->f[g->colidx[i]];
+		n = t->flen[g->colidx[i]];
+		csm_trim(&v, &n);
+		if (n == 0)
+			csm_buf_adds(b, "missing");
+		else
+			csm_buf_add(b, v, n);
+	}
+	csm_buf_addc(b, ')');
+}
+
+static void
+add_reason(struct csm_assessment *a, const struct csm_tmpl *t,
+    const struct csm_signal *g, struct csm_eval *ev)
+{
+	size_t start;
+
+	if (t == NULL && g == NULL)
+		return;
+	if (a->nreasons > 0)
+		csm_buf_adds(&a->reasons, "; ");
+	start = a->reasons.len;
+	if (t != NULL)
+		csm_tmpl_render(t, ev, &a->reasons);
+	else
+		default_reason(g, ev->rec, &a->reasons);
+	add_part(a, a->nnames + a->nreasons, start, a->reasons.len - start);
+	a->nreasons++;
+}
+
+/* The score as the output holds it: whole, or with up to two decimals. */
+static void
+fmt_score(double score, char *out)
+{
+	size_t n;
+
+	csm_fmt_num(score, 2, out);
+	n = strlen(out);
+	if (strchr(out, '.') != NULL) {
+		while (n > 0 && out[n - 1] == '0')
+			n--;
+		if (n > 0 && out[n - 1] == '.')
+			n--;
+		out[n] = '\0';
+	}
+}
+
+void
+csm_signals_assess(const struct csm_signals *s, struct csm_eval *ev,
+    struct csm_cover *cv, struct csm_assessment *a)
+{
+	struct csm_val v;
+	double sum = 0;
+	size_t i, j, tier;
+
+	csm_buf_reset(&a->names);
+	csm_buf_reset(&a->reasons);
+	csm_buf_adds(&a->names, "");
+	csm_buf_adds(&a->reasons, "");
+	a->nnames = a->nreasons = 0;
+	for (i = 0; i < s->nsig; i++) {
+		csm_expr_eval(s->sig[i].when, ev, &v);
+		if (v.type == CSM_T_MISSING && cv != NULL)
+			cv->item[i].missing++;
+		a->fired[i] = csm_val_true(&v);
+		if (a->fired[i]) {
+			sum += s->sig[i].points;
+			add_name(a, s->sig[i].name);
+		}
+	}
+	a->score = sum > 100 ? 100 : sum;
+	tier = csm_band_find(s->tier, s->ntier, a->score);
+	for (i = 0; i < s->npat; i++) {
+		for (j = 0; j < s->pat[i].nsig; j++)
+			if (!a->fired[s->pat[i].sig[j]])
+				break;
+		a->fired[s->nsig + i] = j == s->pat[i].nsig;
+		if (a->fired[s->nsig + i]) {
+			add_name(a, s->pat[i].name);
+			if (s->pat[i].tier < tier)
+				tier = s->pat[i].tier;
+		}
+	}
+	a->tier = tier;
+	/* The reasons, numbered after all the names. */
+	for (i = 0; i < s->nsig; i++)
+		if (a->fired[i])
+			add_reason(a, s->sig[i].reason, &s->sig[i], ev);
+	for (i = 0; i < s->npat; i++)
+		if (a->fired[s->nsig + i])
+			add_reason(a, s->pat[i].reason, NULL, ev);
+	fmt_score(a->score, a->scoretext);
+}
