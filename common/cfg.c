@@ -45,6 +45,7 @@ enum ftype {
 #define POS 8		/* a number above zero */
 #define SUB 16		/* a sub-score, from 0 to 100 */
 #define SHARE 32	/* a share, from 0 to 1 */
+#define POINTS 64	/* signal points, from -100 to 100 */
 
 struct field {
 	const char *key;
@@ -86,7 +87,7 @@ static const struct field score[] = {
 static const struct field signal[] = {
 	{"name", F_NAME, NULL, REQ, NULL},
 	{"when", F_BOOLEXPR, NULL, REQ, NULL},
-	{"points", F_NUM, NULL, REQ | NONNEG, NULL},
+	{"points", F_NUM, NULL, REQ | POINTS, NULL},
 	{"reason", F_TMPL, NULL, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
@@ -94,7 +95,8 @@ static const struct field signal[] = {
 static const struct field pattern[] = {
 	{"name", F_NAME, NULL, REQ, NULL},
 	{"all", F_NAMES, NULL, REQ | NONEMPTY, NULL},
-	{"tier", F_NAME, NULL, REQ, NULL},
+	{"tier", F_NAME, NULL, 0, NULL},
+	{"points", F_NUM, NULL, POINTS, NULL},
 	{"reason", F_TMPL, NULL, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
@@ -217,6 +219,9 @@ check_num(const struct csm_node *nd, const char *key, int flags)
 	if ((flags & SHARE) && (d < 0 || d > 1))
 		csm_cfg_die(nd, "'%s' must be a share from 0 to 1 (or 0%% to "
 		    "100%%), not %s", key, nd->str);
+	if ((flags & POINTS) && (d < -100 || d > 100))
+		csm_cfg_die(nd, "'%s' must be from -100 to 100 (a score is 0 "
+		    "to 100), not %s", key, nd->str);
 }
 
 /* The column inside a scalar's text where the expression's col points. */
@@ -834,7 +839,11 @@ check_risk(const struct csm_node *rk)
 				    "'%s', which is not a signal",
 				    csm_node_get(pat->kid[i], "name")->str,
 				    all->kid[j]->str);
-		if (find_name(tiers, tier->str, tiers->n) < 0)
+		if (tier == NULL && csm_node_get(pat->kid[i], "points") == NULL)
+			csm_cfg_die(pat->kid[i], "pattern '%s' has neither "
+			    "'tier' nor 'points': it would change nothing",
+			    csm_node_get(pat->kid[i], "name")->str);
+		if (tier != NULL && find_name(tiers, tier->str, tiers->n) < 0)
 			csm_cfg_die(tier, "'%s' is not a tier", tier->str);
 	}
 }

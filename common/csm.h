@@ -923,10 +923,13 @@ void csm_fmt_count(size_t n, char *out);
 
 /*
  * A config section of signals (risk:, expansion:): each signal a
- * condition on a row worth points, with a reason; tiers, highest first
- * (below all of them: none, tier ntier); patterns of signals that
- * together raise the tier.  Names are borrowed from the config, which
- * must outlive the signals; expressions and templates are owned.
+ * condition on a row worth points (from -100 to 100), with a reason;
+ * tiers, highest first (below all of them: none, tier ntier); patterns
+ * of signals that together add points, raise the tier, or both.  A row's
+ * score is the sum of the points of what fired, from 0 to 100; its tier
+ * the first whose min the score reaches, raised by the patterns that
+ * fired.  Names are borrowed from the config, which must outlive the
+ * signals; expressions and templates are owned.
  */
 struct csm_signal {
 	const char *name;
@@ -943,7 +946,9 @@ struct csm_pattern {
 	const char *name;
 	size_t *sig;		/* the indices of its signals */
 	size_t nsig;
-	size_t tier;		/* it raises the tier to at least this */
+	size_t tier;		/* it raises the tier to at least this
+				 * (ntier: it raises nothing) */
+	double points;		/* added to the score */
 	struct csm_tmpl *reason;	/* or NULL: no sentence */
 };
 

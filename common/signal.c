@@ -7,12 +7,13 @@
  * together mean more than their sum, which raise the tier.
  *
  * Assessing a row evaluates every condition: the score is the sum of the
- * points of the signals that fired, at most 100; the tier the first
- * whose min the score reaches, raised by any pattern whose signals all
- * fired; the names of what fired, and one sentence per signal (its reason,
- * or its name and the values its condition read) and per pattern with a
- * reason.  A condition that is missing does not fire, and is counted for
- * the coverage summary.
+ * points of the signals that fired and of the patterns whose signals all
+ * fired, from 0 to 100 (points may be negative: protective signals); the
+ * tier the first whose min the score reaches, raised by any pattern that
+ * fired to at least its own; the names of what fired, and one sentence
+ * per signal (its reason, or its name and the values its condition read)
+ * and per pattern with a reason.  A condition that is missing does not
+ * fire, and is counted for the coverage summary.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,8 +81,11 @@ load_pattern(struct csm_signals *s, struct csm_pattern *p,
 	p->sig = csm_xcalloc(all->n, sizeof(*p->sig));
 	for (j = 0; j < all->n; j++)
 		p->sig[j] = (size_t)sig_index(s, all->kid[j]->str);
-	p->tier = (size_t)csm_signals_tier_find(s,
-	    csm_node_get(nd, "tier")->str);
+	p->tier = s->ntier;
+	if ((r = csm_node_get(nd, "tier")) != NULL)
+		p->tier = (size_t)csm_signals_tier_find(s, r->str);
+	if ((r = csm_node_get(nd, "points")) != NULL)
+		p->points = csm_cfg_num(r);
 	if ((r = csm_node_get(nd, "reason")) != NULL)
 		p->reason = csm_tmpl_compile(r);
 }
@@ -372,19 +376,21 @@ csm_signals_assess(const struct csm_signals *s, struct csm_eval *ev,
 			add_name(a, s->sig[i].name);
 		}
 	}
-	a->score = sum > 100 ? 100 : sum;
-	tier = csm_band_find(s->tier, s->ntier, a->score);
 	for (i = 0; i < s->npat; i++) {
 		for (j = 0; j < s->pat[i].nsig; j++)
 			if (!a->fired[s->pat[i].sig[j]])
 				break;
 		a->fired[s->nsig + i] = j == s->pat[i].nsig;
 		if (a->fired[s->nsig + i]) {
+			sum += s->pat[i].points;
 			add_name(a, s->pat[i].name);
-			if (s->pat[i].tier < tier)
-				tier = s->pat[i].tier;
 		}
 	}
+	a->score = sum > 100 ? 100 : sum < 0 ? 0 : sum;
+	tier = csm_band_find(s->tier, s->ntier, a->score);
+	for (i = 0; i < s->npat; i++)
+		if (a->fired[s->nsig + i] && s->pat[i].tier < tier)
+			tier = s->pat[i].tier;
 	a->tier = tier;
 	/* The reasons, numbered after all the names. */
 	for (i = 0; i < s->nsig; i++)

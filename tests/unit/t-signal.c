@@ -2,8 +2,9 @@
  * t-signal.c: the signal engine (signal.c): a section loaded by name,
  * signals fired and their points summed and capped, tiers found and
  * raised by patterns, names and reasons with their offsets, the default
- * reason, missing conditions counted for the coverage summary, and the
- * tier names the command line and --previous use.  Every expected number
+ * reason, missing conditions counted for the coverage summary, points
+ * of patterns and negative points (the score from 0 to 100), and the tier
+ * names the command line and --previous use.  Every expected number
  * is worked out in the comments.
  */
 #include <fcntl.h>
@@ -180,6 +181,69 @@ test_default_reason(void)
 	csm_cfg_release(&cfg);
 }
 
+/*
+ * Patterns add points, signals may take points away: the score is the
+ * sum of both, from 0 to 100, and its tier is then raised by patterns.
+ */
+static void
+test_points(void)
+{
+	struct csm_cfg cfg;
+	struct csm_signals s;
+	struct csm_assessment a;
+
+	load(&cfg, &s, "risk:\n"
+	    "  tiers: [{name: crit, min: 80}, {name: high, min: 45},\n"
+	    "          {name: low, min: 1}]\n"
+	    "  signals:\n"
+	    "    - {name: bad, when: a > 1, points: 50, reason: bad}\n"
+	    "    - {name: worse, when: b, points: 40, reason: worse}\n"
+	    "    - {name: safe, when: c == 'x', points: -30, reason: safe}\n"
+	    "  patterns:\n"
+	    "    - {name: both, all: [bad, worse], points: 20}\n"
+	    "    - {name: guarded, all: [bad, safe], tier: high, points: -10.5}\n");
+	T_EQ_INT(s.pat[0].tier, 3);	/* no tier: it raises nothing */
+	T_EQ_NUM(s.pat[0].points, 20);
+	T_EQ_NUM(s.pat[1].points, -10.5);
+	csm_assessment_init(&a, &s);
+
+	/* 50 + 40 = 90, both +20 = 110: capped at 100, crit */
+	row("5", "yes", "y", "");
+	csm_signals_assess(&s, &ev, NULL, &a);
+	T_EQ_NUM(a.score, 100);
+	T_EQ_INT(a.tier, 0);
+	T_EQ_STR(a.names.s, "bad;worse;both");
+
+	/* 50 - 30 = 20, guarded -10.5 = 9.5: low (1 <= 9.5 < 45), raised
+	 * to high by guarded */
+	row("5", "no", "x", "");
+	csm_signals_assess(&s, &ev, NULL, &a);
+	T_EQ_NUM(a.score, 9.5);
+	T_EQ_STR(a.scoretext, "9.5");
+	T_EQ_INT(a.tier, 1);
+	T_EQ_STR(a.names.s, "bad;safe;guarded");
+	T_EQ_STR(a.reasons.s, "bad; safe");
+
+	/* -30 alone: floored at 0, none */
+	row("0", "no", "x", "");
+	csm_signals_assess(&s, &ev, NULL, &a);
+	T_EQ_NUM(a.score, 0);
+	T_EQ_STR(a.scoretext, "0");
+	T_EQ_INT(a.tier, 3);
+	T_EQ_STR(a.names.s, "safe");
+
+	/* 50 + 40 - 30 = 60, both +20, guarded -10.5: 69.5, high */
+	row("5", "yes", "x", "");
+	csm_signals_assess(&s, &ev, NULL, &a);
+	T_EQ_NUM(a.score, 69.5);
+	T_EQ_INT(a.tier, 1);
+	T_EQ_STR(a.names.s, "bad;worse;safe;both;guarded");
+
+	csm_assessment_release(&a);
+	csm_signals_release(&s);
+	csm_cfg_release(&cfg);
+}
+
 static struct csm_signals *arg_s;
 
 static void
@@ -267,6 +331,7 @@ main(int argc, char *argv[])
 	ev.cols = &cols;
 	T_RUN(test_assess);
 	T_RUN(test_default_reason);
+	T_RUN(test_points);
 	T_RUN(test_tiers);
 	T_RUN(test_section);
 	csm_eval_release(&ev);
