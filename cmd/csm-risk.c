@@ -4,18 +4,21 @@
  *
  * Each signal of the config's risk: section is a condition on the row
  * (`when`) worth some points; risk_score is the sum of the points of the
- * signals that fired, at most 100, and risk_tier the first tier whose min
- * the score reaches (below all of them: none).  A pattern whose signals
- * all fired raises the tier to at least its own.  risk_signals names what
- * fired and risk_reasons says why, one sentence per signal (its reason
- * template, or its name and the values it read).  The signal engine that
- * does all this is common/signal.c, which csm-expand shares.  --previous
- * compares with an earlier output and appends risk_change.
+ * signals and patterns that fired, from 0 to 100, and risk_tier the first
+ * tier whose min the score reaches (below all of them: none).  A pattern
+ * whose signals all fired adds its points and raises the tier to at least
+ * its own.  risk_signals names what fired and risk_reasons says why, one
+ * sentence per signal (its reason template, or its name and the values it
+ * read).  The signal engine that does all this is common/signal.c, which
+ * csm-expand shares.  --previous compares with an earlier output and
+ * appends risk_change.
  *
  * CSV and TSV without --sort stream one row at a time in constant memory,
- * as does JSON; --sort and the Markdown report hold the rows they write.
- * At the end, a summary on stderr names the signals whose condition was
- * missing and how often (-q: not).
+ * as does JSON; --sort holds the rows it writes.  The weekly report (-f
+ * md or html, common/tierrep.c) holds only what it prints: the accounts
+ * at risk, counters per tier and owner, and what changed.  At the end, a
+ * summary on stderr names the signals whose condition was missing and how
+ * often (-q: not).
  */
 #include <sys/stat.h>
 
@@ -30,9 +33,10 @@
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-risk [-hqtV] [-c config] [-d delim] [-f csv|tsv|md|json|jsonl]\n"
-    "                [--as-of date] [--fail-on tier] [--fail-on-new tier]\n"
-    "                [--min-tier tier] [--previous file] [--sort]\n"
+    "usage: csm-risk [-hqtV] [-c config] [-d delim]\n"
+    "                [-f csv|tsv|md|html|json|jsonl] [--as-of date]\n"
+    "                [--fail-on tier] [--fail-on-new tier] [--min-tier tier]\n"
+    "                [--previous file] [--sort] [--top n]\n"
     "                [--ragged error|pad|skip] [--columns] [--dump-config]\n"
     "                [file ...]\n";
 
@@ -43,10 +47,14 @@ static const char help_text[] =
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
-    "  -f, --format F        csv, tsv, md (the weekly report), json or jsonl\n"
-    "                        (JSON Lines; default: the input's delimiter)\n"
-    "      --min-tier T      only rows at tier T or above\n"
+    "  -f, --format F        csv, tsv, md or html (the weekly report: HTML as\n"
+    "                        an email), json or jsonl (JSON Lines; default:\n"
+    "                        the input's delimiter)\n"
+    "      --min-tier T      only rows at tier T or above (the report: the\n"
+    "                        tiers it counts as at risk; default\n"
+    "                        risk.report.at_risk, high)\n"
     "      --sort            worst first: tier, then ARR, then score\n"
+    "      --top N           the report: at most N accounts per owner\n"
     "      --previous FILE   an earlier csm-risk output: append risk_change\n"
     "                        (new, escalated, improved, unchanged); a FILE\n"
     "                        that does not exist or is empty: every account\n"
@@ -67,10 +75,11 @@ enum {
 	OPT_SORT,
 	OPT_PREVIOUS,
 	OPT_FAIL_ON,
-	OPT_FAIL_ON_NEW
+	OPT_FAIL_ON_NEW,
+	OPT_TOP
 };
 
-enum format { F_DELIM, F_CSV, F_TSV, F_MD, F_JSON, F_JSONL };
+enum format { F_DELIM, F_CSV, F_TSV, F_MD, F_HTML, F_JSON, F_JSONL };
 
 enum change { C_NONE = -1, C_NEW, C_ESCALATED, C_IMPROVED, C_UNCHANGED };
 
@@ -89,6 +98,7 @@ struct row {
 	double score;
 	size_t tier;
 	int change;		/* enum change */
+	size_t was;		/* the tier in the previous output */
 	size_t nsig, nrea;
 	size_t *part;
 	int64_t arr;
@@ -111,6 +121,7 @@ struct ctx {
 	const struct csm_cfg *cfg;
 	long today;
 	int format;
+	int report;		/* -f md or html */
 	size_t min_tier;
 	size_t fail_on;		/* ntier + 1: no --fail-on */
 	size_t fail_new;	/* ntier + 1: no --fail-on-new */
@@ -130,15 +141,14 @@ struct ctx {
 	/* --previous */
 	struct csm_map prev;
 	int has_prev;
+	int first_run;		/* the previous file is missing or empty */
 	/* held rows */
 	struct row *held;
 	size_t nheld, capheld;
 	size_t seq;
-	struct csm_rows rows;	/* all but F_MD */
-	/* the report's summary, over every row */
-	size_t *count;
-	int64_t *arrsum;	/* per tier */
-	int64_t arrall;		/* over every tier */
+	struct csm_rows rows;	/* the row formats */
+	/* the weekly report */
+	struct csm_tierrep rep;
 	/* coverage: the rows where each signal's condition was missing */
 	struct csm_cover cover;
 };
@@ -210,8 +220,10 @@ load_previous(struct ctx *c, char *path)
 	size_t nrows = 0;
 
 	c->has_prev = 1;
-	if (!previous_there(path))
+	if (!previous_there(path)) {
+		c->first_run = 1;
 		return;
+	}
 	csm_tbl_open(&pt, &path, 1, &opts);
 	csm_cols_init(&pc, &pt, c->cfg->columns);
 	cid = csm_cols_need(&pc, "account_id", "--previous");
@@ -254,21 +266,27 @@ load_previous(struct ctx *c, char *path)
 				pv->tier = (size_t)ti;
 		}
 	}
-	if (nrows == 0)
+	if (nrows == 0) {
 		csm_warn("--previous '%s' has no rows: every account is new",
 		    path);
+		c->first_run = 1;
+	}
 	csm_cols_release(&pc);
 	csm_tbl_close(&pt);
 }
 
-/* risk_change of the current row, and the account marked as seen. */
+/*
+ * risk_change of the current row, and its tier in the previous output
+ * (*was, ntier when absent); the account is marked as seen.
+ */
 static int
-change_of(struct ctx *c, size_t tier)
+change_of(struct ctx *c, size_t tier, size_t *was)
 {
 	const char *id;
-	size_t idn, none = c->rk.ntier, was = none;
+	size_t idn, none = c->rk.ntier;
 	long k;
 
+	*was = none;
 	if (c->c_id >= 0) {
 		id = c->t->f[c->c_id];
 		idn = c->t->flen[c->c_id];
@@ -277,16 +295,36 @@ change_of(struct ctx *c, size_t tier)
 		if (k >= 0) {
 			struct prev *pv = c->prev.ent[k].val;
 
-			was = pv->tier;
+			*was = pv->tier;
 			if (tier < pv->now)
 				pv->now = tier;
 		}
 	}
-	if (tier == was)
+	if (tier == *was)
 		return C_UNCHANGED;
-	if (was == none)
+	if (*was == none)
 		return C_NEW;
-	return tier < was ? C_ESCALATED : C_IMPROVED;
+	return tier < *was ? C_ESCALATED : C_IMPROVED;
+}
+
+/*
+ * The accounts the previous report listed that it lists no more: at a
+ * tier now below the listed ones, or gone from the input.
+ */
+static void
+report_resolved(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->prev.n; i++) {
+		const struct prev *pv = c->prev.ent[i].val;
+
+		if (pv->tier > c->rep.listed || pv->now <= c->rep.listed)
+			continue;
+		csm_tierrep_resolved(&c->rep, c->prev.ent[i].key,
+		    c->prev.ent[i].klen, pv->name, pv->name ?
+		    strlen(pv->name) : 0, pv->tier, pv->now);
+	}
 }
 
 /* ---- one row ---------------------------------------------------------- */
@@ -312,23 +350,6 @@ read_arr(struct ctx *c, struct row *r)
 	    c->cfg->badval, 1, &r->arr) == CSM_OK;
 }
 
-/*
- * Adds the row's ARR to its tier's sum, checked.  The sum of every tier is
- * checked too, so that no partial sum the report makes can overflow.
- */
-static void
-sum_arr(struct ctx *c, size_t tier, int64_t arr)
-{
-	char max[32];
-
-	if (csm_cents_add(&c->arrall, arr) != 0 ||
-	    csm_cents_add(&c->arrsum[tier], arr) != 0) {
-		csm_fmt_cents(INT64_MAX, 1, max);
-		csm_die_at(EX_DATAERR, c->t->file, c->t->line, "ARR adds up to "
-		    "more than %s", max);
-	}
-}
-
 /* ---- writing ---------------------------------------------------------- */
 
 /*
@@ -339,7 +360,8 @@ static void
 write_head(struct ctx *c, struct csm_out *o)
 {
 	static const int rows_fmt[] = {CSM_ROWS_CSV, CSM_ROWS_CSV,
-		CSM_ROWS_TSV, CSM_ROWS_MD, CSM_ROWS_JSON, CSM_ROWS_JSONL};
+		CSM_ROWS_TSV, CSM_ROWS_MD, CSM_ROWS_MD, CSM_ROWS_JSON,
+		CSM_ROWS_JSONL};
 	size_t i;
 
 	csm_rows_init(&c->rows, o, rows_fmt[c->format]);
@@ -435,7 +457,76 @@ worst_first(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Assesses the current record and writes or holds it. */
+/* ---- the weekly report ------------------------------------------------ */
+
+/* Field col of the current record, trimmed; NULL when col is absent or
+ * the value missing (empty, NA, none...). */
+static const char *
+report_field(const struct ctx *c, long col, size_t *n)
+{
+	const char *s;
+
+	*n = 0;
+	if (col < 0)
+		return NULL;
+	s = c->t->f[col];
+	*n = c->t->flen[col];
+	csm_trim(&s, n);
+	if (csm_is_missing(s, *n)) {
+		*n = 0;
+		return NULL;
+	}
+	return s;
+}
+
+/* The change at the report's tiers: new to the list, or within it. */
+static int
+report_change(const struct ctx *c, const struct row *r)
+{
+	if (!c->has_prev)
+		return CSM_CHG_NONE;
+	if (r->was > c->rep.listed)
+		return CSM_CHG_NEW;
+	if (r->tier < r->was)
+		return CSM_CHG_ESCALATED;
+	return r->tier > r->was ? CSM_CHG_IMPROVED : CSM_CHG_UNCHANGED;
+}
+
+/* Counts the current row in the report and adds it when it is at risk. */
+static void
+report_row(struct ctx *c)
+{
+	struct csm_tierrep_acct a;
+	const struct row *r = &c->w;
+	char max[32];
+
+	if (csm_tierrep_count(&c->rep, r->tier, r->has_arr ? &r->arr : NULL,
+	    NULL) != 0) {
+		csm_fmt_cents(INT64_MAX, 1, max);
+		csm_die_at(EX_DATAERR, c->t->file, c->t->line, "ARR adds up to "
+		    "more than %s", max);
+	}
+	if (r->tier > c->rep.listed)
+		return;
+	memset(&a, 0, sizeof(a));
+	a.id = report_field(c, c->c_id, &a.idlen);
+	a.name = report_field(c, c->c_name, &a.namelen);
+	a.owner = report_field(c, c->c_owner, &a.ownerlen);
+	a.renewal = report_field(c, c->c_renewal, &a.renewallen);
+	a.has_arr = r->has_arr;
+	a.arr = r->arr;
+	a.tier = r->tier;
+	a.score = r->score;
+	a.scoretext = c->a.scoretext;
+	a.change = report_change(c, r);
+	a.was = r->was;
+	a.reasons = c->a.reasons.s;
+	a.part = c->a.part + 2 * c->a.nnames;
+	a.nreasons = c->a.nreasons;
+	csm_tierrep_add(&c->rep, &a);
+}
+
+/* Assesses the current record and writes, holds or reports it. */
 static void
 risk_row(struct ctx *c, struct csm_eval *ev)
 {
@@ -452,13 +543,15 @@ risk_row(struct ctx *c, struct csm_eval *ev)
 	c->w.nrea = c->a.nreasons;
 	c->w.part = c->a.part;
 	set_field(&c->w, c->at_score, c->a.scoretext, strlen(c->a.scoretext));
-	set_field(&c->w, c->at_tier, csm_signals_tier_name(&c->rk, c->w.tier),
+	set_field(&c->w, c->at_tier,
+	    csm_signals_tier_name(&c->rk, c->w.tier),
 	    strlen(csm_signals_tier_name(&c->rk, c->w.tier)));
 	set_field(&c->w, c->at_sig, c->a.names.s, c->a.names.len);
 	set_field(&c->w, c->at_rea, c->a.reasons.s, c->a.reasons.len);
 	c->w.change = C_NONE;
+	c->w.was = c->rk.ntier;
 	if (c->has_prev) {
-		c->w.change = change_of(c, c->w.tier);
+		c->w.change = change_of(c, c->w.tier, &c->w.was);
 		set_field(&c->w, c->at_change, change_names[c->w.change],
 		    strlen(change_names[c->w.change]));
 	}
@@ -467,332 +560,20 @@ risk_row(struct ctx *c, struct csm_eval *ev)
 	if (c->fail_new <= c->rk.ntier && c->w.tier <= c->fail_new &&
 	    (c->w.change == C_NEW || c->w.change == C_ESCALATED))
 		c->failed = 1;
-	if (c->hold)
+	if (c->hold || c->report)
 		read_arr(c, &c->w);
-	if (c->count != NULL) {
-		c->count[c->w.tier]++;
-		if (c->w.has_arr)
-			sum_arr(c, c->w.tier, c->w.arr);
-	}
+	if (c->report)
+		report_row(c);
 	if (c->w.tier > c->min_tier)
 		return;
 	c->w.seq = c->seq++;
 	if (c->hold)
 		hold(c);
-	else
+	else if (!c->report)
 		write_row(c, &c->w);
 }
 
-/* ---- the Markdown report ---------------------------------------------- */
-
-static void
-md_str(struct csm_out *o, const char *s)
-{
-	csm_md_esc(o, s, strlen(s));
-}
-
-/* The summary: accounts and ARR per tier, over every input row. */
-static void
-md_summary(struct ctx *c, struct csm_out *o)
-{
-	struct csm_md_table t;
-	size_t nt = c->rk.ntier + 1, i, at = 0, total = 0;
-	int64_t arrat = 0, arrall = 0;
-	char buf[32];
-
-	for (i = 0; i < nt; i++) {
-		total += c->count[i];
-		arrall += c->arrsum[i];
-		if (i < c->rk.ntier) {
-			at += c->count[i];
-			arrat += c->arrsum[i];
-		}
-	}
-	csm_out_printf(o, "%zu of %zu account%s at risk", at, total,
-	    total == 1 ? "" : "s");
-	if (c->c_arr >= 0) {
-		char a[32], b[32];
-
-		csm_fmt_cents(arrat, 1, a);
-		csm_fmt_cents(arrall, 1, b);
-		csm_out_printf(o, ", %s of %s ARR", a, b);
-	}
-	csm_out_puts(o, ".\n\n");
-	csm_md_table_init(&t, o, CSM_MD_PAD);
-	csm_md_table_col(&t, "Tier", 0);
-	csm_md_table_col(&t, "Accounts", 1);
-	if (c->c_arr >= 0)
-		csm_md_table_col(&t, "ARR", 1);
-	for (i = 0; i <= nt; i++) {
-		csm_md_table_cells(&t, i == nt ? "total" : csm_signals_tier_name(&c->rk, i));
-		csm_md_table_cellf(&t, "%zu", i == nt ? total : c->count[i]);
-		if (c->c_arr >= 0) {
-			csm_fmt_cents(i == nt ? arrall : c->arrsum[i], 1, buf);
-			csm_md_table_cells(&t, buf);
-		}
-		csm_md_table_row(&t);
-	}
-	csm_md_table_end(&t);
-	if (c->min_tier < c->rk.ntier)
-		csm_out_printf(o, "\nListed below: the accounts at %s or above.\n",
-		    csm_signals_tier_name(&c->rk, c->min_tier));
-}
-
-/* "**Name** (ID)", or the ID alone, or the name alone. */
-static void
-md_account(const char *name, const char *id, struct csm_out *o)
-{
-	if (name != NULL && *name != '\0') {
-		csm_out_puts(o, "**");
-		csm_md_esc(o, name, strlen(name));
-		csm_out_puts(o, "**");
-		if (id != NULL && *id != '\0') {
-			csm_out_puts(o, " (");
-			csm_md_esc(o, id, strlen(id));
-			csm_out_puts(o, ")");
-		}
-	} else if (id != NULL && *id != '\0') {
-		csm_out_puts(o, "**");
-		csm_md_esc(o, id, strlen(id));
-		csm_out_puts(o, "**");
-	} else
-		csm_out_puts(o, "**(no name)**");
-}
-
-static const char *
-field(const struct row *r, long at)
-{
-	return at >= 0 ? r->f[at] : NULL;
-}
-
-/* The lines of one account in the changes section. */
-static void
-md_changes(struct ctx *c, struct csm_out *o)
-{
-	static const char *const title[] = {"New", "Escalated", "Improved"};
-	size_t n[4] = {0, 0, 0, 0}, i, k;
-	int ch;
-
-	for (i = 0; i < c->nheld; i++) {
-		ch = c->held[i].change;
-		if ((ch == C_IMPROVED && c->held[i].tier == c->rk.ntier) ||
-		    ch == C_UNCHANGED)
-			continue;
-		n[ch]++;
-	}
-	for (i = 0; i < c->prev.n; i++) {
-		struct prev *pv = c->prev.ent[i].val;
-
-		if (pv->tier < c->rk.ntier && pv->now >= c->rk.ntier)
-			n[3]++;
-	}
-	csm_out_puts(o, "\n## Changes since the previous report\n\n");
-	csm_out_printf(o, "%zu new, %zu escalated, %zu improved, %zu "
-	    "resolved.\n", n[0], n[1], n[2], n[3]);
-	for (k = 0; k < 3; k++) {
-		if (n[k] == 0)
-			continue;
-		csm_out_printf(o, "\n### %s\n\n", title[k]);
-		for (i = 0; i < c->nheld; i++) {
-			const struct row *r = &c->held[i];
-			const char *id;
-			size_t idn;
-			long e;
-
-			if (r->change != (int)k || r->tier == c->rk.ntier)
-				continue;
-			csm_out_puts(o, "- ");
-			md_account(field(r, c->c_name), field(r, c->c_id),
-			    o);
-			csm_out_puts(o, ": ");
-			if (k != C_NEW && c->c_id >= 0) {
-				id = r->f[c->c_id];
-				idn = r->flen[c->c_id];
-				csm_trim(&id, &idn);
-				e = csm_map_find(&c->prev, id, idn);
-				if (e >= 0) {
-					struct prev *pv = c->prev.ent[e].val;
-
-					md_str(o, csm_signals_tier_name(&c->rk,
-					    pv->tier));
-					csm_out_puts(o, " to ");
-				}
-			}
-			md_str(o, csm_signals_tier_name(&c->rk, r->tier));
-			csm_out_puts(o, "\n");
-		}
-	}
-	if (n[3] == 0)
-		return;
-	csm_out_puts(o, "\n### Resolved\n\n");
-	for (i = 0; i < c->prev.n; i++) {
-		struct prev *pv = c->prev.ent[i].val;
-
-		if (pv->tier >= c->rk.ntier || pv->now < c->rk.ntier)
-			continue;
-		csm_out_puts(o, "- ");
-		md_account(pv->name, c->prev.ent[i].key, o);
-		csm_out_puts(o, ": was ");
-		md_str(o, csm_signals_tier_name(&c->rk, pv->tier));
-		csm_out_puts(o, pv->now == c->rk.ntier ? ", now none\n" :
-		    ", no longer in the input\n");
-	}
-}
-
-/* One account at risk: a list item, its reasons under it. */
-static void
-md_item(struct ctx *c, const struct row *r, struct csm_out *o)
-{
-	const char *rd, *tn = csm_signals_tier_name(&c->rk, r->tier);
-	char buf[64];
-	long days;
-	size_t i;
-
-	csm_out_puts(o, "- ");
-	md_account(field(r, c->c_name), field(r, c->c_id), o);
-	csm_out_puts(o, ": ");
-	md_str(o, tn);
-	csm_out_puts(o, ", score ");
-	csm_out_puts(o, r->f[c->at_score]);
-	if (c->c_arr >= 0) {
-		if (r->has_arr) {
-			csm_fmt_cents(r->arr, 1, buf);
-			csm_out_printf(o, ", ARR %s", buf);
-		} else
-			csm_out_puts(o, ", ARR n/a");
-	}
-	if ((rd = field(r, c->c_renewal)) != NULL) {
-		size_t n = strlen(rd);
-
-		csm_trim(&rd, &n);
-		if (n == 0 || csm_is_missing(rd, n))
-			csm_out_puts(o, ", renewal n/a");
-		else {
-			csm_out_puts(o, ", renewal ");
-			csm_md_esc(o, rd, n);
-			if (csm_parse_date(rd, n, c->cfg->date_format,
-			    &days) == CSM_OK) {
-				days -= c->today;
-				if (days == 0)
-					csm_out_puts(o, " (today)");
-				else if (days > 0)
-					csm_out_printf(o, " (in %ld day%s)",
-					    days, days == 1 ? "" : "s");
-				else
-					csm_out_printf(o, " (%ld day%s ago)",
-					    -days, days == -1 ? "" : "s");
-			}
-		}
-	}
-	if (r->change != C_NONE)
-		csm_out_printf(o, ", %s", change_names[r->change]);
-	csm_out_puts(o, "\n");
-	for (i = 0; i < r->nrea; i++) {
-		const size_t *p = r->part + 2 * (r->nsig + i);
-
-		csm_out_puts(o, "  - ");
-		csm_md_esc(o, r->f[c->at_rea] + p[0], p[1]);
-		csm_out_puts(o, "\n");
-	}
-}
-
-/*
- * The owner of a row, trimmed (owner names typed by people: "Bob " is
- * Bob); a missing one (empty, NA, none...) is the empty string.
- */
-static void
-owner_of(const struct ctx *c, const struct row *r, const char **s,
-    size_t *n)
-{
-	*s = r->f[c->c_owner];
-	*n = r->flen[c->c_owner];
-	csm_trim(s, n);
-	if (csm_is_missing(*s, *n))
-		*n = 0;
-}
-
-static int
-same_owner(const struct ctx *c, const struct row *a, const struct row *b)
-{
-	const char *sa, *sb;
-	size_t na, nb;
-
-	owner_of(c, a, &sa, &na);
-	owner_of(c, b, &sb, &nb);
-	return na == nb && memcmp(sa, sb, na) == 0;
-}
-
-/* The accounts at risk, per owner (owners ordered by their worst account). */
-static void
-md_owners(struct ctx *c, struct csm_out *o)
-{
-	size_t i, j, nrisk = 0;
-	char *done = csm_xcalloc(c->nheld + 1, 1);
-
-	for (i = 0; i < c->nheld; i++)
-		if (c->held[i].tier < c->rk.ntier)
-			nrisk++;
-	if (c->c_owner < 0) {
-		csm_out_puts(o, "\n## Accounts at risk\n\n");
-		if (nrisk == 0)
-			csm_out_puts(o, "No account is at risk.\n");
-		for (i = 0; i < c->nheld; i++)
-			if (c->held[i].tier < c->rk.ntier)
-				md_item(c, &c->held[i], o);
-		free(done);
-		return;
-	}
-	if (nrisk == 0)
-		csm_out_puts(o, "\nNo account is at risk.\n");
-	for (i = 0; i < c->nheld; i++) {
-		const struct row *r = &c->held[i];
-		const char *ow;
-		size_t own;
-
-		if (done[i] || r->tier >= c->rk.ntier)
-			continue;
-		owner_of(c, r, &ow, &own);
-		csm_out_puts(o, "\n## ");
-		if (own == 0)
-			csm_out_puts(o, "No owner");
-		else
-			csm_md_esc(o, ow, own);
-		csm_out_puts(o, "\n\n");
-		for (j = i; j < c->nheld; j++)
-			if (!done[j] && c->held[j].tier < c->rk.ntier &&
-			    same_owner(c, r, &c->held[j])) {
-				done[j] = 1;
-				md_item(c, &c->held[j], o);
-			}
-	}
-	free(done);
-}
-
-static void
-write_md(struct ctx *c, struct csm_out *o)
-{
-	char date[32];
-
-	csm_date_format(c->today, date);
-	csm_out_printf(o, "# Churn risk report, %s\n\n", date);
-	md_summary(c, o);
-	if (c->has_prev)
-		md_changes(c, o);
-	md_owners(c, o);
-}
-
 /* ---- main ------------------------------------------------------------- */
-
-/*
- * Whether the output is the report, which shows account names, owners, ARR
- * and renewal dates: the columns only it reads are looked up (and checked)
- * only then.
- */
-static int
-is_report(const struct ctx *c)
-{
-	return c->format == F_MD;
-}
 
 static void
 setup(struct ctx *c)
@@ -810,14 +591,18 @@ setup(struct ctx *c)
 	c->w.f = csm_xcalloc(c->nout, sizeof(*c->w.f));
 	c->w.flen = csm_xcalloc(c->nout, sizeof(*c->w.flen));
 	csm_assessment_init(&c->a, &c->rk);
-	c->c_id = c->has_prev || is_report(c) ?
+	c->c_id = c->has_prev || c->report ?
 	    csm_cols_find(c->cols, "account_id") : -1;
-	c->c_name = is_report(c) ? csm_cols_find(c->cols, "account_name") : -1;
-	c->c_owner = is_report(c) ? csm_cols_find(c->cols, "owner") : -1;
-	c->c_arr = is_report(c) || c->sort ? csm_cols_find(c->cols, "arr") :
+	c->c_name = c->report ? csm_cols_find(c->cols, "account_name") : -1;
+	c->c_owner = c->report ? csm_cols_find(c->cols, "owner") : -1;
+	c->c_arr = c->report || c->sort ? csm_cols_find(c->cols, "arr") : -1;
+	c->c_renewal = c->report ? csm_cols_find(c->cols, "renewal_date") :
 	    -1;
-	c->c_renewal = is_report(c) ? csm_cols_find(c->cols, "renewal_date") :
-	    -1;
+	c->rep.has = (c->c_id >= 0 ? CSM_TR_ID : 0) |
+	    (c->c_name >= 0 ? CSM_TR_NAME : 0) |
+	    (c->c_owner >= 0 ? CSM_TR_OWNER : 0) |
+	    (c->c_arr >= 0 ? CSM_TR_ARR : 0) |
+	    (c->c_renewal >= 0 ? CSM_TR_RENEWAL : 0);
 }
 
 /*
@@ -829,7 +614,7 @@ register_columns(const struct ctx *c, struct csm_colreg *reg)
 {
 	if (c->has_prev)
 		csm_colreg_add(reg, "account_id", 1, "--previous", NULL);
-	if (is_report(c)) {
+	if (c->report) {
 		csm_colreg_add(reg, "account_id", 0, "the report", NULL);
 		csm_colreg_add(reg, "account_name", 0, "the report",
 		    "the report shows no account names");
@@ -853,24 +638,39 @@ free_ctx(struct ctx *c)
 	free_held(c);
 	free(c->w.f);
 	free(c->w.flen);
-	free(c->count);
-	free(c->arrsum);
 	csm_outhdr_release(&c->oh);
 	csm_map_release(&c->prev, free_prev);
 	csm_assessment_release(&c->a);
 	csm_buf_release(&c->tmp);
 	csm_cover_release(&c->cover);
+	csm_tierrep_release(&c->rep);
 	csm_signals_release(&c->rk);
 }
 
 static int
 format_arg(const char *arg)
 {
-	static const char *const names[] = {"csv", "tsv", "md", "json",
-		"jsonl", NULL};
-	static const int fmts[] = {F_CSV, F_TSV, F_MD, F_JSON, F_JSONL};
+	static const char *const names[] = {"csv", "tsv", "md", "html",
+		"json", "jsonl", NULL};
+	static const int fmts[] = {F_CSV, F_TSV, F_MD, F_HTML, F_JSON,
+		F_JSONL};
 
 	return fmts[csm_cli_format(usage_text, arg, names)];
+}
+
+/* --top N: a whole number from 1. */
+static size_t
+top_arg(const char *arg)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (end == arg || *end != '\0' || errno != 0 || n < 1)
+		csm_usage_error(usage_text, "--top: '%s' is not a whole number "
+		    "of 1 or more", arg);
+	return (size_t)n;
 }
 
 int
@@ -884,6 +684,7 @@ main(int argc, char *argv[])
 		{"previous", 1, NULL, OPT_PREVIOUS},
 		{"fail-on", 1, NULL, OPT_FAIL_ON},
 		{"fail-on-new", 1, NULL, OPT_FAIL_ON_NEW},
+		{"top", 1, NULL, OPT_TOP},
 		{NULL, 0, NULL, 0}
 	};
 	struct csm_cli cli;
@@ -896,8 +697,8 @@ main(int argc, char *argv[])
 	struct ctx c;
 	const char *min_tier = NULL, *fail_on = NULL, *fail_new = NULL;
 	char *previous = NULL;
+	size_t i, top = 0;
 	int ch;
-	size_t i;
 
 	csm_cli_progname(argv);
 	csm_cli_init(&cli);
@@ -926,6 +727,9 @@ main(int argc, char *argv[])
 		case OPT_FAIL_ON_NEW:
 			fail_new = optarg;
 			break;
+		case OPT_TOP:
+			top = top_arg(optarg);
+			break;
 		default:
 			usage(stderr, EX_USAGE);
 		}
@@ -936,6 +740,10 @@ main(int argc, char *argv[])
 	if (fail_new != NULL && previous == NULL)
 		csm_usage_error(usage_text, "--fail-on-new needs --previous: "
 		    "new and escalated are since the previous output");
+	c.report = c.format == F_MD || c.format == F_HTML;
+	if (top > 0 && !c.report)
+		csm_usage_error(usage_text, "--top limits the report's lists: "
+		    "it goes with -f md or -f html");
 
 	csm_cli_config(&cli, &cfg);
 	csm_signals_load(&c.rk, &cfg, "risk");
@@ -948,16 +756,22 @@ main(int argc, char *argv[])
 	    "--fail-on", fail_on) : c.rk.ntier + 1;
 	c.fail_new = fail_new ? csm_signals_tier_arg(&c.rk, usage_text,
 	    "--fail-on-new", fail_new) : c.rk.ntier + 1;
-	c.hold = c.sort || c.format == F_MD;
-	if (c.format == F_MD) {
-		c.count = csm_xcalloc(c.rk.ntier + 1, sizeof(*c.count));
-		c.arrsum = csm_xcalloc(c.rk.ntier + 1, sizeof(*c.arrsum));
-	}
+	c.hold = c.sort && !c.report;
+	csm_tierrep_init(&c.rep, &c.rk, c.format == F_HTML ?
+	    CSM_TIERREP_HTML : CSM_TIERREP_MD, CSM_TIERREP_RISK);
+	csm_tierrep_config(&c.rep, &cfg, "risk", "at_risk", "high");
+	if (min_tier != NULL)
+		c.rep.listed = c.min_tier;
+	c.rep.top = top;
+	c.rep.today = cli.today;
+	c.rep.date_format = cfg.date_format;
 	csm_buf_init(&c.tmp);
 	csm_map_init(&c.prev);
 	c.has_prev = previous != NULL;
 	if (previous != NULL && !cli.columns)
 		load_previous(&c, previous);
+	c.rep.changes = c.has_prev;
+	c.rep.first_run = c.first_run;
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
 	csm_cols_init(&cols, &t, cfg.columns);
@@ -984,7 +798,7 @@ main(int argc, char *argv[])
 	setup(&c);
 	o.delim = c.format == F_CSV ? ',' : c.format == F_TSV ? '\t' :
 	    t.delim;
-	if (c.format != F_MD)
+	if (!c.report)
 		write_head(&c, &o);
 
 	csm_eval_init(&ev);
@@ -996,11 +810,12 @@ main(int argc, char *argv[])
 	while (csm_tbl_next(&t))
 		risk_row(&c, &ev);
 
-	if (c.nheld > 1)
-		qsort(c.held, c.nheld, sizeof(*c.held), worst_first);
-	if (c.format == F_MD)
-		write_md(&c, &o);
-	else {
+	if (c.report) {
+		report_resolved(&c);
+		csm_tierrep_write(&c.rep, &o);
+	} else {
+		if (c.nheld > 1)
+			qsort(c.held, c.nheld, sizeof(*c.held), worst_first);
 		for (i = 0; i < c.nheld; i++)
 			write_row(&c, &c.held[i]);
 		csm_rows_finish(&c.rows);

@@ -36,7 +36,8 @@ enum ftype {
 	F_PAIRS,	/* a list of [x, score] pairs, x increasing */
 	F_NUMDICT,	/* a map of names to numbers */
 	F_STRDICT,	/* a map of names to strings */
-	F_BANDS		/* a list of {name, min}, min decreasing */
+	F_BANDS,	/* a list of {name, min}, min decreasing */
+	F_REASON	/* a template, or a list of {when, text} cases */
 };
 
 #define REQ 1		/* the key must be there */
@@ -84,11 +85,18 @@ static const struct field score[] = {
 	{NULL, 0, NULL, 0, NULL}
 };
 
+/* A case of a reason: its text when its condition holds (none: always). */
+static const struct field reason_case[] = {
+	{"when", F_BOOLEXPR, NULL, 0, NULL},
+	{"text", F_TMPL, NULL, REQ, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
 static const struct field signal[] = {
 	{"name", F_NAME, NULL, REQ, NULL},
 	{"when", F_BOOLEXPR, NULL, REQ, NULL},
 	{"points", F_NUM, NULL, REQ | POINTS, NULL},
-	{"reason", F_TMPL, NULL, 0, NULL},
+	{"reason", F_REASON, reason_case, 0, "reason case"},
 	{NULL, 0, NULL, 0, NULL}
 };
 
@@ -97,7 +105,14 @@ static const struct field pattern[] = {
 	{"all", F_NAMES, NULL, REQ | NONEMPTY, NULL},
 	{"tier", F_NAME, NULL, 0, NULL},
 	{"points", F_NUM, NULL, POINTS, NULL},
-	{"reason", F_TMPL, NULL, 0, NULL},
+	{"reason", F_REASON, reason_case, 0, "reason case"},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+/* The weekly report of csm-risk -f md|html. */
+static const struct field risk_report[] = {
+	{"at_risk", F_NAME, NULL, 0, NULL},
+	{"currency", F_NAME, NULL, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
@@ -105,6 +120,7 @@ static const struct field risk[] = {
 	{"tiers", F_BANDS, NULL, REQ | NONEMPTY, "tier"},
 	{"signals", F_LIST, signal, REQ | NONEMPTY, "signal"},
 	{"patterns", F_LIST, pattern, 0, "pattern"},
+	{"report", F_MAP, risk_report, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
@@ -148,6 +164,7 @@ static const struct field top[] = {
 	{"columns", F_STRDICT, NULL, 0, NULL},
 	{"date_format", F_NAME, NULL, 0, NULL},
 	{"bad_values", F_ENUM, badval_words, 0, NULL},
+	{"currency", F_NAME, NULL, 0, NULL},
 	{"score", F_MAP, score, 0, NULL},
 	{"risk", F_MAP, risk, 0, NULL},
 	{"nrr", F_MAP, nrr, 0, NULL},
@@ -425,6 +442,33 @@ check_dict(const struct csm_node *nd, const char *key, int type, int flags)
 	}
 }
 
+/*
+ * A reason: a template, or a list of cases, each a text with a condition
+ * but the last, which may go without (then it is the otherwise).
+ */
+static void
+check_reason(const struct csm_node *nd, const struct field *f)
+{
+	size_t i;
+
+	if (nd->kind == CSM_N_SCALAR) {
+		check_tmpl(nd);
+		return;
+	}
+	if (nd->kind != CSM_N_SEQ)
+		csm_cfg_die(nd, "'%s' must be a template or a list of {when, "
+		    "text} cases, not %s", f->key, kind_name(nd->kind));
+	if (nd->n == 0)
+		csm_cfg_die(nd, "'%s' must not be empty", f->key);
+	for (i = 0; i < nd->n; i++) {
+		check_map(nd->kid[i], f->sub, f->what);
+		if (i + 1 < nd->n && csm_node_get(nd->kid[i], "when") == NULL)
+			csm_cfg_die(nd->kid[i], "a reason case without 'when' "
+			    "holds always: it must come last, as the cases "
+			    "after it are never used");
+	}
+}
+
 static void
 check_value(const struct csm_node *nd, const struct field *f)
 {
@@ -511,6 +555,9 @@ check_value(const struct csm_node *nd, const struct field *f)
 		check_bands(nd, f->key, f->what);
 		if ((f->flags & NONEMPTY) && nd->n == 0)
 			csm_cfg_die(nd, "'%s' must not be empty", f->key);
+		break;
+	case F_REASON:
+		check_reason(nd, f);
 		break;
 	}
 }
@@ -806,6 +853,19 @@ check_score(const struct csm_node *sc)
 		    sum);
 }
 
+/* A tier the report: section names (at_risk): one of the tiers, or none. */
+static void
+check_report_tier(const struct csm_node *sec, const char *key)
+{
+	const struct csm_node *rep = csm_node_get(sec, "report");
+	const struct csm_node *tiers = csm_node_get(sec, "tiers");
+	const struct csm_node *t = rep ? csm_node_get(rep, key) : NULL;
+
+	if (t != NULL && strcmp(t->str, "none") != 0 &&
+	    find_name(tiers, t->str, tiers->n) < 0)
+		csm_cfg_die(t, "'%s' is not a tier", t->str);
+}
+
 static void
 check_risk(const struct csm_node *rk)
 {
@@ -846,6 +906,7 @@ check_risk(const struct csm_node *rk)
 		if (tier != NULL && find_name(tiers, tier->str, tiers->n) < 0)
 			csm_cfg_die(tier, "'%s' is not a tier", tier->str);
 	}
+	check_report_tier(rk, "at_risk");
 }
 
 /* score.calibration: [score, churn probability], falling as scores rise. */
@@ -1009,6 +1070,7 @@ static const struct tie {
 	const char *with[3];
 } ties[] = {
 	{"risk", "patterns", {"signals", "tiers", NULL}},
+	{"risk", "report", {"tiers", NULL, NULL}},
 	{"qbr", "value", {"metrics", NULL, NULL}},
 	{NULL, NULL, {NULL, NULL, NULL}}
 };

@@ -17,6 +17,7 @@
  *   score.c   the health score           struct csm_score, components, bands
  *   cover.c   coverage                   struct csm_cover, the summary
  *   signal.c  the signal engine          struct csm_signals: risk, expansion
+ *   tierrep.c the tier report            struct csm_tierrep: md, html email
  *   text.c    report text                templates, value formats
  *   utf8.c    UTF-8 for reports          csm_utf8_scan, csm_utf8_width
  *   json.c    writing JSON               struct csm_json
@@ -931,12 +932,26 @@ void csm_fmt_count(size_t n, char *out);
  * fired.  Names are borrowed from the config, which must outlive the
  * signals; expressions and templates are owned.
  */
+/*
+ * A reason is a list of cases: the sentence is the text of the first
+ * whose condition holds (a case without one always holds); a reason
+ * given as one template is one such case.  A sentence that comes out
+ * empty is left out.
+ */
+struct csm_reason {
+	const struct csm_node *when_node;
+	struct csm_expr *when;		/* NULL: always */
+	struct csm_tmpl *text;
+};
+
 struct csm_signal {
 	const char *name;
 	const struct csm_node *when_node;
 	struct csm_expr *when;
 	double points;
-	struct csm_tmpl *reason;	/* NULL: the default reason */
+	struct csm_reason *reason;
+	size_t nreason;		/* 0: the default reason (when no case
+				 * holds, too) */
 	char **col;		/* the columns `when` reads, for that */
 	long *colidx;		/* bound: their fields, or -1 */
 	size_t ncol;
@@ -949,7 +964,8 @@ struct csm_pattern {
 	size_t tier;		/* it raises the tier to at least this
 				 * (ntier: it raises nothing) */
 	double points;		/* added to the score */
-	struct csm_tmpl *reason;	/* or NULL: no sentence */
+	struct csm_reason *reason;
+	size_t nreason;		/* 0: no sentence (nor when no case holds) */
 };
 
 struct csm_signals {
@@ -1018,6 +1034,116 @@ void csm_assessment_release(struct csm_assessment *a);
  */
 void csm_signals_assess(const struct csm_signals *s, struct csm_eval *ev,
     struct csm_cover *cv, struct csm_assessment *a);
+
+/* ---- tierrep.c: the tier report (csm-risk's weekly report, csm-expand's) */
+
+/*
+ * A report of the accounts at the listed tiers (tier <= listed), in
+ * Markdown or as a self-contained HTML email (inline styles, no scripts,
+ * no remote resources, 600 pixels wide): a headline with the money at
+ * those tiers, compact in the currency ("$2.2M of $23.3M ARR at risk");
+ * a table of the listed tiers, exact; with changes, what changed since the
+ * previous report (new, escalated, resolved); per owner (owner names as
+ * given, trimmed by the caller; none: "No owner") the listed accounts,
+ * worst first (tier, ARR, score, input order), with tier, score, ARR,
+ * value, renewal, change and reasons, and with top only the top ones and
+ * a line for the rest; then a line counting the lower tiers.
+ *
+ * Call csm_tierrep_count for every row, then csm_tierrep_add for each row
+ * at a listed tier; csm_tierrep_resolved for the accounts that left the
+ * list; csm_tierrep_write once at the end.  The report holds only what it
+ * prints: a copy of each listed account's texts and numbers in one
+ * allocation (with top, at most top per owner), counters per tier and
+ * per owner, and the changes.  It borrows s and the strings set below.
+ */
+enum csm_tierrep_fmt { CSM_TIERREP_MD = 0, CSM_TIERREP_HTML };
+/* What it is about, for its words and colours. */
+enum csm_tierrep_kind { CSM_TIERREP_RISK = 0, CSM_TIERREP_GROWTH };
+/* An account's change since the previous report, at the listed tiers. */
+enum csm_tierrep_change {
+	CSM_CHG_NONE = 0, CSM_CHG_NEW, CSM_CHG_ESCALATED, CSM_CHG_IMPROVED,
+	CSM_CHG_UNCHANGED
+};
+/* The columns the input has, for csm_tierrep.has. */
+enum {
+	CSM_TR_ID = 1, CSM_TR_NAME = 2, CSM_TR_OWNER = 4, CSM_TR_ARR = 8,
+	CSM_TR_RENEWAL = 16, CSM_TR_VALUE = 32
+};
+
+/* One account, as csm_tierrep_add reads it (borrowed for the call). */
+struct csm_tierrep_acct {
+	const char *id, *name, *owner, *renewal;	/* or NULL */
+	size_t idlen, namelen, ownerlen, renewallen;
+	int has_arr, has_value;
+	int64_t arr, value;	/* cents */
+	size_t tier;
+	double score;
+	const char *scoretext;
+	int change;		/* enum csm_tierrep_change */
+	size_t was;		/* the tier before, for escalated and improved */
+	const char *reasons;	/* nreasons sentences at (offset, length) */
+	const size_t *part;	/* pairs in part */
+	size_t nreasons;
+};
+
+struct csm_tierrep {
+	/* set after csm_tierrep_init, before the first row */
+	int fmt;		/* enum csm_tierrep_fmt */
+	int kind;		/* enum csm_tierrep_kind */
+	int has;		/* CSM_TR_* */
+	size_t listed;		/* the lowest tier listed (default: ntier) */
+	size_t top;		/* accounts listed per owner, 0: all */
+	const char *currency;	/* a code or a symbol (default "USD") */
+	long today;
+	const char *date_format;
+	int changes;		/* a changes section (--previous) */
+	int first_run;		/* ... with no previous report */
+	/* private */
+	const struct csm_signals *sig;
+	size_t rows;
+	size_t *count;		/* per tier, over every row */
+	int64_t *arr, *value;
+	int64_t arrall;
+	struct csm_map owners;	/* owner -> its accounts */
+	struct csm_tr_change *chg;	/* private to tierrep.c */
+	size_t nchg, capchg;
+	size_t seq;
+};
+
+void csm_tierrep_init(struct csm_tierrep *r, const struct csm_signals *s,
+    int fmt, int kind);
+void csm_tierrep_release(struct csm_tierrep *r);
+/*
+ * Counts a row at tier with its ARR and value in cents (NULL: none).
+ * Returns 0, or -1 when a sum would not fit in cents (nothing counted).
+ */
+int csm_tierrep_count(struct csm_tierrep *r, size_t tier,
+    const int64_t *arr, const int64_t *value);
+/* Adds a row counted already, when it is at a listed tier. */
+void csm_tierrep_add(struct csm_tierrep *r, const struct csm_tierrep_acct *a);
+/* An account listed in the previous report (at was) that is now at tier
+ * now below the listed ones, or gone (now > ntier). */
+void csm_tierrep_resolved(struct csm_tierrep *r, const char *id,
+    size_t idlen, const char *name, size_t namelen, size_t was, size_t now);
+/*
+ * Sets listed and currency from the config: the tier the section's
+ * report: key names (checked by the config loader), else the tier named
+ * dflt, else every tier but none; the currency of the section's report:,
+ * else the config's top-level currency, else USD.  Call after init.
+ */
+void csm_tierrep_config(struct csm_tierrep *r, const struct csm_cfg *cfg,
+    const char *section, const char *key, const char *dflt);
+/* Writes the report. */
+void csm_tierrep_write(struct csm_tierrep *r, struct csm_out *o);
+/*
+ * Appends cents as money in the currency cur: exact with thousands
+ * separators ("$1,234,567.80") or, compact, rounded to three figures or
+ * so ("$950", "$15.2K", "$857K", "$1.2M", "$3.4B").  USD, EUR, GBP, JPY,
+ * INR, CAD and AUD get their symbols; another code of three capitals goes
+ * before the amount with a space ("CHF 1.2M"), anything else as given.
+ */
+void csm_tierrep_money(int64_t cents, const char *cur, int compact,
+    struct csm_buf *b);
 
 /* ---- text.c: templates and escaping for reports ----------------------- */
 

@@ -11,9 +11,10 @@
  * fired, from 0 to 100 (points may be negative: protective signals); the
  * tier the first whose min the score reaches, raised by any pattern that
  * fired to at least its own; the names of what fired, and one sentence
- * per signal (its reason, or its name and the values its condition read)
- * and per pattern with a reason.  A condition that is missing does not
- * fire, and is counted for the coverage summary.
+ * per signal (its reason: the text of the first of its cases whose
+ * condition holds; else its name and the values its condition read) and
+ * per pattern with a reason.  A condition that is missing does not fire,
+ * and is counted for the coverage summary.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,18 +54,57 @@ add_col(void *p, const char *name)
 	(*cs->col)[(*cs->n)++] = csm_xstrdup(name);
 }
 
+/* A reason: one template, or a list of {when, text} cases (checked). */
+static struct csm_reason *
+load_reason(const struct csm_node *nd, size_t *n)
+{
+	struct csm_reason *r;
+	const struct csm_node *w;
+	size_t i;
+
+	*n = 0;
+	if (nd == NULL)
+		return NULL;
+	if (nd->kind == CSM_N_SCALAR) {
+		r = csm_xcalloc(1, sizeof(*r));
+		r->text = csm_tmpl_compile(nd);
+		*n = 1;
+		return r;
+	}
+	r = csm_xcalloc(nd->n, sizeof(*r));
+	for (i = 0; i < nd->n; i++) {
+		if ((w = csm_node_get(nd->kid[i], "when")) != NULL) {
+			r[i].when_node = w;
+			r[i].when = csm_cfg_expr_as(w, CSM_T_BOOL);
+		}
+		r[i].text = csm_tmpl_compile(csm_node_get(nd->kid[i], "text"));
+	}
+	*n = nd->n;
+	return r;
+}
+
+static void
+free_reason(struct csm_reason *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		csm_expr_free(r[i].when);
+		csm_tmpl_free(r[i].text);
+	}
+	free(r);
+}
+
 static void
 load_signal(struct csm_signal *g, const struct csm_node *nd)
 {
 	struct colset cs = {&g->col, &g->ncol};
-	const struct csm_node *r;
 
 	g->name = csm_node_get(nd, "name")->str;
 	g->points = csm_cfg_num(csm_node_get(nd, "points"));
 	g->when_node = csm_node_get(nd, "when");
 	g->when = csm_cfg_expr_as(g->when_node, CSM_T_BOOL);
-	if ((r = csm_node_get(nd, "reason")) != NULL)
-		g->reason = csm_tmpl_compile(r);
+	g->reason = load_reason(csm_node_get(nd, "reason"), &g->nreason);
 	csm_expr_columns(g->when, add_col, &cs);
 	g->colidx = csm_xcalloc(g->ncol + 1, sizeof(*g->colidx));
 }
@@ -86,8 +126,7 @@ load_pattern(struct csm_signals *s, struct csm_pattern *p,
 		p->tier = (size_t)csm_signals_tier_find(s, r->str);
 	if ((r = csm_node_get(nd, "points")) != NULL)
 		p->points = csm_cfg_num(r);
-	if ((r = csm_node_get(nd, "reason")) != NULL)
-		p->reason = csm_tmpl_compile(r);
+	p->reason = load_reason(csm_node_get(nd, "reason"), &p->nreason);
 }
 
 void
@@ -125,7 +164,7 @@ csm_signals_release(struct csm_signals *s)
 
 	for (i = 0; i < s->nsig; i++) {
 		csm_expr_free(s->sig[i].when);
-		csm_tmpl_free(s->sig[i].reason);
+		free_reason(s->sig[i].reason, s->sig[i].nreason);
 		for (j = 0; j < s->sig[i].ncol; j++)
 			free(s->sig[i].col[j]);
 		free(s->sig[i].col);
@@ -133,7 +172,7 @@ csm_signals_release(struct csm_signals *s)
 	}
 	for (i = 0; i < s->npat; i++) {
 		free(s->pat[i].sig);
-		csm_tmpl_free(s->pat[i].reason);
+		free_reason(s->pat[i].reason, s->pat[i].nreason);
 	}
 	free(s->sig);
 	free(s->pat);
@@ -204,6 +243,19 @@ csm_signals_cover(const struct csm_signals *s, struct csm_cover *cv)
 		csm_cover_name(cv, i, "signal", s->sig[i].name);
 }
 
+static void
+reason_columns(const struct csm_reason *r, size_t n, struct csm_colreg *reg,
+    const char *who)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].when != NULL)
+			csm_colreg_add_expr(reg, r[i].when, who);
+		csm_colreg_add_tmpl(reg, r[i].text, who);
+	}
+}
+
 void
 csm_signals_columns(const struct csm_signals *s, struct csm_colreg *reg)
 {
@@ -215,14 +267,28 @@ csm_signals_columns(const struct csm_signals *s, struct csm_colreg *reg)
 		csm_buf_reset(&who);
 		csm_buf_printf(&who, "signal %s", s->sig[i].name);
 		csm_colreg_add_expr(reg, s->sig[i].when, who.s);
-		csm_colreg_add_tmpl(reg, s->sig[i].reason, who.s);
+		reason_columns(s->sig[i].reason, s->sig[i].nreason, reg,
+		    who.s);
 	}
 	for (i = 0; i < s->npat; i++) {
 		csm_buf_reset(&who);
 		csm_buf_printf(&who, "pattern %s", s->pat[i].name);
-		csm_colreg_add_tmpl(reg, s->pat[i].reason, who.s);
+		reason_columns(s->pat[i].reason, s->pat[i].nreason, reg,
+		    who.s);
 	}
 	csm_buf_release(&who);
+}
+
+static void
+reason_bind(struct csm_reason *r, size_t n, const struct csm_cols *cols)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].when != NULL)
+			csm_cfg_bind(r[i].when, r[i].when_node, cols);
+		csm_tmpl_bind(r[i].text, cols);
+	}
 }
 
 void
@@ -234,14 +300,12 @@ csm_signals_bind(struct csm_signals *s, const struct csm_cols *cols)
 		struct csm_signal *g = &s->sig[i];
 
 		csm_cfg_bind(g->when, g->when_node, cols);
-		if (g->reason != NULL)
-			csm_tmpl_bind(g->reason, cols);
+		reason_bind(g->reason, g->nreason, cols);
 		for (j = 0; j < g->ncol; j++)
 			g->colidx[j] = csm_cols_find(cols, g->col[j]);
 	}
 	for (i = 0; i < s->npat; i++)
-		if (s->pat[i].reason != NULL)
-			csm_tmpl_bind(s->pat[i].reason, cols);
+		reason_bind(s->pat[i].reason, s->pat[i].nreason, cols);
 }
 
 /* ---- assessing a row -------------------------------------------------- */
@@ -317,11 +381,33 @@ default_reason(const struct csm_signal *g, const struct csm_tbl *t,
 	csm_buf_addc(b, ')');
 }
 
+/* The text of the first case of r that holds, or NULL. */
+static const struct csm_tmpl *
+reason_case(const struct csm_reason *r, size_t n, struct csm_eval *ev)
+{
+	struct csm_val v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].when == NULL)
+			return r[i].text;
+		csm_expr_eval(r[i].when, ev, &v);
+		if (csm_val_true(&v))
+			return r[i].text;
+	}
+	return NULL;
+}
+
+/*
+ * The sentence of a signal (g) or pattern that fired: its reason's case,
+ * else for a signal the default reason.  An empty one is left out.
+ */
 static void
-add_reason(struct csm_assessment *a, const struct csm_tmpl *t,
+add_reason(struct csm_assessment *a, const struct csm_reason *r, size_t n,
     const struct csm_signal *g, struct csm_eval *ev)
 {
-	size_t start;
+	const struct csm_tmpl *t = reason_case(r, n, ev);
+	size_t mark = a->reasons.len, start;
 
 	if (t == NULL && g == NULL)
 		return;
@@ -332,6 +418,11 @@ add_reason(struct csm_assessment *a, const struct csm_tmpl *t,
 		csm_tmpl_render(t, ev, &a->reasons);
 	else
 		default_reason(g, ev->rec, &a->reasons);
+	if (a->reasons.len == start) {
+		a->reasons.len = mark;
+		a->reasons.s[mark] = '\0';
+		return;
+	}
 	add_part(a, a->nnames + a->nreasons, start, a->reasons.len - start);
 	a->nreasons++;
 }
@@ -395,9 +486,11 @@ csm_signals_assess(const struct csm_signals *s, struct csm_eval *ev,
 	/* The reasons, numbered after all the names. */
 	for (i = 0; i < s->nsig; i++)
 		if (a->fired[i])
-			add_reason(a, s->sig[i].reason, &s->sig[i], ev);
+			add_reason(a, s->sig[i].reason, s->sig[i].nreason,
+			    &s->sig[i], ev);
 	for (i = 0; i < s->npat; i++)
 		if (a->fired[s->nsig + i])
-			add_reason(a, s->pat[i].reason, NULL, ev);
+			add_reason(a, s->pat[i].reason, s->pat[i].nreason,
+			    NULL, ev);
 	fmt_score(a->score, a->scoretext);
 }

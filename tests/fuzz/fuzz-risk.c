@@ -1,14 +1,15 @@
 /*
  * fuzz-risk.c: csm-risk's weekly report and JSON fed arbitrary rows.  The
- * first byte chooses options (--previous, --sort, --min-tier); the rest,
- * up to a NUL byte, is the body of a CSV file under a fixed header (the
- * default config's columns, owner and ARR), and what follows the NUL
- * names the previous report's accounts and tiers, two bytes an account.
- * csm-risk's own code (cmd/csm-risk.c, included, its main renamed) reads
- * and assesses every row, then writes the Markdown report, CSV, JSON and
- * JSON Lines.  Rows that are not data may end in a data error; once every row
- * is read nothing may fail.  Every output must be valid UTF-8, and the
- * JSON must parse (and each JSON Lines line).
+ * first byte chooses options (--previous, --sort, --min-tier, --top 2);
+ * the rest, up to a NUL byte, is the body of a CSV file under a fixed
+ * header (the default config's columns, owner, ARR and renewal date), and
+ * what follows the NUL names the previous report's accounts and tiers,
+ * two bytes an account.  csm-risk's own code (cmd/csm-risk.c, included,
+ * its main renamed) reads and assesses every row into the report and the
+ * held rows, then writes the report in Markdown and HTML, and the rows as
+ * CSV, JSON and JSON Lines.  Rows that are not data may end in a data
+ * error; once every row is read nothing may fail.  Every output must be
+ * valid UTF-8, and the JSON must parse (and each JSON Lines line).
  */
 #define main csm_risk_main
 int csm_risk_main(int argc, char *argv[]);
@@ -77,9 +78,10 @@ render(int fmt)
 		abort();
 	csm_out_init(&st.o, fd, path, ',');
 	st.oopen = 1;
-	if (fmt == F_MD)
-		write_md(&st.c, &st.o);
-	else {
+	if (fmt == F_MD || fmt == F_HTML) {
+		st.c.rep.fmt = fmt == F_MD ? CSM_TIERREP_MD : CSM_TIERREP_HTML;
+		csm_tierrep_write(&st.c.rep, &st.o);
+	} else {
 		write_head(&st.c, &st.o);
 		st.rowsopen = 1;
 		for (i = 0; i < st.c.nheld; i++)
@@ -121,8 +123,9 @@ run(const uint8_t *data, size_t size)
 	fuzz_write(in, b.s, b.len);
 	csm_buf_release(&b);
 
-	/* what main does, the output aside */
+	/* what main does, the output aside: the report and held rows both */
 	st.c.format = F_MD;
+	st.c.report = 1;
 	st.c.sort = (flags & 2) != 0;
 	st.c.hold = 1;
 	csm_buf_init(&st.c.tmp);
@@ -135,13 +138,21 @@ run(const uint8_t *data, size_t size)
 	st.c.min_tier = flags & 4 ? (size_t)(flags >> 4) % (st.c.rk.ntier + 1)
 	    : st.c.rk.ntier;
 	st.c.fail_on = st.c.rk.ntier + 1;
-	st.c.count = csm_xcalloc(st.c.rk.ntier + 1, sizeof(*st.c.count));
-	st.c.arrsum = csm_xcalloc(st.c.rk.ntier + 1, sizeof(*st.c.arrsum));
+	st.c.fail_new = st.c.rk.ntier + 1;
+	csm_tierrep_init(&st.c.rep, &st.c.rk, CSM_TIERREP_MD,
+	    CSM_TIERREP_RISK);
+	csm_tierrep_config(&st.c.rep, &cfg, "risk", "at_risk", "high");
+	if (flags & 4)
+		st.c.rep.listed = st.c.min_tier;
+	st.c.rep.top = flags & 8 ? 2 : 0;
+	st.c.rep.today = st.c.today;
 	if ((flags & 1) && nul != NULL) {
 		st.c.has_prev = 1;
 		write_previous(prev, nul + 1, size - body - 1);
 		load_previous(&st.c, (char *)prev);
 	}
+	st.c.rep.changes = st.c.has_prev;
+	st.c.rep.first_run = st.c.first_run;
 
 	files[0] = (char *)in;
 	st.topen = 1;
@@ -162,9 +173,11 @@ run(const uint8_t *data, size_t size)
 	while (csm_tbl_next(&st.t))
 		risk_row(&st.c, &st.ev);
 	st.mustlive = 1;
+	report_resolved(&st.c);
 	if (st.c.nheld > 1)
 		qsort(st.c.held, st.c.nheld, sizeof(*st.c.held), worst_first);
 	render(F_MD);
+	render(F_HTML);
 	render(F_CSV);
 	render(F_JSON);
 	render(F_JSONL);
@@ -184,8 +197,7 @@ cleanup(void)
 	free_held(c);
 	free(c->w.f);
 	free(c->w.flen);
-	free(c->count);
-	free(c->arrsum);
+	csm_tierrep_release(&c->rep);
 	csm_outhdr_release(&c->oh);
 	if (st.copen) {
 		csm_cover_release(&c->cover);

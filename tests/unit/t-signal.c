@@ -201,7 +201,8 @@ test_points(void)
 	    "    - {name: safe, when: c == 'x', points: -30, reason: safe}\n"
 	    "  patterns:\n"
 	    "    - {name: both, all: [bad, worse], points: 20}\n"
-	    "    - {name: guarded, all: [bad, safe], tier: high, points: -10.5}\n");
+	    "    - {name: guarded, all: [bad, safe], tier: high,\n"
+	    "       points: -10.5}\n");
 	T_EQ_INT(s.pat[0].tier, 3);	/* no tier: it raises nothing */
 	T_EQ_NUM(s.pat[0].points, 20);
 	T_EQ_NUM(s.pat[1].points, -10.5);
