@@ -87,10 +87,9 @@ static const char *const change_names[] = {"new", "escalated", "improved",
 	"unchanged"};
 
 /*
- * One output row.  While streaming, f points into the reader's record and
- * the work buffers; a held row owns a copy of everything in mem.
- * part holds (offset, length) pairs: the names in risk_signals, then the
- * sentences in risk_reasons.
+ * One output row: f points into the reader's record and the work
+ * buffers, or into a held row.  part holds (offset, length) pairs: the
+ * names in risk_signals, then the sentences in risk_reasons.
  */
 struct row {
 	char **f;
@@ -104,7 +103,22 @@ struct row {
 	int64_t arr;
 	int has_arr;
 	size_t seq;
-	char *mem;
+};
+
+/*
+ * A row held for --sort: its sort keys, and in one allocation, for JSON,
+ * the offsets and lengths of its names and reasons (4 bytes each), then
+ * the lengths of its fields (a byte each, or 5 past 254 bytes), then its
+ * bytes: a row costs its bytes and some 80 more.
+ */
+struct held {
+	double score;
+	int64_t arr;
+	size_t seq;
+	uint32_t tier;
+	uint32_t has_arr;
+	uint32_t nsig, nrea;	/* 0 unless the output is JSON */
+	unsigned char *mem;
 };
 
 /* An account of the previous output, by account_id. */
@@ -143,8 +157,9 @@ struct ctx {
 	int has_prev;
 	int first_run;		/* the previous file is missing or empty */
 	/* held rows */
-	struct row *held;
+	struct held *held;
 	size_t nheld, capheld;
+	size_t *hpart;		/* a held row's parts, as it is written */
 	size_t seq;
 	struct csm_rows rows;	/* the row formats */
 	/* the weekly report */
@@ -204,9 +219,33 @@ previous_there(const char *path)
 }
 
 /*
- * Reads an earlier csm-risk output: account_id -> its tier.  An account
- * listed more than once counts at its highest tier.  A header and no rows
- * is a first run too: every account is new.
+ * The lowest tier of the previous output that this run needs: the
+ * report, the tiers it lists and those --fail-on-new alerts on (an account
+ * below them that is now at risk is new to the list, or alerts, whatever
+ * its tier was); risk_change, every tier but none.  An account at none is
+ * as one absent.
+ */
+static size_t
+prev_needed(const struct ctx *c)
+{
+	size_t k = c->rk.ntier - 1;
+
+	if (c->report) {
+		k = c->rep.listed;
+		if (c->fail_new < c->rk.ntier && c->fail_new > k)
+			k = c->fail_new;
+		if (k > c->rk.ntier - 1)
+			k = c->rk.ntier - 1;
+	}
+	return k;
+}
+
+/*
+ * Reads an earlier csm-risk output: account_id -> its tier, for the
+ * accounts at the tiers the run needs (prev_needed), with their names
+ * when the report may list them as resolved.  An account listed more
+ * than once counts at its highest tier.  A header and no rows is a first
+ * run too: every account is new.
  */
 static void
 load_previous(struct ctx *c, char *path)
@@ -214,12 +253,13 @@ load_previous(struct ctx *c, char *path)
 	struct csm_tbl_opts opts = {0, CSM_RAGGED_ERROR};
 	struct csm_tbl pt;
 	struct csm_cols pc;
-	size_t cid, ctier, k;
+	size_t cid, ctier, k, keep;
 	long cname, ti;
 	int isnew;
 	size_t nrows = 0;
 
 	c->has_prev = 1;
+	keep = prev_needed(c);
 	if (!previous_there(path)) {
 		c->first_run = 1;
 		return;
@@ -251,12 +291,15 @@ load_previous(struct ctx *c, char *path)
 			    "'risk_tier': \"%s\" is not a tier (%s)",
 			    csm_q(tn, tnn), c->tmp.s);
 		}
+		if ((size_t)ti > keep)
+			continue;
 		k = csm_map_put(&c->prev, id, idn, &isnew);
 		if (isnew) {
 			pv = csm_xcalloc(1, sizeof(*pv));
 			pv->tier = (size_t)ti;
 			pv->now = c->rk.ntier + 1;
-			if (cname >= 0 && pt.flen[cname] > 0)
+			if (c->report && (size_t)ti <= c->rep.listed &&
+			    cname >= 0 && pt.flen[cname] > 0)
 				pv->name = csm_xstrndup(pt.f[cname],
 				    pt.flen[cname]);
 			c->prev.ent[k].val = pv;
@@ -264,6 +307,10 @@ load_previous(struct ctx *c, char *path)
 			pv = c->prev.ent[k].val;
 			if ((size_t)ti < pv->tier)
 				pv->tier = (size_t)ti;
+			if (c->report && pv->name == NULL && (size_t)ti <=
+			    c->rep.listed && cname >= 0 && pt.flen[cname] > 0)
+				pv->name = csm_xstrndup(pt.f[cname],
+				    pt.flen[cname]);
 		}
 	}
 	if (nrows == 0) {
@@ -319,7 +366,8 @@ report_resolved(struct ctx *c)
 	for (i = 0; i < c->prev.n; i++) {
 		const struct prev *pv = c->prev.ent[i].val;
 
-		if (pv->tier > c->rep.listed || pv->now <= c->rep.listed)
+		if (pv->tier > c->rep.listed || pv->tier >= c->rk.ntier ||
+		    pv->now <= c->rep.listed)
 			continue;
 		csm_tierrep_resolved(&c->rep, c->prev.ent[i].key,
 		    c->prev.ent[i].klen, pv->name, pv->name ?
@@ -395,35 +443,115 @@ write_row(struct ctx *c, const struct row *r)
 	csm_rows_end(&c->rows);
 }
 
-/* Copies the work row into the held rows. */
+/* A length for a held row; a field past 4 GiB cannot be held. */
+static uint32_t
+held_len(const struct ctx *c, size_t n)
+{
+	if (n > UINT32_MAX)
+		csm_die_at(EX_DATAERR, c->t->file, c->t->line, "a field of "
+		    "more than 4 GiB: --sort cannot hold it");
+	return (uint32_t)n;
+}
+
+/* Writes field length n at p: a byte below 255, else 255 and 4 bytes. */
+static unsigned char *
+put_len(unsigned char *p, uint32_t n)
+{
+	if (n < 255) {
+		*p++ = (unsigned char)n;
+		return p;
+	}
+	*p++ = 255;
+	memcpy(p, &n, sizeof(n));
+	return p + sizeof(n);
+}
+
+static const unsigned char *
+get_len(const unsigned char *p, size_t *n)
+{
+	uint32_t v;
+
+	if (*p < 255) {
+		*n = *p;
+		return p + 1;
+	}
+	memcpy(&v, p + 1, sizeof(v));
+	*n = v;
+	return p + 1 + sizeof(v);
+}
+
+/*
+ * Copies the work row into the held rows: the keys (48 bytes), then one
+ * allocation with what struct held says.
+ */
 static void
 hold(struct ctx *c)
 {
-	struct row *h;
-	size_t i, total = 0, off = 0, np = 2 * (c->w.nsig + c->w.nrea);
+	struct held *h;
+	size_t i, total = 0, np = 0;
+	unsigned char *p;
+	uint32_t v;
 
 	if (c->nheld == c->capheld) {
-		c->capheld = c->capheld ? c->capheld * 2 : 64;
+		c->capheld = c->capheld ? c->capheld + c->capheld / 2 : 64;
 		c->held = csm_xreallocarray(c->held, c->capheld,
 		    sizeof(*c->held));
 	}
-	h = &c->held[c->nheld++];
-	*h = c->w;
+	if (c->rows.json)
+		np = 2 * (c->w.nsig + c->w.nrea);
+	total = np * sizeof(v);
 	for (i = 0; i < c->nout; i++)
-		total += c->w.flen[i] + 1;
-	h->mem = csm_xmalloc(total);
-	h->f = csm_xcalloc(c->nout, sizeof(*h->f));
-	h->flen = csm_xcalloc(c->nout, sizeof(*h->flen));
-	h->part = csm_xcalloc(np + 1, sizeof(*h->part));
-	for (i = 0; i < c->nout; i++) {
-		memcpy(h->mem + off, c->w.f[i], c->w.flen[i]);
-		h->mem[off + c->w.flen[i]] = '\0';
-		h->f[i] = h->mem + off;
-		h->flen[i] = c->w.flen[i];
-		off += c->w.flen[i] + 1;
+		total += c->w.flen[i] + (c->w.flen[i] < 255 ? 1 : 5);
+	h = &c->held[c->nheld++];
+	h->score = c->w.score;
+	h->arr = c->w.arr;
+	h->has_arr = (uint32_t)c->w.has_arr;
+	h->seq = c->w.seq;
+	h->tier = (uint32_t)c->w.tier;
+	h->nsig = np > 0 ? (uint32_t)c->w.nsig : 0;
+	h->nrea = np > 0 ? (uint32_t)c->w.nrea : 0;
+	h->mem = p = csm_xmalloc(total + 1);
+	for (i = 0; i < np; i++) {
+		v = held_len(c, c->w.part[i]);
+		memcpy(p, &v, sizeof(v));
+		p += sizeof(v);
 	}
-	if (np > 0)
-		memcpy(h->part, c->w.part, np * sizeof(*h->part));
+	for (i = 0; i < c->nout; i++)
+		p = put_len(p, held_len(c, c->w.flen[i]));
+	for (i = 0; i < c->nout; i++) {
+		if (c->w.flen[i] > 0)
+			memcpy(p, c->w.f[i], c->w.flen[i]);
+		p += c->w.flen[i];
+	}
+}
+
+/* Writes held row h, its fields and parts put back into a row. */
+static void
+write_held(struct ctx *c, const struct held *h)
+{
+	struct row r;
+	size_t i, np = 2 * ((size_t)h->nsig + h->nrea);
+	const unsigned char *p = h->mem;
+	uint32_t v;
+
+	memset(&r, 0, sizeof(r));
+	r.f = c->w.f;
+	r.flen = c->w.flen;
+	r.nsig = h->nsig;
+	r.nrea = h->nrea;
+	r.part = c->hpart;
+	for (i = 0; i < np; i++) {
+		memcpy(&v, p, sizeof(v));
+		c->hpart[i] = v;
+		p += sizeof(v);
+	}
+	for (i = 0; i < c->nout; i++)
+		p = get_len(p, &r.flen[i]);
+	for (i = 0; i < c->nout; i++) {
+		r.f[i] = (char *)p;
+		p += r.flen[i];
+	}
+	write_row(c, &r);
 }
 
 static void
@@ -431,20 +559,17 @@ free_held(struct ctx *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->nheld; i++) {
+	for (i = 0; i < c->nheld; i++)
 		free(c->held[i].mem);
-		free(c->held[i].f);
-		free(c->held[i].flen);
-		free(c->held[i].part);
-	}
 	free(c->held);
+	free(c->hpart);
 }
 
 /* Worst first: tier, then ARR (missing last), then score, then input order. */
 static int
 worst_first(const void *a, const void *b)
 {
-	const struct row *x = a, *y = b;
+	const struct held *x = a, *y = b;
 
 	if (x->tier != y->tier)
 		return x->tier < y->tier ? -1 : 1;
@@ -455,6 +580,18 @@ worst_first(const void *a, const void *b)
 	if (x->score != y->score)
 		return x->score > y->score ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* --sort: the held rows, worst first. */
+static void
+write_sorted(struct ctx *c)
+{
+	size_t i;
+
+	if (c->nheld > 1)
+		qsort(c->held, c->nheld, sizeof(*c->held), worst_first);
+	for (i = 0; i < c->nheld; i++)
+		write_held(c, &c->held[i]);
 }
 
 /* ---- the weekly report ------------------------------------------------ */
@@ -483,9 +620,9 @@ report_field(const struct ctx *c, long col, size_t *n)
 static int
 report_change(const struct ctx *c, const struct row *r)
 {
-	if (!c->has_prev)
+	if (!c->has_prev || r->tier >= c->rk.ntier)
 		return CSM_CHG_NONE;
-	if (r->was > c->rep.listed)
+	if (r->was > c->rep.listed || r->was >= c->rk.ntier)
 		return CSM_CHG_NEW;
 	if (r->tier < r->was)
 		return CSM_CHG_ESCALATED;
@@ -590,6 +727,8 @@ setup(struct ctx *c)
 	c->hdrlen = c->oh.len;
 	c->w.f = csm_xcalloc(c->nout, sizeof(*c->w.f));
 	c->w.flen = csm_xcalloc(c->nout, sizeof(*c->w.flen));
+	c->hpart = csm_xcalloc(4 * (c->rk.nsig + c->rk.npat) + 1,
+	    sizeof(*c->hpart));
 	csm_assessment_init(&c->a, &c->rk);
 	c->c_id = c->has_prev || c->report ?
 	    csm_cols_find(c->cols, "account_id") : -1;
@@ -697,7 +836,7 @@ main(int argc, char *argv[])
 	struct ctx c;
 	const char *min_tier = NULL, *fail_on = NULL, *fail_new = NULL;
 	char *previous = NULL;
-	size_t i, top = 0;
+	size_t top = 0;
 	int ch;
 
 	csm_cli_progname(argv);
@@ -814,10 +953,7 @@ main(int argc, char *argv[])
 		report_resolved(&c);
 		csm_tierrep_write(&c.rep, &o);
 	} else {
-		if (c.nheld > 1)
-			qsort(c.held, c.nheld, sizeof(*c.held), worst_first);
-		for (i = 0; i < c.nheld; i++)
-			write_row(&c, &c.held[i]);
+		write_sorted(&c);
 		csm_rows_finish(&c.rows);
 	}
 

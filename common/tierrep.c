@@ -505,6 +505,14 @@ csm_tierrep_resolved(struct csm_tierrep *r, const char *id, size_t idlen,
 
 /* ---- what both formats say -------------------------------------------- */
 
+/* n with thousands separators, for people: "1,234". */
+static const char *
+count_text(size_t n, char out[32])
+{
+	csm_fmt_count(n, out);
+	return out;
+}
+
 static const char *
 tier_name(const struct csm_tierrep *r, size_t i)
 {
@@ -560,22 +568,23 @@ headline(const struct csm_tierrep *r, struct csm_buf *strong,
 	const struct words *w = &words[r->kind];
 	struct totals t = listed_totals(r);
 	const char *s = r->rows == 1 ? "" : "s";
+	char a[32], b[32];
 
 	if (r->has & CSM_TR_VALUE) {
 		add_money(r, t.value, 1, strong);
 		csm_buf_printf(strong, " of %s", w->value);
-		csm_buf_printf(rest, "%zu of %zu account%s %s, ", t.n,
-		    r->rows, s, w->state);
+		csm_buf_printf(rest, "%s of %s account%s %s, ",
+		    count_text(t.n, a), count_text(r->rows, b), s, w->state);
 	} else if (r->has & CSM_TR_ARR) {
 		add_money(r, t.arr, 1, strong);
 		csm_buf_adds(strong, " of ");
 		add_money(r, r->arrall, 1, strong);
 		csm_buf_printf(strong, " ARR %s", w->state);
-		csm_buf_printf(rest, "%zu of %zu account%s, ", t.n, r->rows,
-		    s);
+		csm_buf_printf(rest, "%s of %s account%s, ",
+		    count_text(t.n, a), count_text(r->rows, b), s);
 	} else
-		csm_buf_printf(strong, "%zu of %zu account%s %s", t.n,
-		    r->rows, s, w->state);
+		csm_buf_printf(strong, "%s of %s account%s %s",
+		    count_text(t.n, a), count_text(r->rows, b), s, w->state);
 	at_phrase(r, rest);
 }
 
@@ -584,11 +593,13 @@ static void
 lower_line(const struct csm_tierrep *r, struct csm_buf *b)
 {
 	size_t i, nt = r->sig->ntier;
+	char n[32];
 
 	csm_buf_printf(b, "Below %s: ", tier_name(r, r->listed));
 	for (i = r->listed + 1; i <= nt; i++)
-		csm_buf_printf(b, "%s%zu %s", i == r->listed + 1 ? "" :
-		    i == nt ? " and " : ", ", r->count[i], tier_name(r, i));
+		csm_buf_printf(b, "%s%s %s", i == r->listed + 1 ? "" :
+		    i == nt ? " and " : ", ", count_text(r->count[i], n),
+		    tier_name(r, i));
 	csm_buf_addc(b, '.');
 }
 
@@ -691,19 +702,31 @@ sort_changes(struct csm_tierrep *r, size_t n[3])
 		qsort(r->chg, r->nchg, sizeof(*r->chg), cmp_change);
 }
 
+/* "2 new, 1 escalated, 0 resolved." */
+static void
+changes_line(const size_t n[3], struct csm_out *o)
+{
+	char a[32], b[32], c[32];
+
+	csm_out_printf(o, "%s new, %s escalated, %s resolved.",
+	    count_text(n[0], a), count_text(n[1], b), count_text(n[2], c));
+}
+
 /* What the accounts an owner's list leaves out add up to. */
 static void
 more_line(const struct csm_tierrep *r, const struct tr_owner *ow,
     struct csm_buf *b)
 {
 	int64_t arr = ow->arr, value = ow->value;
-	size_t i, k = ow->total - ow->nacc;
+	size_t i;
+	char n[32];
 
 	for (i = 0; i < ow->nacc; i++) {
 		arr -= ow->acc[i]->arr;
 		value -= ow->acc[i]->value;
 	}
-	csm_buf_printf(b, "and %zu more ", k);
+	csm_buf_printf(b, "and %s more ", count_text(ow->total - ow->nacc,
+	    n));
 	at_phrase(r, b);
 	if ((r->has & CSM_TR_ARR) && ow->has_arr) {
 		csm_buf_adds(b, ", ARR ");
@@ -751,6 +774,7 @@ md_table(const struct csm_tierrep *r, struct csm_out *o)
 	struct csm_md_table t;
 	struct totals tot = listed_totals(r);
 	struct csm_buf b;
+	char n[32];
 	size_t i;
 
 	csm_buf_init(&b);
@@ -766,7 +790,8 @@ md_table(const struct csm_tierrep *r, struct csm_out *o)
 		int total = i > r->listed;
 
 		csm_md_table_cells(&t, total ? "total" : tier_name(r, i));
-		csm_md_table_cellf(&t, "%zu", total ? tot.n : r->count[i]);
+		csm_md_table_cells(&t, count_text(total ? tot.n :
+		    r->count[i], n));
 		if (r->has & CSM_TR_ARR) {
 			csm_buf_reset(&b);
 			add_money(r, total ? tot.arr : r->arr[i], 0, &b);
@@ -808,8 +833,8 @@ md_changes(struct csm_tierrep *r, struct csm_out *o)
 		return;
 	}
 	sort_changes(r, n);
-	csm_out_printf(o, "%zu new, %zu escalated, %zu resolved.\n", n[0],
-	    n[1], n[2]);
+	changes_line(n, o);
+	csm_out_puts(o, "\n");
 	csm_buf_init(&b);
 	for (k = 0, i = 0; k < 3; k++) {
 		if (n[k] == 0)
@@ -1077,6 +1102,7 @@ h_table(const struct csm_tierrep *r, struct csm_out *o)
 {
 	struct totals tot = listed_totals(r);
 	struct csm_buf b;
+	char n[32];
 	size_t i;
 
 	csm_buf_init(&b);
@@ -1101,7 +1127,8 @@ h_table(const struct csm_tierrep *r, struct csm_out *o)
 		else
 			h_badge(r, i, o);
 		csm_out_printf(o, "</td><td align=\"right\" style=\"" TD NUM
-		    "%s\">%zu</td>", bold, total ? tot.n : r->count[i]);
+		    "%s\">%s</td>", bold, count_text(total ? tot.n :
+		    r->count[i], n));
 		if (r->has & CSM_TR_ARR) {
 			csm_out_printf(o, "<td align=\"right\" style=\"" TD NUM
 			    "%s\">", bold);
@@ -1135,8 +1162,9 @@ h_changes(struct csm_tierrep *r, struct csm_out *o)
 		return;
 	}
 	sort_changes(r, n);
-	csm_out_printf(o, "<p style=\"margin:0;\">%zu new, %zu escalated, %zu "
-	    "resolved.</p>\n", n[0], n[1], n[2]);
+	csm_out_puts(o, "<p style=\"margin:0;\">");
+	changes_line(n, o);
+	csm_out_puts(o, "</p>\n");
 	csm_buf_init(&b);
 	for (k = 0, i = 0; k < 3; k++) {
 		if (n[k] == 0)

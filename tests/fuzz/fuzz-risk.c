@@ -70,7 +70,7 @@ render(int fmt)
 {
 	const char *path = fuzz_path("out");
 	char *text;
-	size_t i, n;
+	size_t n;
 	int fd;
 
 	st.c.format = fmt;
@@ -84,8 +84,7 @@ render(int fmt)
 	} else {
 		write_head(&st.c, &st.o);
 		st.rowsopen = 1;
-		for (i = 0; i < st.c.nheld; i++)
-			write_row(&st.c, &st.c.held[i]);
+		write_sorted(&st.c);
 		st.rowsopen = 0;
 		csm_rows_finish(&st.c.rows);
 	}
@@ -174,8 +173,6 @@ run(const uint8_t *data, size_t size)
 		risk_row(&st.c, &st.ev);
 	st.mustlive = 1;
 	report_resolved(&st.c);
-	if (st.c.nheld > 1)
-		qsort(st.c.held, st.c.nheld, sizeof(*st.c.held), worst_first);
 	render(F_MD);
 	render(F_HTML);
 	render(F_CSV);
