@@ -14,9 +14,10 @@
  * appends risk_change.
  *
  * CSV and TSV without --sort stream one row at a time in constant memory,
- * as does JSON; --sort holds the rows it writes.  The weekly report (-f
- * md or html, common/tierrep.c) holds only what it prints: the accounts
- * at risk, counters per tier and owner, and what changed.  At the end, a
+ * as does JSON; --sort holds the rows it writes (common/sigrows.c).  The
+ * weekly report (-f md or html, common/tierrep.c) holds only what it
+ * prints: the accounts at risk, counters per tier and owner, and what
+ * changed.  At the end, a
  * summary on stderr names the signals whose condition was missing and how
  * often (-q: not).
  */
@@ -86,41 +87,6 @@ enum change { C_NONE = -1, C_NEW, C_ESCALATED, C_IMPROVED, C_UNCHANGED };
 static const char *const change_names[] = {"new", "escalated", "improved",
 	"unchanged"};
 
-/*
- * One output row: f points into the reader's record and the work
- * buffers, or into a held row.  part holds (offset, length) pairs: the
- * names in risk_signals, then the sentences in risk_reasons.
- */
-struct row {
-	char **f;
-	size_t *flen;
-	double score;
-	size_t tier;
-	int change;		/* enum change */
-	size_t was;		/* the tier in the previous output */
-	size_t nsig, nrea;
-	size_t *part;
-	int64_t arr;
-	int has_arr;
-	size_t seq;
-};
-
-/*
- * A row held for --sort: its sort keys, and in one allocation, for JSON,
- * the offsets and lengths of its names and reasons (4 bytes each), then
- * the lengths of its fields (a byte each, or 5 past 254 bytes), then its
- * bytes: a row costs its bytes and some 80 more.
- */
-struct held {
-	double score;
-	int64_t arr;
-	size_t seq;
-	uint32_t tier;
-	uint32_t has_arr;
-	uint32_t nsig, nrea;	/* 0 unless the output is JSON */
-	unsigned char *mem;
-};
-
 /* An account of the previous output, by account_id. */
 struct prev {
 	size_t tier;
@@ -133,36 +99,23 @@ struct ctx {
 	const struct csm_tbl *t;
 	const struct csm_cols *cols;
 	const struct csm_cfg *cfg;
-	long today;
 	int format;
 	int report;		/* -f md or html */
+	int rows_out;		/* rows are written (all but the report) */
+	int sort;
 	size_t min_tier;
 	size_t fail_on;		/* ntier + 1: no --fail-on */
 	size_t fail_new;	/* ntier + 1: no --fail-on-new */
 	int failed;
-	int sort, hold;
-	/* output layout */
-	struct csm_outhdr oh;	/* the output header */
-	size_t nout;
-	char **hdr;		/* oh's names and lengths */
-	size_t *hdrlen;
-	long at_score, at_tier, at_sig, at_rea, at_change;
-	long c_id, c_name, c_owner, c_arr, c_renewal;
-	/* work space for one row */
-	struct row w;
+	long c_id, c_arr;
 	struct csm_assessment a;
 	struct csm_buf tmp;
 	/* --previous */
 	struct csm_map prev;
 	int has_prev;
 	int first_run;		/* the previous file is missing or empty */
-	/* held rows */
-	struct held *held;
-	size_t nheld, capheld;
-	size_t *hpart;		/* a held row's parts, as it is written */
-	size_t seq;
-	struct csm_rows rows;	/* the row formats */
-	/* the weekly report */
+	/* the output: rows, or the weekly report */
+	struct csm_sigrows rows;
 	struct csm_tierrep rep;
 	/* coverage: the rows where each signal's condition was missing */
 	struct csm_cover cover;
@@ -377,337 +330,50 @@ report_resolved(struct ctx *c)
 
 /* ---- one row ---------------------------------------------------------- */
 
-static void
-set_field(struct row *r, long at, const char *s, size_t n)
-{
-	r->f[at] = (char *)s;
-	r->flen[at] = n;
-}
-
-/*
- * Reads the arr column into the row, for sorting and the report: an
- * amount, never below 0 nor beyond 10^15 (csm_cell_cents).
- */
-static void
-read_arr(struct ctx *c, struct row *r)
-{
-	r->has_arr = 0;
-	if (c->c_arr < 0)
-		return;
-	r->has_arr = csm_cell_cents(c->t, c->cols, (size_t)c->c_arr,
-	    c->cfg->badval, 1, &r->arr) == CSM_OK;
-}
-
-/* ---- writing ---------------------------------------------------------- */
-
-/*
- * The output table: the input's columns (text), then the appended ones
- * (risk_score a number, risk_signals and risk_reasons lists).
- */
-static void
-write_head(struct ctx *c, struct csm_out *o)
-{
-	static const int rows_fmt[] = {CSM_ROWS_CSV, CSM_ROWS_CSV,
-		CSM_ROWS_TSV, CSM_ROWS_MD, CSM_ROWS_MD, CSM_ROWS_JSON,
-		CSM_ROWS_JSONL};
-	size_t i;
-
-	csm_rows_init(&c->rows, o, rows_fmt[c->format]);
-	for (i = 0; i < c->nout; i++)
-		csm_rows_col(&c->rows, c->hdr[i], c->hdrlen[i], NULL, 0);
-	csm_rows_head(&c->rows);
-}
-
-static void
-write_row(struct ctx *c, const struct row *r)
-{
-	size_t i;
-
-	if (!c->rows.json) {
-		csm_rows_texts(&c->rows, r->f, r->flen, c->nout);
-		return;
-	}
-	csm_rows_begin(&c->rows);
-	for (i = 0; i < c->nout; i++) {
-		if ((long)i == c->at_score)
-			csm_rows_num(&c->rows, r->f[i], r->flen[i], NULL);
-		else if ((long)i == c->at_sig)
-			csm_rows_list(&c->rows, r->f[i], r->flen[i], r->part,
-			    r->nsig);
-		else if ((long)i == c->at_rea)
-			csm_rows_list(&c->rows, r->f[i], r->flen[i],
-			    r->part + 2 * r->nsig, r->nrea);
-		else
-			csm_rows_str(&c->rows, r->f[i], r->flen[i]);
-	}
-	csm_rows_end(&c->rows);
-}
-
-/* A length for a held row; a field past 4 GiB cannot be held. */
-static uint32_t
-held_len(const struct ctx *c, size_t n)
-{
-	if (n > UINT32_MAX)
-		csm_die_at(EX_DATAERR, c->t->file, c->t->line, "a field of "
-		    "more than 4 GiB: --sort cannot hold it");
-	return (uint32_t)n;
-}
-
-/* Writes field length n at p: a byte below 255, else 255 and 4 bytes. */
-static unsigned char *
-put_len(unsigned char *p, uint32_t n)
-{
-	if (n < 255) {
-		*p++ = (unsigned char)n;
-		return p;
-	}
-	*p++ = 255;
-	memcpy(p, &n, sizeof(n));
-	return p + sizeof(n);
-}
-
-static const unsigned char *
-get_len(const unsigned char *p, size_t *n)
-{
-	uint32_t v;
-
-	if (*p < 255) {
-		*n = *p;
-		return p + 1;
-	}
-	memcpy(&v, p + 1, sizeof(v));
-	*n = v;
-	return p + 1 + sizeof(v);
-}
-
-/*
- * Copies the work row into the held rows: the keys (48 bytes), then one
- * allocation with what struct held says.
- */
-static void
-hold(struct ctx *c)
-{
-	struct held *h;
-	size_t i, total = 0, np = 0;
-	unsigned char *p;
-	uint32_t v;
-
-	if (c->nheld == c->capheld) {
-		c->capheld = c->capheld ? c->capheld + c->capheld / 2 : 64;
-		c->held = csm_xreallocarray(c->held, c->capheld,
-		    sizeof(*c->held));
-	}
-	if (c->rows.json)
-		np = 2 * (c->w.nsig + c->w.nrea);
-	total = np * sizeof(v);
-	for (i = 0; i < c->nout; i++)
-		total += c->w.flen[i] + (c->w.flen[i] < 255 ? 1 : 5);
-	h = &c->held[c->nheld++];
-	h->score = c->w.score;
-	h->arr = c->w.arr;
-	h->has_arr = (uint32_t)c->w.has_arr;
-	h->seq = c->w.seq;
-	h->tier = (uint32_t)c->w.tier;
-	h->nsig = np > 0 ? (uint32_t)c->w.nsig : 0;
-	h->nrea = np > 0 ? (uint32_t)c->w.nrea : 0;
-	h->mem = p = csm_xmalloc(total + 1);
-	for (i = 0; i < np; i++) {
-		v = held_len(c, c->w.part[i]);
-		memcpy(p, &v, sizeof(v));
-		p += sizeof(v);
-	}
-	for (i = 0; i < c->nout; i++)
-		p = put_len(p, held_len(c, c->w.flen[i]));
-	for (i = 0; i < c->nout; i++) {
-		if (c->w.flen[i] > 0)
-			memcpy(p, c->w.f[i], c->w.flen[i]);
-		p += c->w.flen[i];
-	}
-}
-
-/* Writes held row h, its fields and parts put back into a row. */
-static void
-write_held(struct ctx *c, const struct held *h)
-{
-	struct row r;
-	size_t i, np = 2 * ((size_t)h->nsig + h->nrea);
-	const unsigned char *p = h->mem;
-	uint32_t v;
-
-	memset(&r, 0, sizeof(r));
-	r.f = c->w.f;
-	r.flen = c->w.flen;
-	r.nsig = h->nsig;
-	r.nrea = h->nrea;
-	r.part = c->hpart;
-	for (i = 0; i < np; i++) {
-		memcpy(&v, p, sizeof(v));
-		c->hpart[i] = v;
-		p += sizeof(v);
-	}
-	for (i = 0; i < c->nout; i++)
-		p = get_len(p, &r.flen[i]);
-	for (i = 0; i < c->nout; i++) {
-		r.f[i] = (char *)p;
-		p += r.flen[i];
-	}
-	write_row(c, &r);
-}
-
-static void
-free_held(struct ctx *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nheld; i++)
-		free(c->held[i].mem);
-	free(c->held);
-	free(c->hpart);
-}
-
-/* Worst first: tier, then ARR (missing last), then score, then input order. */
-static int
-worst_first(const void *a, const void *b)
-{
-	const struct held *x = a, *y = b;
-
-	if (x->tier != y->tier)
-		return x->tier < y->tier ? -1 : 1;
-	if (x->has_arr != y->has_arr)
-		return x->has_arr ? -1 : 1;
-	if (x->has_arr && x->arr != y->arr)
-		return x->arr > y->arr ? -1 : 1;
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* --sort: the held rows, worst first. */
-static void
-write_sorted(struct ctx *c)
-{
-	size_t i;
-
-	if (c->nheld > 1)
-		qsort(c->held, c->nheld, sizeof(*c->held), worst_first);
-	for (i = 0; i < c->nheld; i++)
-		write_held(c, &c->held[i]);
-}
-
-/* ---- the weekly report ------------------------------------------------ */
-
-/* Field col of the current record, trimmed; NULL when col is absent or
- * the value missing (empty, NA, none...). */
-static const char *
-report_field(const struct ctx *c, long col, size_t *n)
-{
-	const char *s;
-
-	*n = 0;
-	if (col < 0)
-		return NULL;
-	s = c->t->f[col];
-	*n = c->t->flen[col];
-	csm_trim(&s, n);
-	if (csm_is_missing(s, *n)) {
-		*n = 0;
-		return NULL;
-	}
-	return s;
-}
-
 /* The change at the report's tiers: new to the list, or within it. */
 static int
-report_change(const struct ctx *c, const struct row *r)
+report_change(const struct ctx *c, size_t tier, size_t was)
 {
-	if (!c->has_prev || r->tier >= c->rk.ntier)
+	if (!c->has_prev || tier >= c->rk.ntier)
 		return CSM_CHG_NONE;
-	if (r->was > c->rep.listed || r->was >= c->rk.ntier)
+	if (was > c->rep.listed || was >= c->rk.ntier)
 		return CSM_CHG_NEW;
-	if (r->tier < r->was)
+	if (tier < was)
 		return CSM_CHG_ESCALATED;
-	return r->tier > r->was ? CSM_CHG_IMPROVED : CSM_CHG_UNCHANGED;
-}
-
-/* Counts the current row in the report and adds it when it is at risk. */
-static void
-report_row(struct ctx *c)
-{
-	struct csm_tierrep_acct a;
-	const struct row *r = &c->w;
-	char max[32];
-
-	if (csm_tierrep_count(&c->rep, r->tier, r->has_arr ? &r->arr : NULL,
-	    NULL) != 0) {
-		csm_fmt_cents(INT64_MAX, 1, max);
-		csm_die_at(EX_DATAERR, c->t->file, c->t->line, "ARR adds up to "
-		    "more than %s", max);
-	}
-	if (r->tier > c->rep.listed)
-		return;
-	memset(&a, 0, sizeof(a));
-	a.id = report_field(c, c->c_id, &a.idlen);
-	a.name = report_field(c, c->c_name, &a.namelen);
-	a.owner = report_field(c, c->c_owner, &a.ownerlen);
-	a.renewal = report_field(c, c->c_renewal, &a.renewallen);
-	a.has_arr = r->has_arr;
-	a.arr = r->arr;
-	a.tier = r->tier;
-	a.score = r->score;
-	a.scoretext = c->a.scoretext;
-	a.change = report_change(c, r);
-	a.was = r->was;
-	a.reasons = c->a.reasons.s;
-	a.part = c->a.part + 2 * c->a.nnames;
-	a.nreasons = c->a.nreasons;
-	csm_tierrep_add(&c->rep, &a);
+	return tier > was ? CSM_CHG_IMPROVED : CSM_CHG_UNCHANGED;
 }
 
 /* Assesses the current record and writes, holds or reports it. */
 static void
 risk_row(struct ctx *c, struct csm_eval *ev)
 {
-	const struct csm_tbl *t = c->t;
-	size_t i;
+	const char *extra[2] = {NULL, NULL};
+	size_t tier, was = c->rk.ntier;
+	int change = C_NONE, has_arr = 0;
+	int64_t arr = 0;
 
 	c->cover.rows++;
-	for (i = 0; i < t->ncols; i++)
-		set_field(&c->w, (long)i, t->f[i], t->flen[i]);
 	csm_signals_assess(&c->rk, ev, &c->cover, &c->a);
-	c->w.score = c->a.score;
-	c->w.tier = c->a.tier;
-	c->w.nsig = c->a.nnames;
-	c->w.nrea = c->a.nreasons;
-	c->w.part = c->a.part;
-	set_field(&c->w, c->at_score, c->a.scoretext, strlen(c->a.scoretext));
-	set_field(&c->w, c->at_tier,
-	    csm_signals_tier_name(&c->rk, c->w.tier),
-	    strlen(csm_signals_tier_name(&c->rk, c->w.tier)));
-	set_field(&c->w, c->at_sig, c->a.names.s, c->a.names.len);
-	set_field(&c->w, c->at_rea, c->a.reasons.s, c->a.reasons.len);
-	c->w.change = C_NONE;
-	c->w.was = c->rk.ntier;
+	tier = c->a.tier;
 	if (c->has_prev) {
-		c->w.change = change_of(c, c->w.tier, &c->w.was);
-		set_field(&c->w, c->at_change, change_names[c->w.change],
-		    strlen(change_names[c->w.change]));
+		change = change_of(c, tier, &was);
+		extra[0] = change_names[change];
 	}
-	if (c->fail_on <= c->rk.ntier && c->w.tier <= c->fail_on)
+	if (c->fail_on <= c->rk.ntier && tier <= c->fail_on)
 		c->failed = 1;
-	if (c->fail_new <= c->rk.ntier && c->w.tier <= c->fail_new &&
-	    (c->w.change == C_NEW || c->w.change == C_ESCALATED))
+	if (c->fail_new <= c->rk.ntier && tier <= c->fail_new &&
+	    (change == C_NEW || change == C_ESCALATED))
 		c->failed = 1;
-	if (c->hold || c->report)
-		read_arr(c, &c->w);
+	/* ARR, for sorting and the report: never below 0 nor past 10^15 */
+	if (c->c_arr >= 0)
+		has_arr = csm_cell_cents(c->t, c->cols, (size_t)c->c_arr,
+		    c->cfg->badval, 1, &arr) == CSM_OK;
 	if (c->report)
-		report_row(c);
-	if (c->w.tier > c->min_tier)
-		return;
-	c->w.seq = c->seq++;
-	if (c->hold)
-		hold(c);
-	else if (!c->report)
-		write_row(c, &c->w);
+		csm_tierrep_row(&c->rep, c->t, &c->a, has_arr ? &arr : NULL,
+		    NULL, report_change(c, tier, was), was);
+	if (c->rows_out && tier <= c->min_tier)
+		csm_sigrows_add(&c->rows, c->t, &c->rk, &c->a, extra, has_arr,
+		    arr);
 }
 
 /* ---- main ------------------------------------------------------------- */
@@ -715,33 +381,18 @@ risk_row(struct ctx *c, struct csm_eval *ev)
 static void
 setup(struct ctx *c)
 {
-	csm_outhdr_init(&c->oh, c->cols);
-	c->at_score = (long)csm_outhdr_place(&c->oh, "risk_score");
-	c->at_tier = (long)csm_outhdr_place(&c->oh, "risk_tier");
-	c->at_sig = (long)csm_outhdr_place(&c->oh, "risk_signals");
-	c->at_rea = (long)csm_outhdr_place(&c->oh, "risk_reasons");
-	c->at_change = c->has_prev ?
-	    (long)csm_outhdr_place(&c->oh, "risk_change") : -1;
-	c->nout = c->oh.n;
-	c->hdr = c->oh.name;
-	c->hdrlen = c->oh.len;
-	c->w.f = csm_xcalloc(c->nout, sizeof(*c->w.f));
-	c->w.flen = csm_xcalloc(c->nout, sizeof(*c->w.flen));
-	c->hpart = csm_xcalloc(4 * (c->rk.nsig + c->rk.npat) + 1,
-	    sizeof(*c->hpart));
+	static const int rows_fmt[] = {CSM_ROWS_CSV, CSM_ROWS_CSV,
+		CSM_ROWS_TSV, CSM_ROWS_MD, CSM_ROWS_MD, CSM_ROWS_JSON,
+		CSM_ROWS_JSONL};
+	static const char *const change_col[] = {"risk_change", NULL};
+
+	csm_sigrows_init(&c->rows, c->cols, &c->rk, "risk", c->has_prev ?
+	    change_col : NULL, rows_fmt[c->format], c->sort);
 	csm_assessment_init(&c->a, &c->rk);
-	c->c_id = c->has_prev || c->report ?
-	    csm_cols_find(c->cols, "account_id") : -1;
-	c->c_name = c->report ? csm_cols_find(c->cols, "account_name") : -1;
-	c->c_owner = c->report ? csm_cols_find(c->cols, "owner") : -1;
+	c->c_id = c->has_prev ? csm_cols_find(c->cols, "account_id") : -1;
 	c->c_arr = c->report || c->sort ? csm_cols_find(c->cols, "arr") : -1;
-	c->c_renewal = c->report ? csm_cols_find(c->cols, "renewal_date") :
-	    -1;
-	c->rep.has = (c->c_id >= 0 ? CSM_TR_ID : 0) |
-	    (c->c_name >= 0 ? CSM_TR_NAME : 0) |
-	    (c->c_owner >= 0 ? CSM_TR_OWNER : 0) |
-	    (c->c_arr >= 0 ? CSM_TR_ARR : 0) |
-	    (c->c_renewal >= 0 ? CSM_TR_RENEWAL : 0);
+	if (c->report)
+		csm_tierrep_bind(&c->rep, c->cols);
 }
 
 /*
@@ -753,17 +404,8 @@ register_columns(const struct ctx *c, struct csm_colreg *reg)
 {
 	if (c->has_prev)
 		csm_colreg_add(reg, "account_id", 1, "--previous", NULL);
-	if (c->report) {
-		csm_colreg_add(reg, "account_id", 0, "the report", NULL);
-		csm_colreg_add(reg, "account_name", 0, "the report",
-		    "the report shows no account names");
-		csm_colreg_add(reg, "owner", 0, "the report",
-		    "the report does not group accounts by owner");
-		csm_colreg_add(reg, "arr", 0, "the report",
-		    "the report shows no ARR");
-		csm_colreg_add(reg, "renewal_date", 0, "the report",
-		    "the report shows no renewal dates");
-	}
+	if (c->report)
+		csm_tierrep_columns(&c->rep, reg);
 	if (c->sort)
 		csm_colreg_add(reg, "arr", 0, "--sort",
 		    "--sort orders by tier and score only");
@@ -774,10 +416,7 @@ register_columns(const struct ctx *c, struct csm_colreg *reg)
 static void
 free_ctx(struct ctx *c)
 {
-	free_held(c);
-	free(c->w.f);
-	free(c->w.flen);
-	csm_outhdr_release(&c->oh);
+	csm_sigrows_release(&c->rows);
 	csm_map_release(&c->prev, free_prev);
 	csm_assessment_release(&c->a);
 	csm_buf_release(&c->tmp);
@@ -888,14 +527,13 @@ main(int argc, char *argv[])
 	csm_signals_load(&c.rk, &cfg, "risk");
 	csm_signals_cover(&c.rk, &c.cover);
 	c.cfg = &cfg;
-	c.today = cli.today;
 	c.min_tier = min_tier ? csm_signals_tier_arg(&c.rk, usage_text,
 	    "--min-tier", min_tier) : c.rk.ntier;
 	c.fail_on = fail_on ? csm_signals_tier_arg(&c.rk, usage_text,
 	    "--fail-on", fail_on) : c.rk.ntier + 1;
 	c.fail_new = fail_new ? csm_signals_tier_arg(&c.rk, usage_text,
 	    "--fail-on-new", fail_new) : c.rk.ntier + 1;
-	c.hold = c.sort && !c.report;
+	c.rows_out = !c.report;
 	csm_tierrep_init(&c.rep, &c.rk, c.format == F_HTML ?
 	    CSM_TIERREP_HTML : CSM_TIERREP_MD, CSM_TIERREP_RISK);
 	csm_tierrep_config(&c.rep, &cfg, "risk", "at_risk", "high");
@@ -937,8 +575,8 @@ main(int argc, char *argv[])
 	setup(&c);
 	o.delim = c.format == F_CSV ? ',' : c.format == F_TSV ? '\t' :
 	    t.delim;
-	if (!c.report)
-		write_head(&c, &o);
+	if (c.rows_out)
+		csm_sigrows_head(&c.rows, &o);
 
 	csm_eval_init(&ev);
 	ev.rec = &t;
@@ -952,10 +590,8 @@ main(int argc, char *argv[])
 	if (c.report) {
 		report_resolved(&c);
 		csm_tierrep_write(&c.rep, &o);
-	} else {
-		write_sorted(&c);
-		csm_rows_finish(&c.rows);
-	}
+	} else
+		csm_sigrows_finish(&c.rows);
 
 	/* before the output ends, so that a tool reading it reports after */
 	if (!cli.quiet)

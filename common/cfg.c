@@ -62,6 +62,7 @@ static const char *const badval_words[] = {"fail", "missing", NULL};
 static const char *const format_words[] = {"number", "percent", "money",
 	"days", NULL};
 static const char *const better_words[] = {"higher", "lower", NULL};
+static const char *const bool_words[] = {"true", "false", NULL};
 
 static const struct field component[] = {
 	{"name", F_NAME, NULL, REQ, NULL},
@@ -97,6 +98,7 @@ static const struct field signal[] = {
 	{"when", F_BOOLEXPR, NULL, REQ, NULL},
 	{"points", F_NUM, NULL, REQ | POINTS, NULL},
 	{"reason", F_REASON, reason_case, 0, "reason case"},
+	{"optional", F_ENUM, bool_words, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
@@ -121,6 +123,23 @@ static const struct field risk[] = {
 	{"signals", F_LIST, signal, REQ | NONEMPTY, "signal"},
 	{"patterns", F_LIST, pattern, 0, "pattern"},
 	{"report", F_MAP, risk_report, 0, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+/* The expansion report of csm-expand -f md|html; value: the ARR an
+ * account could add. */
+static const struct field expansion_report[] = {
+	{"opportunity", F_NAME, NULL, 0, NULL},
+	{"currency", F_NAME, NULL, 0, NULL},
+	{"value", F_NUMEXPR, NULL, 0, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+static const struct field expansion[] = {
+	{"tiers", F_BANDS, NULL, REQ | NONEMPTY, "tier"},
+	{"signals", F_LIST, signal, REQ | NONEMPTY, "signal"},
+	{"patterns", F_LIST, pattern, 0, "pattern"},
+	{"report", F_MAP, expansion_report, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
@@ -167,6 +186,7 @@ static const struct field top[] = {
 	{"currency", F_NAME, NULL, 0, NULL},
 	{"score", F_MAP, score, 0, NULL},
 	{"risk", F_MAP, risk, 0, NULL},
+	{"expansion", F_MAP, expansion, 0, NULL},
 	{"nrr", F_MAP, nrr, 0, NULL},
 	{"qbr", F_MAP, qbr, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
@@ -853,7 +873,7 @@ check_score(const struct csm_node *sc)
 		    sum);
 }
 
-/* A tier the report: section names (at_risk): one of the tiers, or none. */
+/* The tier a report: section names (key): one of the tiers, or none. */
 static void
 check_report_tier(const struct csm_node *sec, const char *key)
 {
@@ -866,8 +886,13 @@ check_report_tier(const struct csm_node *sec, const char *key)
 		csm_cfg_die(t, "'%s' is not a tier", t->str);
 }
 
+/*
+ * A section of signals (risk:, expansion:), whose names go in the column
+ * listed and whose report: names its tier under report_key.
+ */
 static void
-check_risk(const struct csm_node *rk)
+check_signals(const struct csm_node *rk, const char *listed,
+    const char *report_key)
 {
 	const struct csm_node *sig = csm_node_get(rk, "signals");
 	const struct csm_node *pat = csm_node_get(rk, "patterns");
@@ -876,8 +901,8 @@ check_risk(const struct csm_node *rk)
 
 	check_unique(sig, "signal");
 	check_unique(pat, "pattern");
-	check_listable(sig, "signal", "risk_signals");
-	check_listable(pat, "pattern", "risk_signals");
+	check_listable(sig, "signal", listed);
+	check_listable(pat, "pattern", listed);
 	for (i = 0; i < tiers->n; i++)
 		if (strcasecmp(csm_node_get(tiers->kid[i], "name")->str,
 		    "none") == 0)
@@ -906,7 +931,7 @@ check_risk(const struct csm_node *rk)
 		if (tier != NULL && find_name(tiers, tier->str, tiers->n) < 0)
 			csm_cfg_die(tier, "'%s' is not a tier", tier->str);
 	}
-	check_report_tier(rk, "at_risk");
+	check_report_tier(rk, report_key);
 }
 
 /* score.calibration: [score, churn probability], falling as scores rise. */
@@ -942,7 +967,9 @@ check_config(const struct csm_node *root)
 		check_calibration(csm_node_get(s, "calibration"));
 	}
 	if ((s = csm_node_get(root, "risk")) != NULL)
-		check_risk(s);
+		check_signals(s, "risk_signals", "at_risk");
+	if ((s = csm_node_get(root, "expansion")) != NULL)
+		check_signals(s, "expansion_signals", "opportunity");
 	if ((s = csm_node_get(root, "qbr")) != NULL)
 		check_unique(csm_node_get(s, "metrics"), "metric");
 }
@@ -1071,6 +1098,8 @@ static const struct tie {
 } ties[] = {
 	{"risk", "patterns", {"signals", "tiers", NULL}},
 	{"risk", "report", {"tiers", NULL, NULL}},
+	{"expansion", "patterns", {"signals", "tiers", NULL}},
+	{"expansion", "report", {"tiers", "signals", NULL}},
 	{"qbr", "value", {"metrics", NULL, NULL}},
 	{NULL, NULL, {NULL, NULL, NULL}}
 };

@@ -18,6 +18,7 @@
  *   cover.c   coverage                   struct csm_cover, the summary
  *   signal.c  the signal engine          struct csm_signals: risk, expansion
  *   tierrep.c the tier report            struct csm_tierrep: md, html email
+ *   sigrows.c rows with signals appended struct csm_sigrows: stream or --sort
  *   text.c    report text                templates, value formats
  *   utf8.c    UTF-8 for reports          csm_utf8_scan, csm_utf8_width
  *   json.c    writing JSON               struct csm_json
@@ -955,6 +956,8 @@ struct csm_signal {
 	char **col;		/* the columns `when` reads, for that */
 	long *colidx;		/* bound: their fields, or -1 */
 	size_t ncol;
+	int optional;		/* optional: true: off when a column is absent */
+	int off;		/* bound: optional, and a column is absent */
 };
 
 struct csm_pattern {
@@ -1005,9 +1008,17 @@ struct csm_assessment {
 void csm_signals_load(struct csm_signals *s, const struct csm_cfg *cfg,
     const char *section);
 void csm_signals_release(struct csm_signals *s);
-/* Registers every column the signals and patterns read (csm_colreg_add_*). */
+/*
+ * Registers every column the signals and patterns read (csm_colreg_add_*);
+ * an optional signal's as optional, its absence turning the signal off.
+ */
 void csm_signals_columns(const struct csm_signals *s, struct csm_colreg *reg);
-/* Binds every expression to the header (an unknown column dies 65). */
+/*
+ * Binds every expression to the header (an unknown column dies 65).  An
+ * optional signal that reads a column the header lacks (other than the
+ * optional canonical ones, which read as missing) is off: it never fires
+ * (nor do the patterns that need it) and is not counted as missing.
+ */
 void csm_signals_bind(struct csm_signals *s, const struct csm_cols *cols);
 /* Initialises cv with one item per signal, for the coverage summary. */
 void csm_signals_cover(const struct csm_signals *s, struct csm_cover *cv);
@@ -1098,6 +1109,7 @@ struct csm_tierrep {
 	const char *date_format;
 	int changes;		/* a changes section (--previous) */
 	int first_run;		/* ... with no previous report */
+	long c_id, c_name, c_owner, c_renewal;	/* csm_tierrep_bind */
 	/* private */
 	const struct csm_signals *sig;
 	size_t rows;
@@ -1115,7 +1127,8 @@ void csm_tierrep_init(struct csm_tierrep *r, const struct csm_signals *s,
 void csm_tierrep_release(struct csm_tierrep *r);
 /*
  * Counts a row at tier with its ARR and value in cents (NULL: none).
- * Returns 0, or -1 when a sum would not fit in cents (nothing counted).
+ * Returns 0, or when a sum would not fit in cents (nothing counted) -1
+ * for the ARR's, -2 for the value's.
  */
 int csm_tierrep_count(struct csm_tierrep *r, size_t tier,
     const int64_t *arr, const int64_t *value);
@@ -1135,6 +1148,22 @@ void csm_tierrep_config(struct csm_tierrep *r, const struct csm_cfg *cfg,
     const char *section, const char *key, const char *dflt);
 /* Writes the report. */
 void csm_tierrep_write(struct csm_tierrep *r, struct csm_out *o);
+/*
+ * The report's columns of the input (account_id, account_name, owner,
+ * arr, renewal_date, all optional, with what their absence costs), for the
+ * registry; csm_tierrep_bind finds them in the header and sets has.
+ */
+void csm_tierrep_columns(const struct csm_tierrep *r, struct csm_colreg *reg);
+void csm_tierrep_bind(struct csm_tierrep *r, const struct csm_cols *cols);
+/*
+ * Counts t's current record, assessed as a, with its ARR and value in
+ * cents (NULL: none; a sum past what cents hold is a data error at the
+ * record's line), and adds it when it is at a listed tier, with its
+ * change and previous tier.
+ */
+void csm_tierrep_row(struct csm_tierrep *r, const struct csm_tbl *t,
+    const struct csm_assessment *a, const int64_t *arr,
+    const int64_t *value, int change, size_t was);
 /*
  * Appends cents as money in the currency cur: exact with thousands
  * separators ("$1,234,567.80") or, compact, rounded to three figures or
@@ -1480,6 +1509,63 @@ void csm_rows_texts(struct csm_rows *r, char *const *f, const size_t *n,
 void csm_rows_end(struct csm_rows *r);
 void csm_rows_finish(struct csm_rows *r);
 void csm_rows_release(struct csm_rows *r);
+
+/* ---- sigrows.c: the rows of csm-risk and csm-expand -------------------- */
+
+/*
+ * The rows of a signal filter: every input column (text), then
+ * <prefix>_score (a number), _tier, _signals and _reasons (lists in
+ * JSON), then the tool's extra columns (text), each placed by csm_outhdr
+ * (an input column of exactly that name is replaced).  Written in the
+ * format fmt (enum csm_rows_fmt) as they come, in constant memory, or
+ * with sort held and written worst first by csm_sigrows_finish: tier,
+ * then ARR (missing last), then score, all descending, then input order.
+ * A held row costs its bytes and some 80 more: its keys, a byte per field
+ * for its length (5 past 254), and for JSON 4 bytes per place of a name
+ * or reason.  The rows borrow cols until init returns and own the rest.
+ */
+struct csm_sigheld;
+
+struct csm_sigrows {
+	struct csm_outhdr oh;	/* the output header */
+	size_t nout;
+	size_t at_score, at_tier, at_sig, at_rea;
+	size_t *at_extra;
+	size_t nextra;
+	int fmt;		/* enum csm_rows_fmt, for csm_sigrows_head */
+	int parts;		/* held rows keep their parts (JSON) */
+	int sort;
+	int started;		/* rows is set up */
+	struct csm_rows rows;
+	char **f;		/* the row being written */
+	size_t *flen;
+	size_t *part;
+	size_t npart;
+	struct csm_sigheld *held;
+	size_t nheld, capheld;
+	size_t seq;
+};
+
+/*
+ * Places the columns after cols' (extra: NULL or a NULL-terminated list
+ * of names); s sizes the work space.  Two input columns named exactly as
+ * one appended are a data error (65).
+ */
+void csm_sigrows_init(struct csm_sigrows *r, const struct csm_cols *cols,
+    const struct csm_signals *s, const char *prefix,
+    const char *const *extra, int fmt, int sort);
+/* Writes the header (CSV, TSV) or opens the array (JSON) on o. */
+void csm_sigrows_head(struct csm_sigrows *r, struct csm_out *o);
+/*
+ * The current record of t with assessment a (tier named by s) and the
+ * extra columns' texts: written, or held with its ARR for --sort.
+ */
+void csm_sigrows_add(struct csm_sigrows *r, const struct csm_tbl *t,
+    const struct csm_signals *s, const struct csm_assessment *a,
+    const char *const *extra, int has_arr, int64_t arr);
+/* Writes the held rows, worst first, and ends the output. */
+void csm_sigrows_finish(struct csm_sigrows *r);
+void csm_sigrows_release(struct csm_sigrows *r);
 
 /* ---- cli.c: options every tool shares --------------------------------- */
 

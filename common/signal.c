@@ -99,8 +99,10 @@ static void
 load_signal(struct csm_signal *g, const struct csm_node *nd)
 {
 	struct colset cs = {&g->col, &g->ncol};
+	const struct csm_node *o = csm_node_get(nd, "optional");
 
 	g->name = csm_node_get(nd, "name")->str;
+	g->optional = o != NULL && strcmp(o->str, "true") == 0;
 	g->points = csm_cfg_num(csm_node_get(nd, "points"));
 	g->when_node = csm_node_get(nd, "when");
 	g->when = csm_cfg_expr_as(g->when_node, CSM_T_BOOL);
@@ -243,40 +245,92 @@ csm_signals_cover(const struct csm_signals *s, struct csm_cover *cv)
 		csm_cover_name(cv, i, "signal", s->sig[i].name);
 }
 
+/*
+ * An optional signal's column: optional, its absence said in effect (an
+ * optional canonical column reads as missing, as in any signal).
+ */
+struct optcols {
+	struct csm_colreg *reg;
+	const char *who;
+	const char *effect;
+};
+
+static void
+add_optcol(void *p, const char *name)
+{
+	struct optcols *oc = p;
+	struct csm_buf eff;
+
+	if (!csm_col_optional(name)) {
+		csm_colreg_add(oc->reg, name, 0, oc->who, oc->effect);
+		return;
+	}
+	csm_buf_init(&eff);
+	csm_buf_printf(&eff, "%s reads it as missing", oc->who);
+	csm_colreg_add(oc->reg, name, 0, oc->who, eff.s);
+	csm_buf_release(&eff);
+}
+
+/* The columns of expression e (or template t) of signal g. */
+static void
+expr_columns(struct csm_colreg *reg, const struct csm_signal *g,
+    const struct csm_expr *e, const struct csm_tmpl *t, const char *who,
+    const char *effect)
+{
+	struct optcols oc = {reg, who, effect};
+
+	if (g == NULL || !g->optional) {
+		if (e != NULL)
+			csm_colreg_add_expr(reg, e, who);
+		if (t != NULL)
+			csm_colreg_add_tmpl(reg, t, who);
+		return;
+	}
+	if (e != NULL)
+		csm_expr_columns(e, add_optcol, &oc);
+	if (t != NULL)
+		csm_tmpl_columns(t, add_optcol, &oc);
+}
+
 static void
 reason_columns(const struct csm_reason *r, size_t n, struct csm_colreg *reg,
-    const char *who)
+    const struct csm_signal *g, const char *who, const char *effect)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (r[i].when != NULL)
-			csm_colreg_add_expr(reg, r[i].when, who);
-		csm_colreg_add_tmpl(reg, r[i].text, who);
+			expr_columns(reg, g, r[i].when, NULL, who, effect);
+		expr_columns(reg, g, NULL, r[i].text, who, effect);
 	}
 }
 
 void
 csm_signals_columns(const struct csm_signals *s, struct csm_colreg *reg)
 {
-	struct csm_buf who;
+	struct csm_buf who, eff;
 	size_t i;
 
 	csm_buf_init(&who);
+	csm_buf_init(&eff);
 	for (i = 0; i < s->nsig; i++) {
+		const struct csm_signal *g = &s->sig[i];
+
 		csm_buf_reset(&who);
-		csm_buf_printf(&who, "signal %s", s->sig[i].name);
-		csm_colreg_add_expr(reg, s->sig[i].when, who.s);
-		reason_columns(s->sig[i].reason, s->sig[i].nreason, reg,
-		    who.s);
+		csm_buf_printf(&who, "signal %s", g->name);
+		csm_buf_reset(&eff);
+		csm_buf_printf(&eff, "signal %s (optional) is off", g->name);
+		expr_columns(reg, g, g->when, NULL, who.s, eff.s);
+		reason_columns(g->reason, g->nreason, reg, g, who.s, eff.s);
 	}
 	for (i = 0; i < s->npat; i++) {
 		csm_buf_reset(&who);
 		csm_buf_printf(&who, "pattern %s", s->pat[i].name);
-		reason_columns(s->pat[i].reason, s->pat[i].nreason, reg,
-		    who.s);
+		reason_columns(s->pat[i].reason, s->pat[i].nreason, reg, NULL,
+		    who.s, NULL);
 	}
 	csm_buf_release(&who);
+	csm_buf_release(&eff);
 }
 
 static void
@@ -291,6 +345,38 @@ reason_bind(struct csm_reason *r, size_t n, const struct csm_cols *cols)
 	}
 }
 
+/* Whether a column an optional signal reads is absent: it is then off. */
+struct absent {
+	const struct csm_cols *cols;
+	int any;
+};
+
+static void
+find_absent(void *p, const char *name)
+{
+	struct absent *ab = p;
+
+	if (!csm_col_optional(name) && csm_cols_find(ab->cols, name) < 0)
+		ab->any = 1;
+}
+
+static int
+signal_off(const struct csm_signal *g, const struct csm_cols *cols)
+{
+	struct absent ab = {cols, 0};
+	size_t i;
+
+	if (!g->optional)
+		return 0;
+	csm_expr_columns(g->when, find_absent, &ab);
+	for (i = 0; i < g->nreason; i++) {
+		if (g->reason[i].when != NULL)
+			csm_expr_columns(g->reason[i].when, find_absent, &ab);
+		csm_tmpl_columns(g->reason[i].text, find_absent, &ab);
+	}
+	return ab.any;
+}
+
 void
 csm_signals_bind(struct csm_signals *s, const struct csm_cols *cols)
 {
@@ -299,6 +385,8 @@ csm_signals_bind(struct csm_signals *s, const struct csm_cols *cols)
 	for (i = 0; i < s->nsig; i++) {
 		struct csm_signal *g = &s->sig[i];
 
+		if ((g->off = signal_off(g, cols)) != 0)
+			continue;
 		csm_cfg_bind(g->when, g->when_node, cols);
 		reason_bind(g->reason, g->nreason, cols);
 		for (j = 0; j < g->ncol; j++)
@@ -458,6 +546,10 @@ csm_signals_assess(const struct csm_signals *s, struct csm_eval *ev,
 	csm_buf_adds(&a->reasons, "");
 	a->nnames = a->nreasons = 0;
 	for (i = 0; i < s->nsig; i++) {
+		if (s->sig[i].off) {
+			a->fired[i] = 0;
+			continue;
+		}
 		csm_expr_eval(s->sig[i].when, ev, &v);
 		if (v.type == CSM_T_MISSING && cv != NULL)
 			cv->item[i].missing++;

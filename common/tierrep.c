@@ -165,6 +165,7 @@ csm_tierrep_init(struct csm_tierrep *r, const struct csm_signals *s,
     int fmt, int kind)
 {
 	memset(r, 0, sizeof(*r));
+	r->c_id = r->c_name = r->c_owner = r->c_renewal = -1;
 	r->sig = s;
 	r->fmt = fmt;
 	r->kind = kind;
@@ -216,7 +217,7 @@ csm_tierrep_count(struct csm_tierrep *r, size_t tier, const int64_t *arr,
 	    csm_cents_add(&at, *arr) != 0))
 		return -1;
 	if (value != NULL && csm_cents_add(&v, *value) != 0)
-		return -1;
+		return -2;
 	r->arrall = a;
 	r->arr[tier] = at;
 	r->value[tier] = v;
@@ -1424,4 +1425,90 @@ csm_tierrep_config(struct csm_tierrep *r, const struct csm_cfg *cfg,
 		r->currency = nd->str;
 	else if ((nd = csm_node_get(cfg->root, "currency")) != NULL)
 		r->currency = nd->str;
+}
+
+/* ---- rows of the input ------------------------------------------------ */
+
+void
+csm_tierrep_columns(const struct csm_tierrep *r, struct csm_colreg *reg)
+{
+	csm_colreg_add(reg, "account_id", 0, "the report", NULL);
+	csm_colreg_add(reg, "account_name", 0, "the report",
+	    "the report shows no account names");
+	csm_colreg_add(reg, "owner", 0, "the report",
+	    "the report does not group accounts by owner");
+	csm_colreg_add(reg, "arr", 0, "the report", "the report shows no ARR");
+	csm_colreg_add(reg, "renewal_date", 0, "the report",
+	    "the report shows no renewal dates");
+	(void)r;
+}
+
+void
+csm_tierrep_bind(struct csm_tierrep *r, const struct csm_cols *cols)
+{
+	r->c_id = csm_cols_find(cols, "account_id");
+	r->c_name = csm_cols_find(cols, "account_name");
+	r->c_owner = csm_cols_find(cols, "owner");
+	r->c_renewal = csm_cols_find(cols, "renewal_date");
+	r->has |= (r->c_id >= 0 ? CSM_TR_ID : 0) |
+	    (r->c_name >= 0 ? CSM_TR_NAME : 0) |
+	    (r->c_owner >= 0 ? CSM_TR_OWNER : 0) |
+	    (r->c_renewal >= 0 ? CSM_TR_RENEWAL : 0) |
+	    (csm_cols_find(cols, "arr") >= 0 ? CSM_TR_ARR : 0);
+}
+
+/* Field col of t's record, trimmed; NULL when col is absent or the value
+ * missing (empty, NA, none...). */
+static const char *
+row_field(const struct csm_tbl *t, long col, size_t *n)
+{
+	const char *s;
+
+	*n = 0;
+	if (col < 0)
+		return NULL;
+	s = t->f[col];
+	*n = t->flen[col];
+	csm_trim(&s, n);
+	if (csm_is_missing(s, *n)) {
+		*n = 0;
+		return NULL;
+	}
+	return s;
+}
+
+void
+csm_tierrep_row(struct csm_tierrep *r, const struct csm_tbl *t,
+    const struct csm_assessment *as, const int64_t *arr,
+    const int64_t *value, int change, size_t was)
+{
+	struct csm_tierrep_acct a;
+	char max[32];
+	int err;
+
+	if ((err = csm_tierrep_count(r, as->tier, arr, value)) != 0) {
+		csm_fmt_cents(INT64_MAX, 1, max);
+		csm_die_at(EX_DATAERR, t->file, t->line, "%s adds up to more "
+		    "than %s", err == -1 ? "ARR" : words[r->kind].value, max);
+	}
+	if (as->tier > r->listed)
+		return;
+	memset(&a, 0, sizeof(a));
+	a.id = row_field(t, r->c_id, &a.idlen);
+	a.name = row_field(t, r->c_name, &a.namelen);
+	a.owner = row_field(t, r->c_owner, &a.ownerlen);
+	a.renewal = row_field(t, r->c_renewal, &a.renewallen);
+	a.has_arr = arr != NULL;
+	a.arr = arr != NULL ? *arr : 0;
+	a.has_value = value != NULL;
+	a.value = value != NULL ? *value : 0;
+	a.tier = as->tier;
+	a.score = as->score;
+	a.scoretext = as->scoretext;
+	a.change = change;
+	a.was = was;
+	a.reasons = as->reasons.s;
+	a.part = as->part + 2 * as->nnames;
+	a.nreasons = as->nreasons;
+	csm_tierrep_add(r, &a);
 }

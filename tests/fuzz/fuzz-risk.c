@@ -1,13 +1,13 @@
 /*
  * fuzz-risk.c: csm-risk's weekly report and JSON fed arbitrary rows.  The
- * first byte chooses options (--previous, --sort, --min-tier, --top 2);
+ * first byte chooses options (--previous, --min-tier, --top 2);
  * the rest, up to a NUL byte, is the body of a CSV file under a fixed
  * header (the default config's columns, owner, ARR and renewal date), and
  * what follows the NUL names the previous report's accounts and tiers,
  * two bytes an account.  csm-risk's own code (cmd/csm-risk.c, included,
  * its main renamed) reads and assesses every row into the report and the
- * held rows, then writes the report in Markdown and HTML, and the rows as
- * CSV, JSON and JSON Lines.  Rows that are not data may end in a data
+ * rows held as for --sort, then writes the report in Markdown and HTML,
+ * and the rows as CSV, JSON and JSON Lines.  Rows that are not data may end in a data
  * error; once every row is read nothing may fail.  Every output must be
  * valid UTF-8, and the JSON must parse (and each JSON Lines line).
  */
@@ -42,7 +42,6 @@ static struct {
 	int eopen;
 	struct csm_out o;
 	int oopen;
-	int rowsopen;		/* c.rows holds its columns */
 	int mustlive;		/* every row is read: dying is a bug */
 } st;
 
@@ -82,11 +81,10 @@ render(int fmt)
 		st.c.rep.fmt = fmt == F_MD ? CSM_TIERREP_MD : CSM_TIERREP_HTML;
 		csm_tierrep_write(&st.c.rep, &st.o);
 	} else {
-		write_head(&st.c, &st.o);
-		st.rowsopen = 1;
-		write_sorted(&st.c);
-		st.rowsopen = 0;
-		csm_rows_finish(&st.c.rows);
+		st.c.rows.fmt = fmt == F_CSV ? CSM_ROWS_CSV : fmt == F_JSON ?
+		    CSM_ROWS_JSON : CSM_ROWS_JSONL;
+		csm_sigrows_head(&st.c.rows, &st.o);
+		csm_sigrows_finish(&st.c.rows);
 	}
 	st.oopen = 0;
 	csm_out_close(&st.o);
@@ -122,18 +120,20 @@ run(const uint8_t *data, size_t size)
 	fuzz_write(in, b.s, b.len);
 	csm_buf_release(&b);
 
-	/* what main does, the output aside: the report and held rows both */
-	st.c.format = F_MD;
+	/*
+	 * What main does, the output aside: the report and rows held (as
+	 * JSON's, which keep the most) both, whatever the sort.
+	 */
+	st.c.format = F_JSON;
 	st.c.report = 1;
-	st.c.sort = (flags & 2) != 0;
-	st.c.hold = 1;
+	st.c.rows_out = 1;
+	st.c.sort = 1;
 	csm_buf_init(&st.c.tmp);
 	csm_map_init(&st.c.prev);
 	csm_signals_load(&st.c.rk, &cfg, "risk");
 	csm_signals_cover(&st.c.rk, &st.c.cover);
 	st.copen = 1;
 	st.c.cfg = &cfg;
-	st.c.today = csm_days_from_civil(2026, 11, 23);
 	st.c.min_tier = flags & 4 ? (size_t)(flags >> 4) % (st.c.rk.ntier + 1)
 	    : st.c.rk.ntier;
 	st.c.fail_on = st.c.rk.ntier + 1;
@@ -144,7 +144,7 @@ run(const uint8_t *data, size_t size)
 	if (flags & 4)
 		st.c.rep.listed = st.c.min_tier;
 	st.c.rep.top = flags & 8 ? 2 : 0;
-	st.c.rep.today = st.c.today;
+	st.c.rep.today = csm_days_from_civil(2026, 11, 23);
 	if ((flags & 1) && nul != NULL) {
 		st.c.has_prev = 1;
 		write_previous(prev, nul + 1, size - body - 1);
@@ -166,7 +166,7 @@ run(const uint8_t *data, size_t size)
 	st.eopen = 1;
 	st.ev.rec = &st.t;
 	st.ev.cols = &st.cols;
-	st.ev.today = st.c.today;
+	st.ev.today = st.c.rep.today;
 	st.ev.date_format = cfg.date_format;
 	st.ev.badval = cfg.badval;
 	while (csm_tbl_next(&st.t))
@@ -187,15 +187,10 @@ cleanup(void)
 
 	if (st.oopen)
 		csm_out_discard(&st.o);
-	if (st.rowsopen)
-		csm_rows_release(&c->rows);
 	if (st.eopen)
 		csm_eval_release(&st.ev);
-	free_held(c);
-	free(c->w.f);
-	free(c->w.flen);
+	csm_sigrows_release(&c->rows);
 	csm_tierrep_release(&c->rep);
-	csm_outhdr_release(&c->oh);
 	if (st.copen) {
 		csm_cover_release(&c->cover);
 		csm_map_release(&c->prev, free_prev);
