@@ -369,8 +369,8 @@ risk_row(struct ctx *c, struct csm_eval *ev)
 		has_arr = csm_cell_cents(c->t, c->cols, (size_t)c->c_arr,
 		    c->cfg->badval, 1, &arr) == CSM_OK;
 	if (c->report)
-		csm_tierrep_row(&c->rep, c->t, &c->a, has_arr ? &arr : NULL,
-		    NULL, report_change(c, tier, was), was);
+		csm_tierrep_row(&c->rep, ev, &c->a, has_arr ? &arr : NULL,
+		    report_change(c, tier, was), was);
 	if (c->rows_out && tier <= c->min_tier)
 		csm_sigrows_add(&c->rows, c->t, &c->rk, &c->a, extra, has_arr,
 		    arr);

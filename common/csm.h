@@ -1020,6 +1020,17 @@ void csm_signals_columns(const struct csm_signals *s, struct csm_colreg *reg);
  * (nor do the patterns that need it) and is not counted as missing.
  */
 void csm_signals_bind(struct csm_signals *s, const struct csm_cols *cols);
+/*
+ * For what a section uses only where the data has it (an optional signal,
+ * the report's value): registers the columns e and t read (either may be
+ * NULL) as optional, their absence costing effect (the optional canonical
+ * ones read as missing); csm_signals_absent says whether one the header
+ * lacks is among them.
+ */
+void csm_signals_optional(struct csm_colreg *reg, const struct csm_expr *e,
+    const struct csm_tmpl *t, const char *who, const char *effect);
+int csm_signals_absent(const struct csm_expr *e, const struct csm_tmpl *t,
+    const struct csm_cols *cols);
 /* Initialises cv with one item per signal, for the coverage summary. */
 void csm_signals_cover(const struct csm_signals *s, struct csm_cover *cv);
 /* The name of tier i, "none" for i == ntier (a static or borrowed string). */
@@ -1110,6 +1121,8 @@ struct csm_tierrep {
 	int changes;		/* a changes section (--previous) */
 	int first_run;		/* ... with no previous report */
 	long c_id, c_name, c_owner, c_renewal;	/* csm_tierrep_bind */
+	const struct csm_node *value_node;	/* report.value */
+	struct csm_expr *value_expr;		/* owned, or NULL */
 	/* private */
 	const struct csm_signals *sig;
 	size_t rows;
@@ -1139,10 +1152,12 @@ void csm_tierrep_add(struct csm_tierrep *r, const struct csm_tierrep_acct *a);
 void csm_tierrep_resolved(struct csm_tierrep *r, const char *id,
     size_t idlen, const char *name, size_t namelen, size_t was, size_t now);
 /*
- * Sets listed and currency from the config: the tier the section's
- * report: key names (checked by the config loader), else the tier named
- * dflt, else every tier but none; the currency of the section's report:,
- * else the config's top-level currency, else USD.  Call after init.
+ * Sets listed, currency and the value from the config: the tier the
+ * section's report: key names (checked by the config loader), else the
+ * tier named dflt, else every tier but none; the currency of the
+ * section's report:, else the config's top-level currency, else USD; the
+ * section's report.value, an expression giving an account's value in
+ * the currency (csm-expand: the ARR it could add).  Call after init.
  */
 void csm_tierrep_config(struct csm_tierrep *r, const struct csm_cfg *cfg,
     const char *section, const char *key, const char *dflt);
@@ -1150,20 +1165,23 @@ void csm_tierrep_config(struct csm_tierrep *r, const struct csm_cfg *cfg,
 void csm_tierrep_write(struct csm_tierrep *r, struct csm_out *o);
 /*
  * The report's columns of the input (account_id, account_name, owner,
- * arr, renewal_date, all optional, with what their absence costs), for the
- * registry; csm_tierrep_bind finds them in the header and sets has.
+ * arr, renewal_date, and what report.value reads, all optional, with what
+ * their absence costs), for the registry; csm_tierrep_bind finds them in
+ * the header and sets has.  A value that reads a column the header lacks
+ * is left out: the report shows none.
  */
 void csm_tierrep_columns(const struct csm_tierrep *r, struct csm_colreg *reg);
 void csm_tierrep_bind(struct csm_tierrep *r, const struct csm_cols *cols);
 /*
- * Counts t's current record, assessed as a, with its ARR and value in
- * cents (NULL: none; a sum past what cents hold is a data error at the
- * record's line), and adds it when it is at a listed tier, with its
- * change and previous tier.
+ * Counts ev's current record, assessed as a, with its ARR in cents (NULL:
+ * none) and its value (report.value: missing is none, below 0 counts as
+ * 0, past 10^15 is a data error), and adds it when it is at a listed
+ * tier, with its change and previous tier.  A sum past what cents hold is
+ * a data error at the record's line.
  */
-void csm_tierrep_row(struct csm_tierrep *r, const struct csm_tbl *t,
-    const struct csm_assessment *a, const int64_t *arr,
-    const int64_t *value, int change, size_t was);
+void csm_tierrep_row(struct csm_tierrep *r, struct csm_eval *ev,
+    const struct csm_assessment *a, const int64_t *arr, int change,
+    size_t was);
 /*
  * Appends cents as money in the currency cur: exact with thousands
  * separators ("$1,234,567.80") or, compact, rounded to three figures or

@@ -271,14 +271,24 @@ add_optcol(void *p, const char *name)
 	csm_buf_release(&eff);
 }
 
+void
+csm_signals_optional(struct csm_colreg *reg, const struct csm_expr *e,
+    const struct csm_tmpl *t, const char *who, const char *effect)
+{
+	struct optcols oc = {reg, who, effect};
+
+	if (e != NULL)
+		csm_expr_columns(e, add_optcol, &oc);
+	if (t != NULL)
+		csm_tmpl_columns(t, add_optcol, &oc);
+}
+
 /* The columns of expression e (or template t) of signal g. */
 static void
 expr_columns(struct csm_colreg *reg, const struct csm_signal *g,
     const struct csm_expr *e, const struct csm_tmpl *t, const char *who,
     const char *effect)
 {
-	struct optcols oc = {reg, who, effect};
-
 	if (g == NULL || !g->optional) {
 		if (e != NULL)
 			csm_colreg_add_expr(reg, e, who);
@@ -286,10 +296,7 @@ expr_columns(struct csm_colreg *reg, const struct csm_signal *g,
 			csm_colreg_add_tmpl(reg, t, who);
 		return;
 	}
-	if (e != NULL)
-		csm_expr_columns(e, add_optcol, &oc);
-	if (t != NULL)
-		csm_tmpl_columns(t, add_optcol, &oc);
+	csm_signals_optional(reg, e, t, who, effect);
 }
 
 static void
@@ -360,21 +367,33 @@ find_absent(void *p, const char *name)
 		ab->any = 1;
 }
 
+int
+csm_signals_absent(const struct csm_expr *e, const struct csm_tmpl *t,
+    const struct csm_cols *cols)
+{
+	struct absent ab = {cols, 0};
+
+	if (e != NULL)
+		csm_expr_columns(e, find_absent, &ab);
+	if (t != NULL)
+		csm_tmpl_columns(t, find_absent, &ab);
+	return ab.any;
+}
+
 static int
 signal_off(const struct csm_signal *g, const struct csm_cols *cols)
 {
-	struct absent ab = {cols, 0};
 	size_t i;
 
 	if (!g->optional)
 		return 0;
-	csm_expr_columns(g->when, find_absent, &ab);
-	for (i = 0; i < g->nreason; i++) {
-		if (g->reason[i].when != NULL)
-			csm_expr_columns(g->reason[i].when, find_absent, &ab);
-		csm_tmpl_columns(g->reason[i].text, find_absent, &ab);
-	}
-	return ab.any;
+	if (csm_signals_absent(g->when, NULL, cols))
+		return 1;
+	for (i = 0; i < g->nreason; i++)
+		if (csm_signals_absent(g->reason[i].when, g->reason[i].text,
+		    cols))
+			return 1;
+	return 0;
 }
 
 void

@@ -53,7 +53,7 @@ struct tr_owner {
 	size_t nacc, cap;
 	size_t total;		/* accounts listed, held or not */
 	int64_t arr, value;	/* their sums */
-	int has_arr, has_value;
+	size_t narr, nvalue;	/* how many have an ARR, a value */
 };
 
 /* A line of the changes section: new or escalated (acct), or resolved. */
@@ -203,6 +203,7 @@ csm_tierrep_release(struct csm_tierrep *r)
 	free(r->count);
 	free(r->arr);
 	free(r->value);
+	csm_expr_free(r->value_expr);
 	csm_map_release(&r->owners, free_owner);
 	memset(r, 0, sizeof(*r));
 }
@@ -442,11 +443,11 @@ csm_tierrep_add(struct csm_tierrep *r, const struct csm_tierrep_acct *a)
 	ow->total++;
 	if (a->has_arr) {
 		ow->arr += a->arr;	/* within the checked total */
-		ow->has_arr = 1;
+		ow->narr++;
 	}
 	if (a->has_value) {
 		ow->value += a->value;
-		ow->has_value = 1;
+		ow->nvalue++;
 	}
 	if (r->changes && !r->first_run && (a->change == CSM_CHG_NEW ||
 	    a->change == CSM_CHG_ESCALATED)) {
@@ -719,23 +720,31 @@ more_line(const struct csm_tierrep *r, const struct tr_owner *ow,
     struct csm_buf *b)
 {
 	int64_t arr = ow->arr, value = ow->value;
-	size_t i;
+	size_t i, narr = ow->narr, nvalue = ow->nvalue;
 	char n[32];
 
 	for (i = 0; i < ow->nacc; i++) {
 		arr -= ow->acc[i]->arr;
 		value -= ow->acc[i]->value;
+		narr -= (ow->acc[i]->has & TR_ARR) != 0;
+		nvalue -= (ow->acc[i]->has & TR_VALUE) != 0;
 	}
 	csm_buf_printf(b, "and %s more ", count_text(ow->total - ow->nacc,
 	    n));
 	at_phrase(r, b);
-	if ((r->has & CSM_TR_ARR) && ow->has_arr) {
+	if (r->has & CSM_TR_ARR) {
 		csm_buf_adds(b, ", ARR ");
-		add_money(r, arr, 0, b);
+		if (narr > 0)
+			add_money(r, arr, 0, b);
+		else
+			csm_buf_adds(b, "n/a");
 	}
-	if ((r->has & CSM_TR_VALUE) && ow->has_value) {
+	if (r->has & CSM_TR_VALUE) {
 		csm_buf_printf(b, ", %s ", words[r->kind].value);
-		add_money(r, value, 0, b);
+		if (nvalue > 0)
+			add_money(r, value, 0, b);
+		else
+			csm_buf_adds(b, "n/a");
 	}
 }
 
@@ -1025,6 +1034,7 @@ write_md(struct csm_tierrep *r, struct csm_out *o)
     "font-weight:600;letter-spacing:.05em;text-transform:uppercase;" \
     "color:#64748b;"
 #define TD "padding:8px 6px;border-bottom:1px solid #e2e8f0;vertical-align:top;"
+#define TDA "padding:8px 6px 2px;vertical-align:top;"	/* above reasons */
 #define NUM "white-space:nowrap;font-variant-numeric:tabular-nums;"
 #define SMALL "font-size:12px;color:#64748b;"
 #define H2 "margin:28px 0 8px;padding-bottom:6px;border-bottom:1px solid " \
@@ -1223,27 +1233,21 @@ h_ncols(const struct csm_tierrep *r)
 	    ((r->has & CSM_TR_VALUE) != 0) + ((r->has & CSM_TR_RENEWAL) != 0);
 }
 
+/*
+ * An account: a row of its name, tier, money and renewal, then a row the
+ * table's width with its reasons, so that they read at 600 pixels.
+ */
 static void
 h_item(const struct csm_tierrep *r, const struct tr_acct *h,
     struct csm_out *o, struct csm_buf *b)
 {
 	const char *rea = acct_text(h, 4);
+	const char *td = h->nrea > 0 ? TDA : TD;
 	uint32_t i;
 
-	csm_out_puts(o, "<tr><td style=\"" TD "\">");
+	csm_out_printf(o, "<tr><td style=\"%s\">", td);
 	h_account(o, acct_text(h, 1), h->len[1], acct_text(h, 0), h->len[0]);
-	if (h->nrea > 0) {
-		csm_out_puts(o, "\n<ul style=\"margin:4px 0 0;"
-		    "padding-left:18px;font-size:12px;color:#475569;\">");
-		for (i = 0; i < h->nrea; i++) {
-			csm_out_puts(o, "<li>");
-			csm_html_esc(o, rea + h->part[2 * i],
-			    h->part[2 * i + 1]);
-			csm_out_puts(o, "</li>");
-		}
-		csm_out_puts(o, "</ul>");
-	}
-	csm_out_puts(o, "</td>\n<td style=\"" TD "white-space:nowrap;\">");
+	csm_out_printf(o, "</td>\n<td style=\"%swhite-space:nowrap;\">", td);
 	h_badge(r, h->tier, o);
 	csm_out_puts(o, "<br><span style=\"" SMALL "\">score ");
 	csm_html_esc(o, acct_text(h, 2), h->len[2]);
@@ -1257,17 +1261,19 @@ h_item(const struct csm_tierrep *r, const struct tr_acct *h,
 	}
 	csm_out_puts(o, "</td>");
 	if (r->has & CSM_TR_ARR) {
-		csm_out_puts(o, "<td align=\"right\" style=\"" TD NUM "\">");
+		csm_out_printf(o, "<td align=\"right\" style=\"%s" NUM "\">",
+		    td);
 		h_money(r, h->arr, (h->has & TR_ARR) != 0, o, b);
 		csm_out_puts(o, "</td>");
 	}
 	if (r->has & CSM_TR_VALUE) {
-		csm_out_puts(o, "<td align=\"right\" style=\"" TD NUM "\">");
+		csm_out_printf(o, "<td align=\"right\" style=\"%s" NUM "\">",
+		    td);
 		h_money(r, h->value, (h->has & TR_VALUE) != 0, o, b);
 		csm_out_puts(o, "</td>");
 	}
 	if (r->has & CSM_TR_RENEWAL) {
-		csm_out_puts(o, "<td style=\"" TD NUM "\">");
+		csm_out_printf(o, "<td style=\"%s" NUM "\">", td);
 		if (h->len[3] == 0)
 			csm_out_puts(o, "n/a");
 		else
@@ -1282,6 +1288,17 @@ h_item(const struct csm_tierrep *r, const struct tr_acct *h,
 		csm_out_puts(o, "</td>");
 	}
 	csm_out_puts(o, "</tr>\n");
+	if (h->nrea == 0)
+		return;
+	csm_out_printf(o, "<tr><td colspan=\"%zu\" style=\"padding:0 6px 8px;"
+	    "border-bottom:1px solid #e2e8f0;\"><ul style=\"margin:0;"
+	    "padding-left:18px;font-size:12px;color:#475569;\">", h_ncols(r));
+	for (i = 0; i < h->nrea; i++) {
+		csm_out_puts(o, "<li>");
+		csm_html_esc(o, rea + h->part[2 * i], h->part[2 * i + 1]);
+		csm_out_puts(o, "</li>");
+	}
+	csm_out_puts(o, "</ul></td></tr>\n");
 }
 
 static void
@@ -1312,17 +1329,17 @@ h_owners(struct csm_tierrep *r, struct csm_out *o)
 		}
 		/* the same widths in every owner's table */
 		csm_out_puts(o, TABLE "\">\n<tr><th align=\"left\" style=\""
-		    TH "\">Account</th><th align=\"left\" width=\"92\" "
+		    TH "\">Account</th><th align=\"left\" width=\"84\" "
 		    "style=\"" TH "\">Tier</th>");
 		if (r->has & CSM_TR_ARR)
-			csm_out_puts(o, "<th align=\"right\" width=\"100\" "
+			csm_out_puts(o, "<th align=\"right\" width=\"96\" "
 			    "style=\"" TH "\">ARR</th>");
 		if (r->has & CSM_TR_VALUE)
-			csm_out_printf(o, "<th align=\"right\" width=\"100\" "
+			csm_out_printf(o, "<th align=\"right\" width=\"96\" "
 			    "style=\"" TH "\">%s</th>", r->kind ==
 			    CSM_TIERREP_GROWTH ? "Expansion" : "Value");
 		if (r->has & CSM_TR_RENEWAL)
-			csm_out_puts(o, "<th align=\"left\" width=\"88\" "
+			csm_out_puts(o, "<th align=\"left\" width=\"84\" "
 			    "style=\"" TH "\">Renewal</th>");
 		csm_out_puts(o, "</tr>\n");
 		for (j = 0; j < ow[i]->nacc; j++)
@@ -1425,6 +1442,10 @@ csm_tierrep_config(struct csm_tierrep *r, const struct csm_cfg *cfg,
 		r->currency = nd->str;
 	else if ((nd = csm_node_get(cfg->root, "currency")) != NULL)
 		r->currency = nd->str;
+	if (rep != NULL && (nd = csm_node_get(rep, "value")) != NULL) {
+		r->value_node = nd;
+		r->value_expr = csm_cfg_expr_as(nd, CSM_T_NUM);
+	}
 }
 
 /* ---- rows of the input ------------------------------------------------ */
@@ -1432,6 +1453,16 @@ csm_tierrep_config(struct csm_tierrep *r, const struct csm_cfg *cfg,
 void
 csm_tierrep_columns(const struct csm_tierrep *r, struct csm_colreg *reg)
 {
+	struct csm_buf eff;
+
+	if (r->value_expr != NULL) {
+		csm_buf_init(&eff);
+		csm_buf_printf(&eff, "the report shows no %s",
+		    words[r->kind].value);
+		csm_signals_optional(reg, r->value_expr, NULL, "report.value",
+		    eff.s);
+		csm_buf_release(&eff);
+	}
 	csm_colreg_add(reg, "account_id", 0, "the report", NULL);
 	csm_colreg_add(reg, "account_name", 0, "the report",
 	    "the report shows no account names");
@@ -1440,7 +1471,6 @@ csm_tierrep_columns(const struct csm_tierrep *r, struct csm_colreg *reg)
 	csm_colreg_add(reg, "arr", 0, "the report", "the report shows no ARR");
 	csm_colreg_add(reg, "renewal_date", 0, "the report",
 	    "the report shows no renewal dates");
-	(void)r;
 }
 
 void
@@ -1455,6 +1485,39 @@ csm_tierrep_bind(struct csm_tierrep *r, const struct csm_cols *cols)
 	    (r->c_owner >= 0 ? CSM_TR_OWNER : 0) |
 	    (r->c_renewal >= 0 ? CSM_TR_RENEWAL : 0) |
 	    (csm_cols_find(cols, "arr") >= 0 ? CSM_TR_ARR : 0);
+	if (r->value_expr == NULL)
+		return;
+	if (csm_signals_absent(r->value_expr, NULL, cols)) {
+		/* where the data allows: without its columns, no value */
+		csm_expr_free(r->value_expr);
+		r->value_expr = NULL;
+		return;
+	}
+	csm_cfg_bind(r->value_expr, r->value_node, cols);
+	r->has |= CSM_TR_VALUE;
+}
+
+/*
+ * The value of the current record in cents: 0 with *v, or -1 when it is
+ * missing.  Below 0 it counts as 0; past 10^15 it is a data error.
+ */
+static int
+row_value(const struct csm_tierrep *r, struct csm_eval *ev, int64_t *v)
+{
+	const struct csm_tbl *t = ev->rec;
+	double d;
+
+	if (csm_expr_num(r->value_expr, ev, &d) != CSM_OK)
+		return -1;
+	if (d < 0)
+		d = 0;
+	if (csm_cents_from_num(d, v) != 0)
+		csm_die_at(EX_DATAERR, t->file, t->line, "report.value '%s' "
+		    "gives %g, beyond 10^15 (%s:%ld:%ld)",
+		    csm_q(r->value_node->str, r->value_node->len), d,
+		    r->value_node->file, r->value_node->line,
+		    r->value_node->col);
+	return 0;
 }
 
 /* Field col of t's record, trimmed; NULL when col is absent or the value
@@ -1478,14 +1541,19 @@ row_field(const struct csm_tbl *t, long col, size_t *n)
 }
 
 void
-csm_tierrep_row(struct csm_tierrep *r, const struct csm_tbl *t,
-    const struct csm_assessment *as, const int64_t *arr,
-    const int64_t *value, int change, size_t was)
+csm_tierrep_row(struct csm_tierrep *r, struct csm_eval *ev,
+    const struct csm_assessment *as, const int64_t *arr, int change,
+    size_t was)
 {
+	const struct csm_tbl *t = ev->rec;
 	struct csm_tierrep_acct a;
+	const int64_t *value = NULL;
+	int64_t v;
 	char max[32];
 	int err;
 
+	if ((r->has & CSM_TR_VALUE) && row_value(r, ev, &v) == 0)
+		value = &v;
 	if ((err = csm_tierrep_count(r, as->tier, arr, value)) != 0) {
 		csm_fmt_cents(INT64_MAX, 1, max);
 		csm_die_at(EX_DATAERR, t->file, t->line, "%s adds up to more "

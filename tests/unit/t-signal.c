@@ -3,8 +3,9 @@
  * signals fired and their points summed and capped, tiers found and
  * raised by patterns, names and reasons with their offsets, the default
  * reason, missing conditions counted for the coverage summary, points
- * of patterns and negative points (the score from 0 to 100), and the tier
- * names the command line and --previous use.  Every expected number
+ * of patterns and negative points (the score from 0 to 100), optional
+ * signals off without their columns, and the tier names the command line
+ * and --previous use.  Every expected number
  * is worked out in the comments.
  */
 #include <fcntl.h>
@@ -245,6 +246,53 @@ test_points(void)
 	csm_cfg_release(&cfg);
 }
 
+/*
+ * An optional signal is off when a column it reads (in its condition or
+ * its reason) is absent: it never fires, nor does a pattern that needs
+ * it, and it is not counted as missing.  One whose columns are there
+ * works as any other.
+ */
+static void
+test_optional(void)
+{
+	struct csm_cfg cfg;
+	struct csm_signals s;
+	struct csm_assessment a;
+	struct csm_cover cv;
+
+	load(&cfg, &s, "risk:\n"
+	    "  signals:\n"
+	    "    - {name: here, when: a > 1, points: 10, optional: true}\n"
+	    "    - {name: gone, when: e > 1, points: 20, optional: true}\n"
+	    "    - {name: half, when: a > 1, points: 30, optional: true,\n"
+	    "       reason: \"{e}\"}\n"
+	    "    - {name: plain, when: b, points: 5, optional: false}\n"
+	    "  patterns:\n"
+	    "    - {name: both, all: [here, gone], points: 50}\n");
+	T_OK(!s.sig[0].off);
+	T_OK(s.sig[1].off);
+	T_OK(s.sig[2].off);
+	T_OK(!s.sig[3].off && !s.sig[3].optional);
+	csm_assessment_init(&a, &s);
+	csm_signals_cover(&s, &cv);
+	/* here 10 + plain 5 = 15; gone, half and both never fire */
+	row("5", "yes", "", "");
+	csm_signals_assess(&s, &ev, &cv, &a);
+	T_EQ_NUM(a.score, 15);
+	T_EQ_STR(a.names.s, "here;plain");
+	/* a blank: here is missing (counted); gone is off (not counted) */
+	row("", "no", "", "");
+	csm_signals_assess(&s, &ev, &cv, &a);
+	T_EQ_NUM(a.score, 0);
+	T_EQ_INT(cv.item[0].missing, 1);
+	T_EQ_INT(cv.item[1].missing, 0);
+	T_EQ_INT(cv.item[2].missing, 0);
+	csm_cover_release(&cv);
+	csm_assessment_release(&a);
+	csm_signals_release(&s);
+	csm_cfg_release(&cfg);
+}
+
 static struct csm_signals *arg_s;
 
 static void
@@ -333,6 +381,7 @@ main(int argc, char *argv[])
 	T_RUN(test_assess);
 	T_RUN(test_default_reason);
 	T_RUN(test_points);
+	T_RUN(test_optional);
 	T_RUN(test_tiers);
 	T_RUN(test_section);
 	csm_eval_release(&ev);
