@@ -932,8 +932,7 @@ void csm_fmt_count(size_t n, char *out);
  * the first whose min the score reaches, raised by the patterns that
  * fired.  Names are borrowed from the config, which must outlive the
  * signals; expressions and templates are owned.
- */
-/*
+ *
  * A reason is a list of cases: the sentence is the text of the first
  * whose condition holds (a case without one always holds); a reason
  * given as one template is one such case.  A sentence that comes out
@@ -1540,7 +1539,8 @@ void csm_rows_release(struct csm_rows *r);
  * then ARR (missing last), then score, all descending, then input order.
  * A held row costs its bytes and some 80 more: its keys, a byte per field
  * for its length (5 past 254), and for JSON 4 bytes per place of a name
- * or reason.  The rows borrow cols until init returns and own the rest.
+ * or reason.  The rows borrow the table's header names (as csm_outhdr
+ * does), so the table outlives them, and own the rest.
  */
 struct csm_sigheld;
 
