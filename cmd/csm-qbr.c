@@ -186,7 +186,8 @@ load_qbr(struct qbr *q, const struct csm_cfg *cfg)
 	memset(q, 0, sizeof(*q));
 	nd = csm_node_get(sec, "highlight_change");
 	q->hl = nd ? csm_cfg_num(nd) : 0.10;
-	nd = csm_node_get(sec, "currency");
+	if ((nd = csm_node_get(sec, "currency")) == NULL)
+		nd = csm_node_get(cfg->root, "currency");
 	q->currency = nd ? nd->str : "USD";
 	nd = csm_node_get(sec, "page");
 	q->paper = nd != NULL && strcmp(nd->str, "letter") == 0 ?
