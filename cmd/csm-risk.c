@@ -21,7 +21,6 @@
  * summary on stderr names the signals whose condition was missing and how
  * often (-q: not).
  */
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -137,39 +136,6 @@ free_prev(void *p)
 }
 
 /*
- * Whether the --previous file has anything to read.  One that does not
- * exist, or is empty, is a weekly job's first run: a warning, and every
- * account is new.  A pipe is not looked into; the reader reports any other
- * trouble (cannot open: 66).
- */
-static int
-previous_there(const char *path)
-{
-	struct stat sb;
-	FILE *fp;
-	int ch;
-
-	if (strcmp(path, "-") == 0)
-		return 1;
-	if (stat(path, &sb) != 0) {
-		if (errno != ENOENT)
-			return 1;
-		csm_warn("--previous '%s' does not exist: every account is new",
-		    path);
-		return 0;
-	}
-	if (S_ISFIFO(sb.st_mode) || S_ISDIR(sb.st_mode) ||
-	    (fp = fopen(path, "rb")) == NULL)
-		return 1;
-	ch = getc(fp);
-	fclose(fp);
-	if (ch != EOF)
-		return 1;
-	csm_warn("--previous '%s' is empty: every account is new", path);
-	return 0;
-}
-
-/*
  * The lowest tier of the previous output that this run needs: the
  * report, the tiers it lists and those --fail-on-new alerts on (an account
  * below them that is now at risk is new to the list, or alerts, whatever
@@ -211,7 +177,7 @@ load_previous(struct ctx *c, char *path)
 
 	c->has_prev = 1;
 	keep = prev_needed(c);
-	if (!previous_there(path)) {
+	if (!csm_prev_there(path)) {
 		c->first_run = 1;
 		return;
 	}
