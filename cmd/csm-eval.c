@@ -60,7 +60,12 @@ static const char help_text[] =
     "Files are read in order as one table ('-' or none: standard input).\n"
     "Exit status: 0 ok, 1 the AUC is below --min-auc, 64 usage, 65 data\n"
     "error, 66 cannot open input, 74 I/O error, 78 config error.\n"
-    "See csm-eval(1).\n";
+    "See csm-eval(1).\n"
+    "\n"
+    "Examples:\n"
+    "  csm-score last_quarter.csv | csm-eval --label 'churned == \"yes\"'\n"
+    "  csm-score accounts.csv | csm-eval --outcomes nrr.csv --components -f md\n"
+    "  csm-score last_quarter.csv | csm-eval -l churned --min-auc 0.7 >/dev/null\n";
 
 enum {
 	OPT_OUTCOMES = CSM_OPT_TOOL,

@@ -52,7 +52,11 @@ static const char help_text[] =
     "Files are read in order as one table ('-' or none: standard input).\n"
     "Exit status: 0 ok, 64 usage, 65 data error, 66 cannot open input,\n"
     "74 I/O error, 78 config error.\n"
-    "See csm-expand(1) and csm.yaml(5).\n";
+    "See csm-expand(1) and csm.yaml(5).\n"
+    "\n"
+    "Examples:\n"
+    "  csm-score accounts.csv | csm-expand -f md > growth.md\n"
+    "  csm-score accounts.csv | csm-expand --min-tier high --sort\n";
 
 enum {
 	OPT_MIN_TIER = CSM_OPT_TOOL,

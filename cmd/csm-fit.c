@@ -63,7 +63,12 @@ static const char help_text[] =
     "The config goes to standard output, the cross-validated lift table to\n"
     "standard error.  Files are read in order as one table ('-' or none:\n"
     "standard input).  Exit status: 0 ok, 64 usage, 65 data error, 66 cannot\n"
-    "open input, 74 I/O error, 78 config error.  See csm-fit(1).\n";
+    "open input, 74 I/O error, 78 config error.  See csm-fit(1).\n"
+    "\n"
+    "Examples:\n"
+    "  csm-fit --label 'churned == \"yes\"' history.csv > fitted.yaml\n"
+    "  csm-score -c fitted.yaml accounts.csv | csm-eval -l 'churned == \"yes\"'\n"
+    "  csm-fit --risk -l churned history.csv > risk.yaml\n";
 
 enum {
 	OPT_OUTCOMES = CSM_OPT_TOOL,

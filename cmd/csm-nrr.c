@@ -93,7 +93,12 @@ static const char help_text[] =
     "1900 to 9999, or dates in the config's date_format.\n"
     "Files are read in order as one table ('-' or none: standard input).\n"
     "Exit status: 0 ok, 64 usage, 65 data error, 66 cannot open input,\n"
-    "74 I/O error, 78 config error.  See csm-nrr(1) and csm.yaml(5).\n";
+    "74 I/O error, 78 config error.  See csm-nrr(1) and csm.yaml(5).\n"
+    "\n"
+    "Examples:\n"
+    "  csm-nrr -g segment -f md arr_by_month.csv\n"
+    "  csm-nrr --series month -g segment -f html arr_by_month.csv > nrr.html\n"
+    "  csm-score -c fitted.yaml accounts.csv | csm-nrr --forecast -g segment\n";
 
 enum {
 	OPT_FROM = CSM_OPT_TOOL,

@@ -66,7 +66,12 @@ static const char help_text[] =
     "Files are read in order as one table ('-' or none: standard input).\n"
     "Exit status: 0 ok, 1 found (--fail-on, --fail-on-new), 64 usage,\n"
     "65 data error, 66 cannot open input, 74 I/O error, 78 config error.\n"
-    "See csm-risk(1) and csm.yaml(5).\n";
+    "See csm-risk(1) and csm.yaml(5).\n"
+    "\n"
+    "Examples:\n"
+    "  csm-score accounts.csv | csm-risk --min-tier high --sort\n"
+    "  csm-score accounts.csv | csm-risk -f md --previous last.csv > risk.md\n"
+    "  csm-risk --fail-on-new critical --previous last.csv this.csv >/dev/null\n";
 
 enum {
 	OPT_MIN_TIER = CSM_OPT_TOOL,
