@@ -59,7 +59,13 @@ BINS     = $(PROGS:%=$(BUILD)/%)
 TESTBINS = $(UNITS:%=$(BUILD)/tests/%) $(BUILD)/tests/csvconform
 HDRS     = common/csm.h
 
-all: $(BUILD)/.deps $(BINS)
+COMPS    = $(BUILD)/completions/csm.bash
+
+all: $(BUILD)/.deps $(BINS) $(COMPS)
+
+# Shell completions (bash, zsh, fish), read from the programs' own --help.
+$(COMPS): $(BINS) scripts/gen-completions
+	sh scripts/gen-completions $(BUILD) $(BUILD)/completions
 
 # Plain make only checks: it never installs behind the user's back.
 $(BUILD)/.deps: scripts/install-deps
@@ -161,15 +167,14 @@ install: all
 	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 	install -m 644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
 	install -m 755 scripts/weekly-risk $(DESTDIR)$(DOCDIR)/examples/ 2>/dev/null || true
-	@if [ -d completions ]; then \
-		mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
-		    $(DESTDIR)$(FISHCOMPDIR) && \
-		for p in $(PROGS); do \
-			install -m 644 completions/csm.bash \
-			    $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; done && \
-		install -m 644 completions/_csm $(DESTDIR)$(ZSHCOMPDIR)/_csm && \
-		install -m 644 completions/csm.fish \
-		    $(DESTDIR)$(FISHCOMPDIR)/csm-tools.fish; fi
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+	    $(DESTDIR)$(FISHCOMPDIR)
+	for p in $(PROGS); do \
+		install -m 644 $(BUILD)/completions/csm.bash \
+		    $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; done
+	install -m 644 $(BUILD)/completions/_csm $(DESTDIR)$(ZSHCOMPDIR)/_csm
+	install -m 644 $(BUILD)/completions/csm.fish \
+	    $(DESTDIR)$(FISHCOMPDIR)/csm-tools.fish
 
 uninstall:
 	cd $(DESTDIR)$(BINDIR) && rm -f $(PROGS)
