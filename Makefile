@@ -7,7 +7,9 @@
 #                     need (scripts/install-deps: apt-get, through sudo)
 #   make check        deps, unit tests, command-line tests, then all again
 #                     under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make demo         deps, then the weekly risk report on the bundled data,
+#   make demo         deps, then the weekly risk report on the bundled data
+#                     (Markdown, and an HTML email in $(BUILD)/risk-demo.html),
+#                     the expansion report's summary, NRR, QBR pages,
 #                     and a score judged and fitted on generated churn history
 #   make install      stripped programs, man pages, shell completions and
 #                     docs under $(DESTDIR)$(PREFIX) (INSTALL_STRIP= keeps
@@ -48,17 +50,26 @@ TSANFLAGS = -fsanitize=thread -fno-omit-frame-pointer
 PROGS    = $(patsubst cmd/%.c,%,$(wildcard cmd/csm-*.c))
 LIBOBJS  = err xalloc buf map val money tbl out cols expr yaml cfg defcfg cli \
            text score cover utf8 json md html svg rows stat label lift logit \
-           prev
+           prev fcast
 UNITS    = t-err t-val t-money t-tbl t-out t-cols t-map t-text t-expr t-yaml \
            t-cfg t-score t-cover t-utf8 t-json t-md t-html t-svg t-rows \
-           t-stat t-logit t-lift t-label t-prev
+           t-stat t-logit t-lift t-label t-prev t-fcast
+# the signal engine of csm-risk and csm-expand
+LIBOBJS += signal tierrep sigrows
+UNITS   += t-signal t-tierrep
 
 LIB      = $(BUILD)/libcsm.a
 BINS     = $(PROGS:%=$(BUILD)/%)
 TESTBINS = $(UNITS:%=$(BUILD)/tests/%) $(BUILD)/tests/csvconform
 HDRS     = common/csm.h
 
-all: $(BUILD)/.deps $(BINS)
+COMPS    = $(BUILD)/completions/csm.bash
+
+all: $(BUILD)/.deps $(BINS) $(COMPS)
+
+# Shell completions (bash, zsh, fish), read from the programs' own --help.
+$(COMPS): $(BINS) scripts/gen-completions
+	sh scripts/gen-completions $(BUILD) $(BUILD)/completions
 
 # Plain make only checks: it never installs behind the user's back.
 $(BUILD)/.deps: scripts/install-deps
@@ -126,7 +137,13 @@ demo: deps
 
 demo-run: all
 	@$(BUILD)/csm-score < tests/data/accounts.csv | \
-	    $(BUILD)/csm-risk $(DEMO_ASOF) --format md
+	    $(BUILD)/csm-risk $(DEMO_ASOF) --top 3 --format md
+	@$(BUILD)/csm-score -q < tests/data/accounts.csv | \
+	    $(BUILD)/csm-risk -q $(DEMO_ASOF) --top 3 --format html \
+	    > $(BUILD)/risk-demo.html
+	@echo; echo "The same report as an HTML email: $(BUILD)/risk-demo.html"
+	@echo; $(BUILD)/csm-score -q < tests/data/accounts.csv | \
+	    $(BUILD)/csm-expand -q $(DEMO_ASOF) --format md | sed -n '1,9p'
 	@if [ -x $(BUILD)/csm-nrr ] && [ -f tests/data/arr_monthly.csv ]; then \
 	    echo; $(BUILD)/csm-nrr -g segment --format md < tests/data/arr_monthly.csv; fi
 	@mkdir -p $(BUILD)/qbr-demo
@@ -163,15 +180,14 @@ install: all
 	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 	install -m 644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
 	install -m 755 scripts/weekly-risk $(DESTDIR)$(DOCDIR)/examples/ 2>/dev/null || true
-	@if [ -d completions ]; then \
-		mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
-		    $(DESTDIR)$(FISHCOMPDIR) && \
-		for p in $(PROGS); do \
-			install -m 644 completions/csm.bash \
-			    $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; done && \
-		install -m 644 completions/_csm $(DESTDIR)$(ZSHCOMPDIR)/_csm && \
-		install -m 644 completions/csm.fish \
-		    $(DESTDIR)$(FISHCOMPDIR)/csm-tools.fish; fi
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+	    $(DESTDIR)$(FISHCOMPDIR)
+	for p in $(PROGS); do \
+		install -m 644 $(BUILD)/completions/csm.bash \
+		    $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; done
+	install -m 644 $(BUILD)/completions/_csm $(DESTDIR)$(ZSHCOMPDIR)/_csm
+	install -m 644 $(BUILD)/completions/csm.fish \
+	    $(DESTDIR)$(FISHCOMPDIR)/csm-tools.fish
 
 uninstall:
 	cd $(DESTDIR)$(BINDIR) && rm -f $(PROGS)

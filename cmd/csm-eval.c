@@ -60,7 +60,12 @@ static const char help_text[] =
     "Files are read in order as one table ('-' or none: standard input).\n"
     "Exit status: 0 ok, 1 the AUC is below --min-auc, 64 usage, 65 data\n"
     "error, 66 cannot open input, 74 I/O error, 78 config error.\n"
-    "See csm-eval(1).\n";
+    "See csm-eval(1).\n"
+    "\n"
+    "Examples:\n"
+    "  csm-score last_quarter.csv | csm-eval --label 'churned == \"yes\"'\n"
+    "  csm-score accounts.csv | csm-eval --outcomes nrr.csv --components -f md\n"
+    "  csm-score last_quarter.csv | csm-eval -l churned --min-auc 0.7 >/dev/null\n";
 
 enum {
 	OPT_OUTCOMES = CSM_OPT_TOOL,
@@ -144,42 +149,6 @@ static uint32_t
 groups_put(struct groups *g, const char *s, size_t n)
 {
 	return (uint32_t)csm_map_put(&g->val, s, n, NULL);
-}
-
-/*
- * The comma-separated column names of opt's argument arg, as an array of
- * *n strings that the caller frees with free_list.  An empty name is a
- * usage error.
- */
-static char **
-split_list(const char *opt, const char *arg, size_t *n)
-{
-	const char *p = arg, *e;
-	char **v = NULL;
-
-	*n = 0;
-	for (;;) {
-		if ((e = strchr(p, ',')) == NULL)
-			e = p + strlen(p);
-		if (e == p)
-			csm_usage_error(usage_text, "%s: an empty column name "
-			    "in '%s'", opt, arg);
-		v = csm_xreallocarray(v, *n + 1, sizeof(*v));
-		v[(*n)++] = csm_xstrndup(p, (size_t)(e - p));
-		if (*e == '\0')
-			return v;
-		p = e + 1;
-	}
-}
-
-static void
-free_list(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* The index of the header name matches, or -1; an ambiguous match is
@@ -872,8 +841,8 @@ main(int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case 'b':
-			free_list(by, nby);
-			by = split_list("--by", optarg, &nby);
+			csm_cli_list_free(by, nby);
+			by = csm_cli_list(usage_text, "--by", optarg, &nby);
 			break;
 		case 'f':
 			fmt = format_arg(optarg);
@@ -946,7 +915,7 @@ main(int argc, char *argv[])
 		if (components)
 			csm_score_release(&sc);
 		csm_label_release(&lb);
-		free_list(by, nby);
+		csm_cli_list_free(by, nby);
 		csm_cfg_release(&cfg);
 		return EX_OK;
 	}
@@ -999,7 +968,7 @@ main(int argc, char *argv[])
 	if (components)
 		csm_score_release(&sc);
 	csm_label_release(&lb);
-	free_list(by, nby);
+	csm_cli_list_free(by, nby);
 	csm_cfg_release(&cfg);
 	return failed ? 1 : EX_OK;
 }

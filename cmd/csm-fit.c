@@ -63,7 +63,12 @@ static const char help_text[] =
     "The config goes to standard output, the cross-validated lift table to\n"
     "standard error.  Files are read in order as one table ('-' or none:\n"
     "standard input).  Exit status: 0 ok, 64 usage, 65 data error, 66 cannot\n"
-    "open input, 74 I/O error, 78 config error.  See csm-fit(1).\n";
+    "open input, 74 I/O error, 78 config error.  See csm-fit(1).\n"
+    "\n"
+    "Examples:\n"
+    "  csm-fit --label 'churned == \"yes\"' history.csv > fitted.yaml\n"
+    "  csm-score -c fitted.yaml accounts.csv | csm-eval -l 'churned == \"yes\"'\n"
+    "  csm-fit --risk -l churned history.csv > risk.yaml\n";
 
 enum {
 	OPT_OUTCOMES = CSM_OPT_TOOL,
@@ -192,44 +197,6 @@ note(const struct ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	csm_vmsg(NULL, 0, fmt, ap);
 	va_end(ap);
-}
-
-/* ---- options ---------------------------------------------------------- */
-
-/*
- * The comma-separated column names of opt's argument arg, as an array of
- * *n strings that the caller frees with free_list.  An empty name is a
- * usage error.
- */
-static char **
-split_list(const char *opt, const char *arg, size_t *n)
-{
-	const char *p = arg, *e;
-	char **v = NULL;
-
-	*n = 0;
-	for (;;) {
-		if ((e = strchr(p, ',')) == NULL)
-			e = p + strlen(p);
-		if (e == p)
-			csm_usage_error(usage_text, "%s: an empty column name "
-			    "in '%s'", opt, arg);
-		v = csm_xreallocarray(v, *n + 1, sizeof(*v));
-		v[(*n)++] = csm_xstrndup(p, (size_t)(e - p));
-		if (*e == '\0')
-			return v;
-		p = e + 1;
-	}
-}
-
-static void
-free_list(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 static int
@@ -2425,8 +2392,8 @@ main(int argc, char *argv[])
 			outcomes = optarg;
 			break;
 		case OPT_FEATURES:
-			free_list(features, nfeatures);
-			features = split_list("--features", optarg,
+			csm_cli_list_free(features, nfeatures);
+			features = csm_cli_list(usage_text, "--features", optarg,
 			    &nfeatures);
 			break;
 		case OPT_L2:
@@ -2486,7 +2453,7 @@ main(int argc, char *argv[])
 		if (c.has_base)
 			csm_score_release(&c.base);
 		csm_label_release(&lb);
-		free_list(features, nfeatures);
+		csm_cli_list_free(features, nfeatures);
 		csm_cfg_release(&cfg);
 		return EX_OK;
 	}
@@ -2542,7 +2509,7 @@ main(int argc, char *argv[])
 	if (c.has_base)
 		csm_score_release(&c.base);
 	csm_label_release(&lb);
-	free_list(features, nfeatures);
+	csm_cli_list_free(features, nfeatures);
 	csm_cfg_release(&cfg);
 	return EX_OK;
 }

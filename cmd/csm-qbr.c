@@ -68,7 +68,11 @@ static const char help_text[] =
     "Files are read in order as one table ('-' or none: standard input).\n"
     "Exit status: 0 ok, 64 usage, 65 data error, 66 cannot open input,\n"
     "73 cannot create output, 74 I/O error, 78 config error.\n"
-    "See csm-qbr(1) and csm.yaml(5).\n";
+    "See csm-qbr(1) and csm.yaml(5).\n"
+    "\n"
+    "Examples:\n"
+    "  csm-score quarterly.csv | csm-qbr -a A00003,A00019\n"
+    "  csm-score quarterly.csv | csm-qbr -f html --audience customer -o qbr/\n";
 
 #define SHORTOPTS CSM_CLI_SHORTOPTS "a:f:o:p:"
 
@@ -186,7 +190,8 @@ load_qbr(struct qbr *q, const struct csm_cfg *cfg)
 	memset(q, 0, sizeof(*q));
 	nd = csm_node_get(sec, "highlight_change");
 	q->hl = nd ? csm_cfg_num(nd) : 0.10;
-	nd = csm_node_get(sec, "currency");
+	if ((nd = csm_node_get(sec, "currency")) == NULL)
+		nd = csm_node_get(cfg->root, "currency");
 	q->currency = nd ? nd->str : "USD";
 	nd = csm_node_get(sec, "page");
 	q->paper = nd != NULL && strcmp(nd->str, "letter") == 0 ?

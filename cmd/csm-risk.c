@@ -4,34 +4,37 @@
  *
  * Each signal of the config's risk: section is a condition on the row
  * (`when`) worth some points; risk_score is the sum of the points of the
- * signals that fired, at most 100, and risk_tier the first tier whose min
- * the score reaches (below all of them: none).  A pattern whose signals
- * all fired raises the tier to at least its own.  risk_signals names what
- * fired and risk_reasons says why, one sentence per signal (its reason
- * template, or its name and the values it read).  --previous compares with
- * an earlier output and appends risk_change.
+ * signals and patterns that fired, from 0 to 100, and risk_tier the first
+ * tier whose min the score reaches (below all of them: none).  A pattern
+ * whose signals all fired adds its points and raises the tier to at least
+ * its own.  risk_signals names what fired and risk_reasons says why, one
+ * sentence per signal (its reason template, or its name and the values it
+ * read).  The signal engine that does all this is common/signal.c, which
+ * csm-expand shares.  --previous compares with an earlier output and
+ * appends risk_change.
  *
  * CSV and TSV without --sort stream one row at a time in constant memory,
- * as does JSON; --sort and the Markdown report hold the rows they write.
- * At the end, a summary on stderr names the signals whose condition was
- * missing and how often (-q: not).
+ * as does JSON; --sort holds the rows it writes (common/sigrows.c).  The
+ * weekly report (-f md or html, common/tierrep.c) holds only what it
+ * prints: the accounts at risk, counters per tier and owner, and what
+ * changed.  At the end, a
+ * summary on stderr names the signals whose condition was missing and how
+ * often (-q: not).
  */
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "csm.h"
 
 static const char usage_text[] =
-    "usage: csm-risk [-hqtV] [-c config] [-d delim] [-f csv|tsv|md|json|jsonl]\n"
-    "                [--as-of date] [--fail-on tier] [--fail-on-new tier]\n"
-    "                [--min-tier tier] [--previous file] [--sort]\n"
+    "usage: csm-risk [-hqtV] [-c config] [-d delim]\n"
+    "                [-f csv|tsv|md|html|json|jsonl] [--as-of date]\n"
+    "                [--fail-on tier] [--fail-on-new tier] [--min-tier tier]\n"
+    "                [--previous file] [--sort] [--top n]\n"
     "                [--ragged error|pad|skip] [--columns] [--dump-config]\n"
     "                [file ...]\n";
 
@@ -42,10 +45,14 @@ static const char help_text[] =
     "  -c, --config FILE     config file (default: $CSM_CONFIG, else built in)\n"
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
-    "  -f, --format F        csv, tsv, md (the weekly report), json or jsonl\n"
-    "                        (JSON Lines; default: the input's delimiter)\n"
-    "      --min-tier T      only rows at tier T or above\n"
+    "  -f, --format F        csv, tsv, md or html (the weekly report: HTML as\n"
+    "                        an email), json or jsonl (JSON Lines; default:\n"
+    "                        the input's delimiter)\n"
+    "      --min-tier T      only rows at tier T or above (the report: the\n"
+    "                        tiers it counts as at risk; default\n"
+    "                        risk.report.at_risk, high)\n"
     "      --sort            worst first: tier, then ARR, then score\n"
+    "      --top N           the report: at most N accounts per owner\n"
     "      --previous FILE   an earlier csm-risk output: append risk_change\n"
     "                        (new, escalated, improved, unchanged); a FILE\n"
     "                        that does not exist or is empty: every account\n"
@@ -59,70 +66,28 @@ static const char help_text[] =
     "Files are read in order as one table ('-' or none: standard input).\n"
     "Exit status: 0 ok, 1 found (--fail-on, --fail-on-new), 64 usage,\n"
     "65 data error, 66 cannot open input, 74 I/O error, 78 config error.\n"
-    "See csm-risk(1) and csm.yaml(5).\n";
+    "See csm-risk(1) and csm.yaml(5).\n"
+    "\n"
+    "Examples:\n"
+    "  csm-score accounts.csv | csm-risk --min-tier high --sort\n"
+    "  csm-score accounts.csv | csm-risk -f md --previous last.csv > risk.md\n"
+    "  csm-risk --fail-on-new critical --previous last.csv this.csv >/dev/null\n";
 
 enum {
 	OPT_MIN_TIER = CSM_OPT_TOOL,
 	OPT_SORT,
 	OPT_PREVIOUS,
 	OPT_FAIL_ON,
-	OPT_FAIL_ON_NEW
+	OPT_FAIL_ON_NEW,
+	OPT_TOP
 };
 
-enum format { F_DELIM, F_CSV, F_TSV, F_MD, F_JSON, F_JSONL };
+enum format { F_DELIM, F_CSV, F_TSV, F_MD, F_HTML, F_JSON, F_JSONL };
 
 enum change { C_NONE = -1, C_NEW, C_ESCALATED, C_IMPROVED, C_UNCHANGED };
 
 static const char *const change_names[] = {"new", "escalated", "improved",
 	"unchanged"};
-
-struct signal {
-	const char *name;	/* borrowed from the config */
-	const struct csm_node *when_node;
-	struct csm_expr *when;
-	double points;
-	struct csm_tmpl *reason;	/* NULL: the default reason */
-	char **col;		/* the columns `when` reads, for that */
-	long *colidx;
-	size_t ncol;
-};
-
-struct pattern {
-	const char *name;
-	size_t *sig;		/* indices of its signals */
-	size_t nsig;
-	size_t tier;
-	struct csm_tmpl *reason;
-};
-
-struct risk {
-	struct csm_band *tier;
-	size_t ntier;		/* rank ntier is "none" */
-	struct signal *sig;
-	size_t nsig;
-	struct pattern *pat;
-	size_t npat;
-};
-
-/*
- * One output row.  While streaming, f points into the reader's record and
- * the work buffers; a held row owns a copy of everything in mem.
- * part holds (offset, length) pairs: the names in risk_signals, then the
- * sentences in risk_reasons.
- */
-struct row {
-	char **f;
-	size_t *flen;
-	double score;
-	size_t tier;
-	int change;		/* enum change */
-	size_t nsig, nrea;
-	size_t *part;
-	int64_t arr;
-	int has_arr;
-	size_t seq;
-	char *mem;
-};
 
 /* An account of the previous output, by account_id. */
 struct prev {
@@ -132,41 +97,28 @@ struct prev {
 };
 
 struct ctx {
-	struct risk rk;
+	struct csm_signals rk;
 	const struct csm_tbl *t;
 	const struct csm_cols *cols;
 	const struct csm_cfg *cfg;
-	long today;
 	int format;
+	int report;		/* -f md or html */
+	int rows_out;		/* rows are written (all but the report) */
+	int sort;
 	size_t min_tier;
 	size_t fail_on;		/* ntier + 1: no --fail-on */
 	size_t fail_new;	/* ntier + 1: no --fail-on-new */
 	int failed;
-	int sort, hold;
-	/* output layout */
-	struct csm_outhdr oh;	/* the output header */
-	size_t nout;
-	char **hdr;		/* oh's names and lengths */
-	size_t *hdrlen;
-	long at_score, at_tier, at_sig, at_rea, at_change;
-	long c_id, c_name, c_owner, c_arr, c_renewal;
-	/* work space for one row */
-	struct row w;
-	struct csm_buf sigbuf, reabuf, tmp;
-	char scoretext[64];
-	int *fired;
+	long c_id, c_arr;
+	struct csm_assessment a;
+	struct csm_buf tmp;
 	/* --previous */
 	struct csm_map prev;
 	int has_prev;
-	/* held rows */
-	struct row *held;
-	size_t nheld, capheld;
-	size_t seq;
-	struct csm_rows rows;	/* all but F_MD */
-	/* the report's summary, over every row */
-	size_t *count;
-	int64_t *arrsum;	/* per tier */
-	int64_t arrall;		/* over every tier */
+	int first_run;		/* the previous file is missing or empty */
+	/* the output: rows, or the weekly report */
+	struct csm_sigrows rows;
+	struct csm_tierrep rep;
 	/* coverage: the rows where each signal's condition was missing */
 	struct csm_cover cover;
 };
@@ -175,152 +127,6 @@ static void
 usage(FILE *fp, int status)
 {
 	csm_usage(fp, status, usage_text, help_text);
-}
-
-/* ---- the config ------------------------------------------------------- */
-
-static long
-sig_index(const struct risk *rk, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < rk->nsig; i++)
-		if (strcmp(rk->sig[i].name, name) == 0)
-			return (long)i;
-	return -1;
-}
-
-static long
-tier_index(const struct risk *rk, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < rk->ntier; i++)
-		if (strcmp(rk->tier[i].name, name) == 0)
-			return (long)i;
-	if (strcmp(name, "none") == 0)
-		return (long)rk->ntier;
-	return -1;
-}
-
-static const char *
-tier_name(const struct risk *rk, size_t i)
-{
-	return i < rk->ntier ? rk->tier[i].name : "none";
-}
-
-struct colset {
-	char ***col;
-	size_t *n;
-};
-
-static void
-add_col(void *p, const char *name)
-{
-	struct colset *cs = p;
-	size_t i;
-
-	for (i = 0; i < *cs->n; i++)
-		if (strcmp((*cs->col)[i], name) == 0)
-			return;
-	*cs->col = csm_xreallocarray(*cs->col, *cs->n + 1, sizeof(**cs->col));
-	(*cs->col)[(*cs->n)++] = csm_xstrdup(name);
-}
-
-/* Reads risk: from the checked config into rk. */
-static void
-load_risk(struct risk *rk, const struct csm_cfg *cfg)
-{
-	const struct csm_node *sec = csm_cfg_section(cfg, "risk");
-	const struct csm_node *sigs, *pats, *nd;
-	size_t i, j;
-
-	if (sec == NULL)
-		csm_die(EX_CONFIG, "%s: the config has no risk: section",
-		    cfg->file);
-	memset(rk, 0, sizeof(*rk));
-	rk->tier = csm_cfg_bands(csm_node_get(sec, "tiers"), &rk->ntier);
-
-	sigs = csm_node_get(sec, "signals");
-	rk->nsig = sigs->n;
-	rk->sig = csm_xcalloc(sigs->n, sizeof(*rk->sig));
-	for (i = 0; i < sigs->n; i++) {
-		struct signal *s = &rk->sig[i];
-		struct colset cs = {&s->col, &s->ncol};
-
-		s->name = csm_node_get(sigs->kid[i], "name")->str;
-		s->points = csm_cfg_num(csm_node_get(sigs->kid[i], "points"));
-		s->when_node = csm_node_get(sigs->kid[i], "when");
-		s->when = csm_cfg_expr_as(s->when_node, CSM_T_BOOL);
-		if ((nd = csm_node_get(sigs->kid[i], "reason")) != NULL)
-			s->reason = csm_tmpl_compile(nd);
-		csm_expr_columns(s->when, add_col, &cs);
-		s->colidx = csm_xcalloc(s->ncol + 1, sizeof(*s->colidx));
-	}
-
-	pats = csm_node_get(sec, "patterns");
-	rk->npat = pats ? pats->n : 0;
-	rk->pat = csm_xcalloc(rk->npat + 1, sizeof(*rk->pat));
-	for (i = 0; i < rk->npat; i++) {
-		struct pattern *p = &rk->pat[i];
-		const struct csm_node *all = csm_node_get(pats->kid[i], "all");
-
-		p->name = csm_node_get(pats->kid[i], "name")->str;
-		p->nsig = all->n;
-		p->sig = csm_xcalloc(all->n, sizeof(*p->sig));
-		for (j = 0; j < all->n; j++)
-			p->sig[j] = (size_t)sig_index(rk, all->kid[j]->str);
-		p->tier = (size_t)tier_index(rk,
-		    csm_node_get(pats->kid[i], "tier")->str);
-		if ((nd = csm_node_get(pats->kid[i], "reason")) != NULL)
-			p->reason = csm_tmpl_compile(nd);
-	}
-}
-
-static void
-free_risk(struct risk *rk)
-{
-	size_t i, j;
-
-	for (i = 0; i < rk->nsig; i++) {
-		csm_expr_free(rk->sig[i].when);
-		csm_tmpl_free(rk->sig[i].reason);
-		for (j = 0; j < rk->sig[i].ncol; j++)
-			free(rk->sig[i].col[j]);
-		free(rk->sig[i].col);
-		free(rk->sig[i].colidx);
-	}
-	for (i = 0; i < rk->npat; i++) {
-		free(rk->pat[i].sig);
-		csm_tmpl_free(rk->pat[i].reason);
-	}
-	free(rk->sig);
-	free(rk->pat);
-	free(rk->tier);
-}
-
-/*
- * A tier named on the command line, ignoring case (the config's names
- * differ ignoring case); an unknown name is a usage error.
- */
-static size_t
-tier_arg(const struct risk *rk, const char *opt, const char *arg)
-{
-	struct csm_buf b;
-	size_t j;
-
-	for (j = 0; j <= rk->ntier; j++)
-		if (strcasecmp(tier_name(rk, j), arg) == 0)
-			return j;
-	csm_buf_init(&b);
-	for (j = 0; j <= rk->ntier; j++)
-		csm_buf_printf(&b, "%s%s", j == 0 ? "" : ", ",
-		    tier_name(rk, j));
-	fprintf(stderr, "%s: %s: '%s' is not a tier (%s)\n", csm_progname(),
-	    opt, arg, b.s);
-	csm_buf_release(&b);
-	fputs(usage_text, stderr);
-	exit(EX_USAGE);
 }
 
 /* ---- --previous ------------------------------------------------------- */
@@ -335,42 +141,33 @@ free_prev(void *p)
 }
 
 /*
- * Whether the --previous file has anything to read.  One that does not
- * exist, or is empty, is a weekly job's first run: a warning, and every
- * account is new.  A pipe is not looked into; the reader reports any other
- * trouble (cannot open: 66).
+ * The lowest tier of the previous output that this run needs: the
+ * report, the tiers it lists and those --fail-on-new alerts on (an account
+ * below them that is now at risk is new to the list, or alerts, whatever
+ * its tier was); risk_change, every tier but none.  An account at none is
+ * as one absent.
  */
-static int
-previous_there(const char *path)
+static size_t
+prev_needed(const struct ctx *c)
 {
-	struct stat sb;
-	FILE *fp;
-	int ch;
+	size_t k = c->rk.ntier - 1;
 
-	if (strcmp(path, "-") == 0)
-		return 1;
-	if (stat(path, &sb) != 0) {
-		if (errno != ENOENT)
-			return 1;
-		csm_warn("--previous '%s' does not exist: every account is new",
-		    path);
-		return 0;
+	if (c->report) {
+		k = c->rep.listed;
+		if (c->fail_new < c->rk.ntier && c->fail_new > k)
+			k = c->fail_new;
+		if (k > c->rk.ntier - 1)
+			k = c->rk.ntier - 1;
 	}
-	if (S_ISFIFO(sb.st_mode) || S_ISDIR(sb.st_mode) ||
-	    (fp = fopen(path, "rb")) == NULL)
-		return 1;
-	ch = getc(fp);
-	fclose(fp);
-	if (ch != EOF)
-		return 1;
-	csm_warn("--previous '%s' is empty: every account is new", path);
-	return 0;
+	return k;
 }
 
 /*
- * Reads an earlier csm-risk output: account_id -> its tier.  An account
- * listed more than once counts at its highest tier.  A header and no rows
- * is a first run too: every account is new.
+ * Reads an earlier csm-risk output: account_id -> its tier, for the
+ * accounts at the tiers the run needs (prev_needed), with their names
+ * when the report may list them as resolved.  An account listed more
+ * than once counts at its highest tier.  A header and no rows is a first
+ * run too: every account is new.
  */
 static void
 load_previous(struct ctx *c, char *path)
@@ -378,14 +175,17 @@ load_previous(struct ctx *c, char *path)
 	struct csm_tbl_opts opts = {0, CSM_RAGGED_ERROR};
 	struct csm_tbl pt;
 	struct csm_cols pc;
-	size_t cid, ctier, k;
+	size_t cid, ctier, k, keep;
 	long cname, ti;
 	int isnew;
 	size_t nrows = 0;
 
 	c->has_prev = 1;
-	if (!previous_there(path))
+	keep = prev_needed(c);
+	if (!csm_prev_there(path)) {
+		c->first_run = 1;
 		return;
+	}
 	csm_tbl_open(&pt, &path, 1, &opts);
 	csm_cols_init(&pc, &pt, c->cfg->columns);
 	cid = csm_cols_need(&pc, "account_id", "--previous");
@@ -404,23 +204,24 @@ load_previous(struct ctx *c, char *path)
 		else {
 			csm_buf_reset(&c->tmp);
 			csm_buf_add(&c->tmp, tn, tnn);
-			ti = tier_index(&c->rk, c->tmp.s);
+			ti = csm_signals_tier_find(&c->rk, c->tmp.s);
 		}
 		if (ti < 0) {
 			csm_buf_reset(&c->tmp);
-			for (k = 0; k <= c->rk.ntier; k++)
-				csm_buf_printf(&c->tmp, "%s%s", k == 0 ? "" :
-				    ", ", tier_name(&c->rk, k));
+			csm_signals_tier_list(&c->rk, &c->tmp);
 			csm_die_at(EX_DATAERR, pt.file, pt.line, "column "
 			    "'risk_tier': \"%s\" is not a tier (%s)",
 			    csm_q(tn, tnn), c->tmp.s);
 		}
+		if ((size_t)ti > keep)
+			continue;
 		k = csm_map_put(&c->prev, id, idn, &isnew);
 		if (isnew) {
 			pv = csm_xcalloc(1, sizeof(*pv));
 			pv->tier = (size_t)ti;
 			pv->now = c->rk.ntier + 1;
-			if (cname >= 0 && pt.flen[cname] > 0)
+			if (c->report && (size_t)ti <= c->rep.listed &&
+			    cname >= 0 && pt.flen[cname] > 0)
 				pv->name = csm_xstrndup(pt.f[cname],
 				    pt.flen[cname]);
 			c->prev.ent[k].val = pv;
@@ -428,23 +229,33 @@ load_previous(struct ctx *c, char *path)
 			pv = c->prev.ent[k].val;
 			if ((size_t)ti < pv->tier)
 				pv->tier = (size_t)ti;
+			if (c->report && pv->name == NULL && (size_t)ti <=
+			    c->rep.listed && cname >= 0 && pt.flen[cname] > 0)
+				pv->name = csm_xstrndup(pt.f[cname],
+				    pt.flen[cname]);
 		}
 	}
-	if (nrows == 0)
+	if (nrows == 0) {
 		csm_warn("--previous '%s' has no rows: every account is new",
 		    path);
+		c->first_run = 1;
+	}
 	csm_cols_release(&pc);
 	csm_tbl_close(&pt);
 }
 
-/* risk_change of the current row, and the account marked as seen. */
+/*
+ * risk_change of the current row, and its tier in the previous output
+ * (*was, ntier when absent); the account is marked as seen.
+ */
 static int
-change_of(struct ctx *c, size_t tier)
+change_of(struct ctx *c, size_t tier, size_t *was)
 {
 	const char *id;
-	size_t idn, none = c->rk.ntier, was = none;
+	size_t idn, none = c->rk.ntier;
 	long k;
 
+	*was = none;
 	if (c->c_id >= 0) {
 		id = c->t->f[c->c_id];
 		idn = c->t->flen[c->c_id];
@@ -453,685 +264,104 @@ change_of(struct ctx *c, size_t tier)
 		if (k >= 0) {
 			struct prev *pv = c->prev.ent[k].val;
 
-			was = pv->tier;
+			*was = pv->tier;
 			if (tier < pv->now)
 				pv->now = tier;
 		}
 	}
-	if (tier == was)
+	if (tier == *was)
 		return C_UNCHANGED;
-	if (was == none)
+	if (*was == none)
 		return C_NEW;
-	return tier < was ? C_ESCALATED : C_IMPROVED;
+	return tier < *was ? C_ESCALATED : C_IMPROVED;
+}
+
+/*
+ * The accounts the previous report listed that it lists no more: at a
+ * tier now below the listed ones, or gone from the input.
+ */
+static void
+report_resolved(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->prev.n; i++) {
+		const struct prev *pv = c->prev.ent[i].val;
+
+		if (pv->tier > c->rep.listed || pv->tier >= c->rk.ntier ||
+		    pv->now <= c->rep.listed)
+			continue;
+		csm_tierrep_resolved(&c->rep, c->prev.ent[i].key,
+		    c->prev.ent[i].klen, pv->name, pv->name ?
+		    strlen(pv->name) : 0, pv->tier, pv->now);
+	}
 }
 
 /* ---- one row ---------------------------------------------------------- */
 
-static void
-add_part(struct ctx *c, size_t i, size_t off, size_t len)
-{
-	c->w.part[2 * i] = off;
-	c->w.part[2 * i + 1] = len;
-}
-
-/* The default reason: the signal's name and the values its `when` read. */
-static void
-default_reason(const struct ctx *c, const struct signal *s,
-    struct csm_buf *b)
-{
-	const char *v;
-	size_t i, n;
-
-	csm_buf_adds(b, s->name);
-	if (s->ncol == 0)
-		return;
-	csm_buf_adds(b, " (");
-	for (i = 0; i < s->ncol; i++) {
-		if (i > 0)
-			csm_buf_adds(b, ", ");
-		csm_buf_printf(b, "%s=", s->col[i]);
-		if (s->colidx[i] < 0) {
-			csm_buf_adds(b, "missing");
-			continue;
-		}
-		v = c->t->f[s->colidx[i]];
-		n = c->t->flen[s->colidx[i]];
-		csm_trim(&v, &n);
-		if (n == 0)
-			csm_buf_adds(b, "missing");
-		else
-			csm_buf_add(b, v, n);
-	}
-	csm_buf_addc(b, ')');
-}
-
-static void
-add_reason(struct ctx *c, const struct csm_tmpl *t, const struct signal *s,
-    struct csm_eval *ev)
-{
-	size_t start;
-
-	if (t == NULL && s == NULL)
-		return;
-	if (c->w.nrea > 0)
-		csm_buf_adds(&c->reabuf, "; ");
-	start = c->reabuf.len;
-	if (t != NULL)
-		csm_tmpl_render(t, ev, &c->reabuf);
-	else
-		default_reason(c, s, &c->reabuf);
-	add_part(c, c->w.nsig + c->w.nrea, start, c->reabuf.len - start);
-	c->w.nrea++;
-}
-
-static void
-add_signal(struct ctx *c, const char *name)
-{
-	size_t start;
-
-	if (c->w.nsig > 0)
-		csm_buf_addc(&c->sigbuf, ';');
-	start = c->sigbuf.len;
-	csm_buf_adds(&c->sigbuf, name);
-	add_part(c, c->w.nsig, start, c->sigbuf.len - start);
-	c->w.nsig++;
-}
-
-static void
-fmt_score(double score, char *out)
-{
-	size_t n;
-
-	csm_fmt_num(score, 2, out);
-	n = strlen(out);
-	if (strchr(out, '.') != NULL) {
-		while (n > 0 && out[n - 1] == '0')
-			n--;
-		if (n > 0 && out[n - 1] == '.')
-			n--;
-		out[n] = '\0';
-	}
-}
-
-/* Evaluates the signals and patterns on the current record into c->w. */
-static void
-assess(struct ctx *c, struct csm_eval *ev)
-{
-	const struct risk *rk = &c->rk;
-	struct csm_val v;
-	double sum = 0;
-	size_t i, j, tier;
-
-	csm_buf_reset(&c->sigbuf);
-	csm_buf_reset(&c->reabuf);
-	csm_buf_adds(&c->sigbuf, "");
-	csm_buf_adds(&c->reabuf, "");
-	c->w.nsig = c->w.nrea = 0;
-	for (i = 0; i < rk->nsig; i++) {
-		csm_expr_eval(rk->sig[i].when, ev, &v);
-		if (v.type == CSM_T_MISSING)
-			c->cover.item[i].missing++;
-		c->fired[i] = csm_val_true(&v);
-		if (c->fired[i]) {
-			sum += rk->sig[i].points;
-			add_signal(c, rk->sig[i].name);
-		}
-	}
-	c->w.score = sum > 100 ? 100 : sum;
-	tier = csm_band_find(rk->tier, rk->ntier, c->w.score);
-	for (i = 0; i < rk->npat; i++) {
-		for (j = 0; j < rk->pat[i].nsig; j++)
-			if (!c->fired[rk->pat[i].sig[j]])
-				break;
-		c->fired[rk->nsig + i] = j == rk->pat[i].nsig;
-		if (c->fired[rk->nsig + i]) {
-			add_signal(c, rk->pat[i].name);
-			if (rk->pat[i].tier < tier)
-				tier = rk->pat[i].tier;
-		}
-	}
-	c->w.tier = tier;
-	/* The reasons, numbered after all the names. */
-	for (i = 0; i < rk->nsig; i++)
-		if (c->fired[i])
-			add_reason(c, rk->sig[i].reason, &rk->sig[i], ev);
-	for (i = 0; i < rk->npat; i++)
-		if (c->fired[rk->nsig + i])
-			add_reason(c, rk->pat[i].reason, NULL, ev);
-	fmt_score(c->w.score, c->scoretext);
-}
-
-static void
-set_field(struct row *r, long at, const char *s, size_t n)
-{
-	r->f[at] = (char *)s;
-	r->flen[at] = n;
-}
-
-/*
- * Reads the arr column into the row, for sorting and the report: an
- * amount, never below 0 nor beyond 10^15 (csm_cell_cents).
- */
-static void
-read_arr(struct ctx *c, struct row *r)
-{
-	r->has_arr = 0;
-	if (c->c_arr < 0)
-		return;
-	r->has_arr = csm_cell_cents(c->t, c->cols, (size_t)c->c_arr,
-	    c->cfg->badval, 1, &r->arr) == CSM_OK;
-}
-
-/*
- * Adds the row's ARR to its tier's sum, checked.  The sum of every tier is
- * checked too, so that no partial sum the report makes can overflow.
- */
-static void
-sum_arr(struct ctx *c, size_t tier, int64_t arr)
-{
-	char max[32];
-
-	if (csm_cents_add(&c->arrall, arr) != 0 ||
-	    csm_cents_add(&c->arrsum[tier], arr) != 0) {
-		csm_fmt_cents(INT64_MAX, 1, max);
-		csm_die_at(EX_DATAERR, c->t->file, c->t->line, "ARR adds up to "
-		    "more than %s", max);
-	}
-}
-
-/* ---- writing ---------------------------------------------------------- */
-
-/*
- * The output table: the input's columns (text), then the appended ones
- * (risk_score a number, risk_signals and risk_reasons lists).
- */
-static void
-write_head(struct ctx *c, struct csm_out *o)
-{
-	static const int rows_fmt[] = {CSM_ROWS_CSV, CSM_ROWS_CSV,
-		CSM_ROWS_TSV, CSM_ROWS_MD, CSM_ROWS_JSON, CSM_ROWS_JSONL};
-	size_t i;
-
-	csm_rows_init(&c->rows, o, rows_fmt[c->format]);
-	for (i = 0; i < c->nout; i++)
-		csm_rows_col(&c->rows, c->hdr[i], c->hdrlen[i], NULL, 0);
-	csm_rows_head(&c->rows);
-}
-
-static void
-write_row(struct ctx *c, const struct row *r)
-{
-	size_t i;
-
-	if (!c->rows.json) {
-		csm_rows_texts(&c->rows, r->f, r->flen, c->nout);
-		return;
-	}
-	csm_rows_begin(&c->rows);
-	for (i = 0; i < c->nout; i++) {
-		if ((long)i == c->at_score)
-			csm_rows_num(&c->rows, r->f[i], r->flen[i], NULL);
-		else if ((long)i == c->at_sig)
-			csm_rows_list(&c->rows, r->f[i], r->flen[i], r->part,
-			    r->nsig);
-		else if ((long)i == c->at_rea)
-			csm_rows_list(&c->rows, r->f[i], r->flen[i],
-			    r->part + 2 * r->nsig, r->nrea);
-		else
-			csm_rows_str(&c->rows, r->f[i], r->flen[i]);
-	}
-	csm_rows_end(&c->rows);
-}
-
-/* Copies the work row into the held rows. */
-static void
-hold(struct ctx *c)
-{
-	struct row *h;
-	size_t i, total = 0, off = 0, np = 2 * (c->w.nsig + c->w.nrea);
-
-	if (c->nheld == c->capheld) {
-		c->capheld = c->capheld ? c->capheld * 2 : 64;
-		c->held = csm_xreallocarray(c->held, c->capheld,
-		    sizeof(*c->held));
-	}
-	h = &c->held[c->nheld++];
-	*h = c->w;
-	for (i = 0; i < c->nout; i++)
-		total += c->w.flen[i] + 1;
-	h->mem = csm_xmalloc(total);
-	h->f = csm_xcalloc(c->nout, sizeof(*h->f));
-	h->flen = csm_xcalloc(c->nout, sizeof(*h->flen));
-	h->part = csm_xcalloc(np + 1, sizeof(*h->part));
-	for (i = 0; i < c->nout; i++) {
-		memcpy(h->mem + off, c->w.f[i], c->w.flen[i]);
-		h->mem[off + c->w.flen[i]] = '\0';
-		h->f[i] = h->mem + off;
-		h->flen[i] = c->w.flen[i];
-		off += c->w.flen[i] + 1;
-	}
-	if (np > 0)
-		memcpy(h->part, c->w.part, np * sizeof(*h->part));
-}
-
-static void
-free_held(struct ctx *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nheld; i++) {
-		free(c->held[i].mem);
-		free(c->held[i].f);
-		free(c->held[i].flen);
-		free(c->held[i].part);
-	}
-	free(c->held);
-}
-
-/* Worst first: tier, then ARR (missing last), then score, then input order. */
+/* The change at the report's tiers: new to the list, or within it. */
 static int
-worst_first(const void *a, const void *b)
+report_change(const struct ctx *c, size_t tier, size_t was)
 {
-	const struct row *x = a, *y = b;
-
-	if (x->tier != y->tier)
-		return x->tier < y->tier ? -1 : 1;
-	if (x->has_arr != y->has_arr)
-		return x->has_arr ? -1 : 1;
-	if (x->has_arr && x->arr != y->arr)
-		return x->arr > y->arr ? -1 : 1;
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	if (!c->has_prev || tier >= c->rk.ntier)
+		return CSM_CHG_NONE;
+	if (was > c->rep.listed || was >= c->rk.ntier)
+		return CSM_CHG_NEW;
+	if (tier < was)
+		return CSM_CHG_ESCALATED;
+	return tier > was ? CSM_CHG_IMPROVED : CSM_CHG_UNCHANGED;
 }
 
-/* Assesses the current record and writes or holds it. */
+/* Assesses the current record and writes, holds or reports it. */
 static void
 risk_row(struct ctx *c, struct csm_eval *ev)
 {
-	const struct csm_tbl *t = c->t;
-	size_t i;
+	const char *extra[2] = {NULL, NULL};
+	size_t tier, was = c->rk.ntier;
+	int change = C_NONE, has_arr = 0;
+	int64_t arr = 0;
 
 	c->cover.rows++;
-	for (i = 0; i < t->ncols; i++)
-		set_field(&c->w, (long)i, t->f[i], t->flen[i]);
-	assess(c, ev);
-	set_field(&c->w, c->at_score, c->scoretext, strlen(c->scoretext));
-	set_field(&c->w, c->at_tier, tier_name(&c->rk, c->w.tier),
-	    strlen(tier_name(&c->rk, c->w.tier)));
-	set_field(&c->w, c->at_sig, c->sigbuf.s, c->sigbuf.len);
-	set_field(&c->w, c->at_rea, c->reabuf.s, c->reabuf.len);
-	c->w.change = C_NONE;
+	csm_signals_assess(&c->rk, ev, &c->cover, &c->a);
+	tier = c->a.tier;
 	if (c->has_prev) {
-		c->w.change = change_of(c, c->w.tier);
-		set_field(&c->w, c->at_change, change_names[c->w.change],
-		    strlen(change_names[c->w.change]));
+		change = change_of(c, tier, &was);
+		extra[0] = change_names[change];
 	}
-	if (c->fail_on <= c->rk.ntier && c->w.tier <= c->fail_on)
+	if (c->fail_on <= c->rk.ntier && tier <= c->fail_on)
 		c->failed = 1;
-	if (c->fail_new <= c->rk.ntier && c->w.tier <= c->fail_new &&
-	    (c->w.change == C_NEW || c->w.change == C_ESCALATED))
+	if (c->fail_new <= c->rk.ntier && tier <= c->fail_new &&
+	    (change == C_NEW || change == C_ESCALATED))
 		c->failed = 1;
-	if (c->hold)
-		read_arr(c, &c->w);
-	if (c->count != NULL) {
-		c->count[c->w.tier]++;
-		if (c->w.has_arr)
-			sum_arr(c, c->w.tier, c->w.arr);
-	}
-	if (c->w.tier > c->min_tier)
-		return;
-	c->w.seq = c->seq++;
-	if (c->hold)
-		hold(c);
-	else
-		write_row(c, &c->w);
-}
-
-/* ---- the Markdown report ---------------------------------------------- */
-
-static void
-md_str(struct csm_out *o, const char *s)
-{
-	csm_md_esc(o, s, strlen(s));
-}
-
-/* The summary: accounts and ARR per tier, over every input row. */
-static void
-md_summary(struct ctx *c, struct csm_out *o)
-{
-	struct csm_md_table t;
-	size_t nt = c->rk.ntier + 1, i, at = 0, total = 0;
-	int64_t arrat = 0, arrall = 0;
-	char buf[32];
-
-	for (i = 0; i < nt; i++) {
-		total += c->count[i];
-		arrall += c->arrsum[i];
-		if (i < c->rk.ntier) {
-			at += c->count[i];
-			arrat += c->arrsum[i];
-		}
-	}
-	csm_out_printf(o, "%zu of %zu account%s at risk", at, total,
-	    total == 1 ? "" : "s");
-	if (c->c_arr >= 0) {
-		char a[32], b[32];
-
-		csm_fmt_cents(arrat, 1, a);
-		csm_fmt_cents(arrall, 1, b);
-		csm_out_printf(o, ", %s of %s ARR", a, b);
-	}
-	csm_out_puts(o, ".\n\n");
-	csm_md_table_init(&t, o, CSM_MD_PAD);
-	csm_md_table_col(&t, "Tier", 0);
-	csm_md_table_col(&t, "Accounts", 1);
+	/* ARR, for sorting and the report: never below 0 nor past 10^15 */
 	if (c->c_arr >= 0)
-		csm_md_table_col(&t, "ARR", 1);
-	for (i = 0; i <= nt; i++) {
-		csm_md_table_cells(&t, i == nt ? "total" : tier_name(&c->rk, i));
-		csm_md_table_cellf(&t, "%zu", i == nt ? total : c->count[i]);
-		if (c->c_arr >= 0) {
-			csm_fmt_cents(i == nt ? arrall : c->arrsum[i], 1, buf);
-			csm_md_table_cells(&t, buf);
-		}
-		csm_md_table_row(&t);
-	}
-	csm_md_table_end(&t);
-	if (c->min_tier < c->rk.ntier)
-		csm_out_printf(o, "\nListed below: the accounts at %s or above.\n",
-		    tier_name(&c->rk, c->min_tier));
-}
-
-/* "**Name** (ID)", or the ID alone, or the name alone. */
-static void
-md_account(const char *name, const char *id, struct csm_out *o)
-{
-	if (name != NULL && *name != '\0') {
-		csm_out_puts(o, "**");
-		csm_md_esc(o, name, strlen(name));
-		csm_out_puts(o, "**");
-		if (id != NULL && *id != '\0') {
-			csm_out_puts(o, " (");
-			csm_md_esc(o, id, strlen(id));
-			csm_out_puts(o, ")");
-		}
-	} else if (id != NULL && *id != '\0') {
-		csm_out_puts(o, "**");
-		csm_md_esc(o, id, strlen(id));
-		csm_out_puts(o, "**");
-	} else
-		csm_out_puts(o, "**(no name)**");
-}
-
-static const char *
-field(const struct row *r, long at)
-{
-	return at >= 0 ? r->f[at] : NULL;
-}
-
-/* The lines of one account in the changes section. */
-static void
-md_changes(struct ctx *c, struct csm_out *o)
-{
-	static const char *const title[] = {"New", "Escalated", "Improved"};
-	size_t n[4] = {0, 0, 0, 0}, i, k;
-	int ch;
-
-	for (i = 0; i < c->nheld; i++) {
-		ch = c->held[i].change;
-		if ((ch == C_IMPROVED && c->held[i].tier == c->rk.ntier) ||
-		    ch == C_UNCHANGED)
-			continue;
-		n[ch]++;
-	}
-	for (i = 0; i < c->prev.n; i++) {
-		struct prev *pv = c->prev.ent[i].val;
-
-		if (pv->tier < c->rk.ntier && pv->now >= c->rk.ntier)
-			n[3]++;
-	}
-	csm_out_puts(o, "\n## Changes since the previous report\n\n");
-	csm_out_printf(o, "%zu new, %zu escalated, %zu improved, %zu "
-	    "resolved.\n", n[0], n[1], n[2], n[3]);
-	for (k = 0; k < 3; k++) {
-		if (n[k] == 0)
-			continue;
-		csm_out_printf(o, "\n### %s\n\n", title[k]);
-		for (i = 0; i < c->nheld; i++) {
-			const struct row *r = &c->held[i];
-			const char *id;
-			size_t idn;
-			long e;
-
-			if (r->change != (int)k || r->tier == c->rk.ntier)
-				continue;
-			csm_out_puts(o, "- ");
-			md_account(field(r, c->c_name), field(r, c->c_id),
-			    o);
-			csm_out_puts(o, ": ");
-			if (k != C_NEW && c->c_id >= 0) {
-				id = r->f[c->c_id];
-				idn = r->flen[c->c_id];
-				csm_trim(&id, &idn);
-				e = csm_map_find(&c->prev, id, idn);
-				if (e >= 0) {
-					struct prev *pv = c->prev.ent[e].val;
-
-					md_str(o, tier_name(&c->rk,
-					    pv->tier));
-					csm_out_puts(o, " to ");
-				}
-			}
-			md_str(o, tier_name(&c->rk, r->tier));
-			csm_out_puts(o, "\n");
-		}
-	}
-	if (n[3] == 0)
-		return;
-	csm_out_puts(o, "\n### Resolved\n\n");
-	for (i = 0; i < c->prev.n; i++) {
-		struct prev *pv = c->prev.ent[i].val;
-
-		if (pv->tier >= c->rk.ntier || pv->now < c->rk.ntier)
-			continue;
-		csm_out_puts(o, "- ");
-		md_account(pv->name, c->prev.ent[i].key, o);
-		csm_out_puts(o, ": was ");
-		md_str(o, tier_name(&c->rk, pv->tier));
-		csm_out_puts(o, pv->now == c->rk.ntier ? ", now none\n" :
-		    ", no longer in the input\n");
-	}
-}
-
-/* One account at risk: a list item, its reasons under it. */
-static void
-md_item(struct ctx *c, const struct row *r, struct csm_out *o)
-{
-	const char *rd, *tn = tier_name(&c->rk, r->tier);
-	char buf[64];
-	long days;
-	size_t i;
-
-	csm_out_puts(o, "- ");
-	md_account(field(r, c->c_name), field(r, c->c_id), o);
-	csm_out_puts(o, ": ");
-	md_str(o, tn);
-	csm_out_puts(o, ", score ");
-	csm_out_puts(o, r->f[c->at_score]);
-	if (c->c_arr >= 0) {
-		if (r->has_arr) {
-			csm_fmt_cents(r->arr, 1, buf);
-			csm_out_printf(o, ", ARR %s", buf);
-		} else
-			csm_out_puts(o, ", ARR n/a");
-	}
-	if ((rd = field(r, c->c_renewal)) != NULL) {
-		size_t n = strlen(rd);
-
-		csm_trim(&rd, &n);
-		if (n == 0 || csm_is_missing(rd, n))
-			csm_out_puts(o, ", renewal n/a");
-		else {
-			csm_out_puts(o, ", renewal ");
-			csm_md_esc(o, rd, n);
-			if (csm_parse_date(rd, n, c->cfg->date_format,
-			    &days) == CSM_OK) {
-				days -= c->today;
-				if (days == 0)
-					csm_out_puts(o, " (today)");
-				else if (days > 0)
-					csm_out_printf(o, " (in %ld day%s)",
-					    days, days == 1 ? "" : "s");
-				else
-					csm_out_printf(o, " (%ld day%s ago)",
-					    -days, days == -1 ? "" : "s");
-			}
-		}
-	}
-	if (r->change != C_NONE)
-		csm_out_printf(o, ", %s", change_names[r->change]);
-	csm_out_puts(o, "\n");
-	for (i = 0; i < r->nrea; i++) {
-		const size_t *p = r->part + 2 * (r->nsig + i);
-
-		csm_out_puts(o, "  - ");
-		csm_md_esc(o, r->f[c->at_rea] + p[0], p[1]);
-		csm_out_puts(o, "\n");
-	}
-}
-
-/*
- * The owner of a row, trimmed (owner names typed by people: "Bob " is
- * Bob); a missing one (empty, NA, none...) is the empty string.
- */
-static void
-owner_of(const struct ctx *c, const struct row *r, const char **s,
-    size_t *n)
-{
-	*s = r->f[c->c_owner];
-	*n = r->flen[c->c_owner];
-	csm_trim(s, n);
-	if (csm_is_missing(*s, *n))
-		*n = 0;
-}
-
-static int
-same_owner(const struct ctx *c, const struct row *a, const struct row *b)
-{
-	const char *sa, *sb;
-	size_t na, nb;
-
-	owner_of(c, a, &sa, &na);
-	owner_of(c, b, &sb, &nb);
-	return na == nb && memcmp(sa, sb, na) == 0;
-}
-
-/* The accounts at risk, per owner (owners ordered by their worst account). */
-static void
-md_owners(struct ctx *c, struct csm_out *o)
-{
-	size_t i, j, nrisk = 0;
-	char *done = csm_xcalloc(c->nheld + 1, 1);
-
-	for (i = 0; i < c->nheld; i++)
-		if (c->held[i].tier < c->rk.ntier)
-			nrisk++;
-	if (c->c_owner < 0) {
-		csm_out_puts(o, "\n## Accounts at risk\n\n");
-		if (nrisk == 0)
-			csm_out_puts(o, "No account is at risk.\n");
-		for (i = 0; i < c->nheld; i++)
-			if (c->held[i].tier < c->rk.ntier)
-				md_item(c, &c->held[i], o);
-		free(done);
-		return;
-	}
-	if (nrisk == 0)
-		csm_out_puts(o, "\nNo account is at risk.\n");
-	for (i = 0; i < c->nheld; i++) {
-		const struct row *r = &c->held[i];
-		const char *ow;
-		size_t own;
-
-		if (done[i] || r->tier >= c->rk.ntier)
-			continue;
-		owner_of(c, r, &ow, &own);
-		csm_out_puts(o, "\n## ");
-		if (own == 0)
-			csm_out_puts(o, "No owner");
-		else
-			csm_md_esc(o, ow, own);
-		csm_out_puts(o, "\n\n");
-		for (j = i; j < c->nheld; j++)
-			if (!done[j] && c->held[j].tier < c->rk.ntier &&
-			    same_owner(c, r, &c->held[j])) {
-				done[j] = 1;
-				md_item(c, &c->held[j], o);
-			}
-	}
-	free(done);
-}
-
-static void
-write_md(struct ctx *c, struct csm_out *o)
-{
-	char date[32];
-
-	csm_date_format(c->today, date);
-	csm_out_printf(o, "# Churn risk report, %s\n\n", date);
-	md_summary(c, o);
-	if (c->has_prev)
-		md_changes(c, o);
-	md_owners(c, o);
+		has_arr = csm_cell_cents(c->t, c->cols, (size_t)c->c_arr,
+		    c->cfg->badval, 1, &arr) == CSM_OK;
+	if (c->report)
+		csm_tierrep_row(&c->rep, ev, &c->a, has_arr ? &arr : NULL,
+		    report_change(c, tier, was), was);
+	if (c->rows_out && tier <= c->min_tier)
+		csm_sigrows_add(&c->rows, c->t, &c->rk, &c->a, extra, has_arr,
+		    arr);
 }
 
 /* ---- main ------------------------------------------------------------- */
 
-/*
- * Whether the output is the report, which shows account names, owners, ARR
- * and renewal dates: the columns only it reads are looked up (and checked)
- * only then.
- */
-static int
-is_report(const struct ctx *c)
-{
-	return c->format == F_MD;
-}
-
 static void
 setup(struct ctx *c)
 {
-	const struct risk *rk = &c->rk;
-	size_t i, j;
+	static const int rows_fmt[] = {CSM_ROWS_CSV, CSM_ROWS_CSV,
+		CSM_ROWS_TSV, CSM_ROWS_MD, CSM_ROWS_MD, CSM_ROWS_JSON,
+		CSM_ROWS_JSONL};
+	static const char *const change_col[] = {"risk_change", NULL};
 
-	csm_outhdr_init(&c->oh, c->cols);
-	c->at_score = (long)csm_outhdr_place(&c->oh, "risk_score");
-	c->at_tier = (long)csm_outhdr_place(&c->oh, "risk_tier");
-	c->at_sig = (long)csm_outhdr_place(&c->oh, "risk_signals");
-	c->at_rea = (long)csm_outhdr_place(&c->oh, "risk_reasons");
-	c->at_change = c->has_prev ?
-	    (long)csm_outhdr_place(&c->oh, "risk_change") : -1;
-	c->nout = c->oh.n;
-	c->hdr = c->oh.name;
-	c->hdrlen = c->oh.len;
-	c->w.f = csm_xcalloc(c->nout, sizeof(*c->w.f));
-	c->w.flen = csm_xcalloc(c->nout, sizeof(*c->w.flen));
-	c->w.part = csm_xcalloc(4 * (rk->nsig + rk->npat) + 1,
-	    sizeof(*c->w.part));
-	c->fired = csm_xcalloc(rk->nsig + rk->npat + 1, sizeof(*c->fired));
-	c->c_id = c->has_prev || is_report(c) ?
-	    csm_cols_find(c->cols, "account_id") : -1;
-	c->c_name = is_report(c) ? csm_cols_find(c->cols, "account_name") : -1;
-	c->c_owner = is_report(c) ? csm_cols_find(c->cols, "owner") : -1;
-	c->c_arr = is_report(c) || c->sort ? csm_cols_find(c->cols, "arr") :
-	    -1;
-	c->c_renewal = is_report(c) ? csm_cols_find(c->cols, "renewal_date") :
-	    -1;
-	for (i = 0; i < rk->nsig; i++)
-		for (j = 0; j < rk->sig[i].ncol; j++)
-			rk->sig[i].colidx[j] = csm_cols_find(c->cols,
-			    rk->sig[i].col[j]);
+	csm_sigrows_init(&c->rows, c->cols, &c->rk, "risk", c->has_prev ?
+	    change_col : NULL, rows_fmt[c->format], c->sort);
+	csm_assessment_init(&c->a, &c->rk);
+	c->c_id = c->has_prev ? csm_cols_find(c->cols, "account_id") : -1;
+	c->c_arr = c->report || c->sort ? csm_cols_find(c->cols, "arr") : -1;
+	if (c->report)
+		csm_tierrep_bind(&c->rep, c->cols);
 }
 
 /*
@@ -1141,69 +371,53 @@ setup(struct ctx *c)
 static void
 register_columns(const struct ctx *c, struct csm_colreg *reg)
 {
-	const struct risk *rk = &c->rk;
-	struct csm_buf who;
-	size_t i;
-
 	if (c->has_prev)
 		csm_colreg_add(reg, "account_id", 1, "--previous", NULL);
-	if (is_report(c)) {
-		csm_colreg_add(reg, "account_id", 0, "the report", NULL);
-		csm_colreg_add(reg, "account_name", 0, "the report",
-		    "the report shows no account names");
-		csm_colreg_add(reg, "owner", 0, "the report",
-		    "the report does not group accounts by owner");
-		csm_colreg_add(reg, "arr", 0, "the report",
-		    "the report shows no ARR");
-		csm_colreg_add(reg, "renewal_date", 0, "the report",
-		    "the report shows no renewal dates");
-	}
+	if (c->report)
+		csm_tierrep_columns(&c->rep, reg);
 	if (c->sort)
 		csm_colreg_add(reg, "arr", 0, "--sort",
 		    "--sort orders by tier and score only");
-	csm_buf_init(&who);
-	for (i = 0; i < rk->nsig; i++) {
-		csm_buf_reset(&who);
-		csm_buf_printf(&who, "signal %s", rk->sig[i].name);
-		csm_colreg_add_expr(reg, rk->sig[i].when, who.s);
-		csm_colreg_add_tmpl(reg, rk->sig[i].reason, who.s);
-	}
-	for (i = 0; i < rk->npat; i++) {
-		csm_buf_reset(&who);
-		csm_buf_printf(&who, "pattern %s", rk->pat[i].name);
-		csm_colreg_add_tmpl(reg, rk->pat[i].reason, who.s);
-	}
-	csm_buf_release(&who);
+	csm_signals_columns(&c->rk, reg);
 }
 
 /* Frees what the run's context holds (any part may be unset). */
 static void
 free_ctx(struct ctx *c)
 {
-	free_held(c);
-	free(c->w.f);
-	free(c->w.flen);
-	free(c->w.part);
-	free(c->fired);
-	free(c->count);
-	free(c->arrsum);
-	csm_outhdr_release(&c->oh);
+	csm_sigrows_release(&c->rows);
 	csm_map_release(&c->prev, free_prev);
-	csm_buf_release(&c->sigbuf);
-	csm_buf_release(&c->reabuf);
+	csm_assessment_release(&c->a);
 	csm_buf_release(&c->tmp);
 	csm_cover_release(&c->cover);
-	free_risk(&c->rk);
+	csm_tierrep_release(&c->rep);
+	csm_signals_release(&c->rk);
 }
 
 static int
 format_arg(const char *arg)
 {
-	static const char *const names[] = {"csv", "tsv", "md", "json",
-		"jsonl", NULL};
-	static const int fmts[] = {F_CSV, F_TSV, F_MD, F_JSON, F_JSONL};
+	static const char *const names[] = {"csv", "tsv", "md", "html",
+		"json", "jsonl", NULL};
+	static const int fmts[] = {F_CSV, F_TSV, F_MD, F_HTML, F_JSON,
+		F_JSONL};
 
 	return fmts[csm_cli_format(usage_text, arg, names)];
+}
+
+/* --top N: a whole number from 1. */
+static size_t
+top_arg(const char *arg)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (end == arg || *end != '\0' || errno != 0 || n < 1)
+		csm_usage_error(usage_text, "--top: '%s' is not a whole number "
+		    "of 1 or more", arg);
+	return (size_t)n;
 }
 
 int
@@ -1217,6 +431,7 @@ main(int argc, char *argv[])
 		{"previous", 1, NULL, OPT_PREVIOUS},
 		{"fail-on", 1, NULL, OPT_FAIL_ON},
 		{"fail-on-new", 1, NULL, OPT_FAIL_ON_NEW},
+		{"top", 1, NULL, OPT_TOP},
 		{NULL, 0, NULL, 0}
 	};
 	struct csm_cli cli;
@@ -1229,8 +444,8 @@ main(int argc, char *argv[])
 	struct ctx c;
 	const char *min_tier = NULL, *fail_on = NULL, *fail_new = NULL;
 	char *previous = NULL;
+	size_t top = 0;
 	int ch;
-	size_t i;
 
 	csm_cli_progname(argv);
 	csm_cli_init(&cli);
@@ -1259,6 +474,9 @@ main(int argc, char *argv[])
 		case OPT_FAIL_ON_NEW:
 			fail_new = optarg;
 			break;
+		case OPT_TOP:
+			top = top_arg(optarg);
+			break;
 		default:
 			usage(stderr, EX_USAGE);
 		}
@@ -1269,32 +487,37 @@ main(int argc, char *argv[])
 	if (fail_new != NULL && previous == NULL)
 		csm_usage_error(usage_text, "--fail-on-new needs --previous: "
 		    "new and escalated are since the previous output");
+	c.report = c.format == F_MD || c.format == F_HTML;
+	if (top > 0 && !c.report)
+		csm_usage_error(usage_text, "--top limits the report's lists: "
+		    "it goes with -f md or -f html");
 
 	csm_cli_config(&cli, &cfg);
-	load_risk(&c.rk, &cfg);
-	csm_cover_init(&c.cover, c.rk.nsig);
-	for (i = 0; i < c.rk.nsig; i++)
-		csm_cover_name(&c.cover, i, "signal", c.rk.sig[i].name);
+	csm_signals_load(&c.rk, &cfg, "risk");
+	csm_signals_cover(&c.rk, &c.cover);
 	c.cfg = &cfg;
-	c.today = cli.today;
-	c.min_tier = min_tier ? tier_arg(&c.rk, "--min-tier", min_tier) :
-	    c.rk.ntier;
-	c.fail_on = fail_on ? tier_arg(&c.rk, "--fail-on", fail_on) :
-	    c.rk.ntier + 1;
-	c.fail_new = fail_new ? tier_arg(&c.rk, "--fail-on-new", fail_new) :
-	    c.rk.ntier + 1;
-	c.hold = c.sort || c.format == F_MD;
-	if (c.format == F_MD) {
-		c.count = csm_xcalloc(c.rk.ntier + 1, sizeof(*c.count));
-		c.arrsum = csm_xcalloc(c.rk.ntier + 1, sizeof(*c.arrsum));
-	}
-	csm_buf_init(&c.sigbuf);
-	csm_buf_init(&c.reabuf);
+	c.min_tier = min_tier ? csm_signals_tier_arg(&c.rk, usage_text,
+	    "--min-tier", min_tier) : c.rk.ntier;
+	c.fail_on = fail_on ? csm_signals_tier_arg(&c.rk, usage_text,
+	    "--fail-on", fail_on) : c.rk.ntier + 1;
+	c.fail_new = fail_new ? csm_signals_tier_arg(&c.rk, usage_text,
+	    "--fail-on-new", fail_new) : c.rk.ntier + 1;
+	c.rows_out = !c.report;
+	csm_tierrep_init(&c.rep, &c.rk, c.format == F_HTML ?
+	    CSM_TIERREP_HTML : CSM_TIERREP_MD, CSM_TIERREP_RISK);
+	csm_tierrep_config(&c.rep, &cfg, "risk", "at_risk", "high");
+	if (min_tier != NULL)
+		c.rep.listed = c.min_tier;
+	c.rep.top = top;
+	c.rep.today = cli.today;
+	c.rep.date_format = cfg.date_format;
 	csm_buf_init(&c.tmp);
 	csm_map_init(&c.prev);
 	c.has_prev = previous != NULL;
 	if (previous != NULL && !cli.columns)
 		load_previous(&c, previous);
+	c.rep.changes = c.has_prev;
+	c.rep.first_run = c.first_run;
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
 	csm_cols_init(&cols, &t, cfg.columns);
@@ -1313,14 +536,7 @@ main(int argc, char *argv[])
 	}
 	csm_colreg_check(&reg);
 	csm_out_init(&o, 1, "<stdout>", ',');
-	for (i = 0; i < c.rk.nsig; i++) {
-		csm_cfg_bind(c.rk.sig[i].when, c.rk.sig[i].when_node, &cols);
-		if (c.rk.sig[i].reason != NULL)
-			csm_tmpl_bind(c.rk.sig[i].reason, &cols);
-	}
-	for (i = 0; i < c.rk.npat; i++)
-		if (c.rk.pat[i].reason != NULL)
-			csm_tmpl_bind(c.rk.pat[i].reason, &cols);
+	csm_signals_bind(&c.rk, &cols);
 	if (c.has_prev)
 		csm_cols_need(&cols, "account_id", "--previous");
 	if (!cli.quiet)
@@ -1328,8 +544,8 @@ main(int argc, char *argv[])
 	setup(&c);
 	o.delim = c.format == F_CSV ? ',' : c.format == F_TSV ? '\t' :
 	    t.delim;
-	if (c.format != F_MD)
-		write_head(&c, &o);
+	if (c.rows_out)
+		csm_sigrows_head(&c.rows, &o);
 
 	csm_eval_init(&ev);
 	ev.rec = &t;
@@ -1341,15 +557,11 @@ main(int argc, char *argv[])
 	while (csm_tbl_next(&t))
 		risk_row(&c, &ev);
 
-	if (c.nheld > 1)
-		qsort(c.held, c.nheld, sizeof(*c.held), worst_first);
-	if (c.format == F_MD)
-		write_md(&c, &o);
-	else {
-		for (i = 0; i < c.nheld; i++)
-			write_row(&c, &c.held[i]);
-		csm_rows_finish(&c.rows);
-	}
+	if (c.report) {
+		report_resolved(&c);
+		csm_tierrep_write(&c.rep, &o);
+	} else
+		csm_sigrows_finish(&c.rows);
 
 	/* before the output ends, so that a tool reading it reports after */
 	if (!cli.quiet)

@@ -57,7 +57,12 @@ static const char help_text[] =
     "\n"
     "Files are read in order as one table ('-' or none: standard input).\n"
     "Exit status: 0 ok, 64 usage, 65 data error, 66 cannot open input,\n"
-    "74 I/O error, 78 config error.  See csm-score(1) and csm.yaml(5).\n";
+    "74 I/O error, 78 config error.  See csm-score(1) and csm.yaml(5).\n"
+    "\n"
+    "Examples:\n"
+    "  csm-score accounts.csv > scored.csv\n"
+    "  csm-score --explain -f jsonl accounts.csv > scored.jsonl\n"
+    "  csm-score --previous last_week.csv accounts.csv | grep '>red'\n";
 
 enum { OPT_EXPLAIN = CSM_OPT_TOOL, OPT_OVERRIDES, OPT_PREVIOUS };
 

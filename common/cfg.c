@@ -37,7 +37,8 @@ enum ftype {
 	F_NUMDICT,	/* a map of names to numbers */
 	F_STRDICT,	/* a map of names to strings */
 	F_BANDS,	/* a list of {name, min}, min decreasing */
-	F_MAPOF		/* a map of names to maps, sub: struct field[] */
+	F_MAPOF,	/* a map of names to maps, sub: struct field[] */
+	F_REASON	/* a template, or a list of {when, text} cases */
 };
 
 #define REQ 1		/* the key must be there */
@@ -46,6 +47,7 @@ enum ftype {
 #define POS 8		/* a number above zero */
 #define SUB 16		/* a sub-score, from 0 to 100 */
 #define SHARE 32	/* a share, from 0 to 1 */
+#define POINTS 64	/* signal points, from -100 to 100 */
 
 struct field {
 	const char *key;
@@ -97,19 +99,35 @@ static const struct field score[] = {
 	{NULL, 0, NULL, 0, NULL}
 };
 
+/* A case of a reason: its text when its condition holds (none: always). */
+static const struct field reason_case[] = {
+	{"when", F_BOOLEXPR, NULL, 0, NULL},
+	{"text", F_TMPL, NULL, REQ, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
 static const struct field signal[] = {
 	{"name", F_NAME, NULL, REQ, NULL},
 	{"when", F_BOOLEXPR, NULL, REQ, NULL},
-	{"points", F_NUM, NULL, REQ | NONNEG, NULL},
-	{"reason", F_TMPL, NULL, 0, NULL},
+	{"points", F_NUM, NULL, REQ | POINTS, NULL},
+	{"reason", F_REASON, reason_case, 0, "reason case"},
+	{"optional", F_ENUM, bool_words, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
 static const struct field pattern[] = {
 	{"name", F_NAME, NULL, REQ, NULL},
 	{"all", F_NAMES, NULL, REQ | NONEMPTY, NULL},
-	{"tier", F_NAME, NULL, REQ, NULL},
-	{"reason", F_TMPL, NULL, 0, NULL},
+	{"tier", F_NAME, NULL, 0, NULL},
+	{"points", F_NUM, NULL, POINTS, NULL},
+	{"reason", F_REASON, reason_case, 0, "reason case"},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+/* The weekly report of csm-risk -f md|html. */
+static const struct field risk_report[] = {
+	{"at_risk", F_NAME, NULL, 0, NULL},
+	{"currency", F_NAME, NULL, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
@@ -117,12 +135,36 @@ static const struct field risk[] = {
 	{"tiers", F_BANDS, NULL, REQ | NONEMPTY, "tier"},
 	{"signals", F_LIST, signal, REQ | NONEMPTY, "signal"},
 	{"patterns", F_LIST, pattern, 0, "pattern"},
+	{"report", F_MAP, risk_report, 0, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+/* The expansion report of csm-expand -f md|html; value: the ARR an
+ * account could add. */
+static const struct field expansion_report[] = {
+	{"opportunity", F_NAME, NULL, 0, NULL},
+	{"currency", F_NAME, NULL, 0, NULL},
+	{"value", F_NUMEXPR, NULL, 0, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+static const struct field expansion[] = {
+	{"tiers", F_BANDS, NULL, REQ | NONEMPTY, "tier"},
+	{"signals", F_LIST, signal, REQ | NONEMPTY, "signal"},
+	{"patterns", F_LIST, pattern, 0, "pattern"},
+	{"report", F_MAP, expansion_report, 0, NULL},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+static const struct field nrr_forecast[] = {
+	{"expansion_rate", F_NUM, NULL, NONNEG, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
 static const struct field nrr[] = {
 	{"fx", F_NUMDICT, NULL, POS, NULL},
 	{"base_currency", F_NAME, NULL, 0, NULL},
+	{"forecast", F_MAP, nrr_forecast, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
 };
 
@@ -164,8 +206,10 @@ static const struct field top[] = {
 	{"columns", F_STRDICT, NULL, 0, NULL},
 	{"date_format", F_NAME, NULL, 0, NULL},
 	{"bad_values", F_ENUM, badval_words, 0, NULL},
+	{"currency", F_NAME, NULL, 0, NULL},
 	{"score", F_MAP, score, 0, NULL},
 	{"risk", F_MAP, risk, 0, NULL},
+	{"expansion", F_MAP, expansion, 0, NULL},
 	{"nrr", F_MAP, nrr, 0, NULL},
 	{"qbr", F_MAP, qbr, 0, NULL},
 	{NULL, 0, NULL, 0, NULL}
@@ -235,6 +279,9 @@ check_num(const struct csm_node *nd, const char *key, int flags)
 	if ((flags & SHARE) && (d < 0 || d > 1))
 		csm_cfg_die(nd, "'%s' must be a share from 0 to 1 (or 0%% to "
 		    "100%%), not %s", key, nd->str);
+	if ((flags & POINTS) && (d < -100 || d > 100))
+		csm_cfg_die(nd, "'%s' must be from -100 to 100 (a score is 0 "
+		    "to 100), not %s", key, nd->str);
 }
 
 /* The column inside a scalar's text where the expression's col points. */
@@ -438,6 +485,33 @@ check_dict(const struct csm_node *nd, const char *key, int type, int flags)
 	}
 }
 
+/*
+ * A reason: a template, or a list of cases, each a text with a condition
+ * but the last, which may go without (then it is the otherwise).
+ */
+static void
+check_reason(const struct csm_node *nd, const struct field *f)
+{
+	size_t i;
+
+	if (nd->kind == CSM_N_SCALAR) {
+		check_tmpl(nd);
+		return;
+	}
+	if (nd->kind != CSM_N_SEQ)
+		csm_cfg_die(nd, "'%s' must be a template or a list of {when, "
+		    "text} cases, not %s", f->key, kind_name(nd->kind));
+	if (nd->n == 0)
+		csm_cfg_die(nd, "'%s' must not be empty", f->key);
+	for (i = 0; i < nd->n; i++) {
+		check_map(nd->kid[i], f->sub, f->what);
+		if (i + 1 < nd->n && csm_node_get(nd->kid[i], "when") == NULL)
+			csm_cfg_die(nd->kid[i], "a reason case without 'when' "
+			    "holds always: it must come last, as the cases "
+			    "after it are never used");
+	}
+}
+
 static void
 check_value(const struct csm_node *nd, const struct field *f)
 {
@@ -534,6 +608,9 @@ check_value(const struct csm_node *nd, const struct field *f)
 			    csm_q(nd->kid[i]->str, nd->kid[i]->len));
 			check_map(nd->kid[i + 1], f->sub, what);
 		}
+		break;
+	case F_REASON:
+		check_reason(nd, f);
 		break;
 	}
 }
@@ -990,8 +1067,26 @@ check_score(const struct csm_node *sc)
 	check_segments(sc);
 }
 
+/* The tier a report: section names (key): one of the tiers, or none. */
 static void
-check_risk(const struct csm_node *rk)
+check_report_tier(const struct csm_node *sec, const char *key)
+{
+	const struct csm_node *rep = csm_node_get(sec, "report");
+	const struct csm_node *tiers = csm_node_get(sec, "tiers");
+	const struct csm_node *t = rep ? csm_node_get(rep, key) : NULL;
+
+	if (t != NULL && strcmp(t->str, "none") != 0 &&
+	    find_name(tiers, t->str, tiers->n) < 0)
+		csm_cfg_die(t, "'%s' is not a tier", t->str);
+}
+
+/*
+ * A section of signals (risk:, expansion:), whose names go in the column
+ * listed and whose report: names its tier under report_key.
+ */
+static void
+check_signals(const struct csm_node *rk, const char *listed,
+    const char *report_key)
 {
 	const struct csm_node *sig = csm_node_get(rk, "signals");
 	const struct csm_node *pat = csm_node_get(rk, "patterns");
@@ -1000,8 +1095,8 @@ check_risk(const struct csm_node *rk)
 
 	check_unique(sig, "signal");
 	check_unique(pat, "pattern");
-	check_listable(sig, "signal", "risk_signals");
-	check_listable(pat, "pattern", "risk_signals");
+	check_listable(sig, "signal", listed);
+	check_listable(pat, "pattern", listed);
 	for (i = 0; i < tiers->n; i++)
 		if (strcasecmp(csm_node_get(tiers->kid[i], "name")->str,
 		    "none") == 0)
@@ -1023,9 +1118,14 @@ check_risk(const struct csm_node *rk)
 				    "'%s', which is not a signal",
 				    csm_node_get(pat->kid[i], "name")->str,
 				    all->kid[j]->str);
-		if (find_name(tiers, tier->str, tiers->n) < 0)
+		if (tier == NULL && csm_node_get(pat->kid[i], "points") == NULL)
+			csm_cfg_die(pat->kid[i], "pattern '%s' has neither "
+			    "'tier' nor 'points': it would change nothing",
+			    csm_node_get(pat->kid[i], "name")->str);
+		if (tier != NULL && find_name(tiers, tier->str, tiers->n) < 0)
 			csm_cfg_die(tier, "'%s' is not a tier", tier->str);
 	}
+	check_report_tier(rk, report_key);
 }
 
 /* score.calibration: [score, churn probability], falling as scores rise. */
@@ -1082,12 +1182,15 @@ check_config(const struct csm_node *root)
 	const struct csm_node *s;
 
 	check_map(root, top, "the config");
+	check_currency(csm_node_get(root, "currency"));
 	if ((s = csm_node_get(root, "score")) != NULL) {
 		check_score(s);
 		check_calibration(csm_node_get(s, "calibration"));
 	}
 	if ((s = csm_node_get(root, "risk")) != NULL)
-		check_risk(s);
+		check_signals(s, "risk_signals", "at_risk");
+	if ((s = csm_node_get(root, "expansion")) != NULL)
+		check_signals(s, "expansion_signals", "opportunity");
 	if ((s = csm_node_get(root, "qbr")) != NULL) {
 		check_unique(csm_node_get(s, "metrics"), "metric");
 		check_currency(csm_node_get(s, "currency"));
@@ -1218,7 +1321,10 @@ static const struct tie {
 	const char *with[3];
 } ties[] = {
 	{"risk", "patterns", {"signals", "tiers", NULL}},
-	{"qbr", "value", {"metrics", "currency", NULL}},
+	{"risk", "report", {"tiers", NULL, NULL}},
+	{"expansion", "patterns", {"signals", "tiers", NULL}},
+	{"expansion", "report", {"tiers", "signals", NULL}},
+	{"qbr", "value", {"metrics", NULL, NULL}},
 	{NULL, NULL, {NULL, NULL, NULL}}
 };
 
@@ -1239,6 +1345,28 @@ untie(struct csm_node *mine, const char *section,
 				break;
 			}
 	}
+}
+
+/*
+ * The default's qbr.value is priced in US dollars: a user's currency
+ * (qbr.currency, else the top-level one) that is another drops it, unless
+ * the user gives a value model of their own.
+ */
+static void
+untie_currency(struct csm_node *root, const struct csm_node *user)
+{
+	const struct csm_node *uq = csm_node_get(user, "qbr"), *cur;
+	struct csm_node *q = (struct csm_node *)csm_node_get(root, "qbr");
+
+	cur = uq != NULL ? csm_node_get(uq, "currency") : NULL;
+	if (cur == NULL)
+		cur = csm_node_get(user, "currency");
+	if (cur == NULL || cur->kind != CSM_N_SCALAR || q == NULL ||
+	    q->kind != CSM_N_MAP || (uq != NULL && uq->kind == CSM_N_MAP &&
+	    csm_node_get(uq, "value") != NULL))
+		return;
+	if (strcasecmp(cur->str, "USD") != 0 && strcmp(cur->str, "$") != 0)
+		map_del(q, "value");
 }
 
 /*
@@ -1265,6 +1393,8 @@ merge(const struct csm_node *dflt, const struct csm_node *user)
 		} else
 			map_put(root, k, v);
 	}
+	if (user != NULL)
+		untie_currency(root, user);
 	return root;
 }
 

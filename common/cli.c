@@ -185,6 +185,37 @@ csm_cli_number(const char *usage, const char *opt, const char *arg,
 	return d;
 }
 
+char **
+csm_cli_list(const char *usage, const char *opt, const char *arg, size_t *n)
+{
+	const char *p = arg, *e;
+	char **v = NULL;
+
+	*n = 0;
+	for (;;) {
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		if (e == p)
+			csm_usage_error(usage, "%s: '%s' names an empty column",
+			    opt, csm_q(arg, strlen(arg)));
+		v = csm_xreallocarray(v, *n + 1, sizeof(*v));
+		v[(*n)++] = csm_xstrndup(p, (size_t)(e - p));
+		if (*e == '\0')
+			return v;
+		p = e + 1;
+	}
+}
+
+void
+csm_cli_list_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 int
 csm_cli_format(const char *usage, const char *arg, const char *const *names)
 {

@@ -17,6 +17,9 @@
  *   cfg.c     the config                 struct csm_cfg, the schema, --dump-config
  *   score.c   the health score           struct csm_score, components, bands
  *   cover.c   coverage                   struct csm_cover, the summary
+ *   signal.c  the signal engine          struct csm_signals: risk, expansion
+ *   tierrep.c the tier report            struct csm_tierrep: md, html email
+ *   sigrows.c rows with signals appended struct csm_sigrows: stream or --sort
  *   text.c    report text                templates, value formats
  *   utf8.c    UTF-8 for reports          csm_utf8_scan, csm_utf8_width
  *   json.c    writing JSON               struct csm_json
@@ -30,6 +33,7 @@
  *   lift.c    the lift table             struct csm_lift, its formats
  *   logit.c   logistic regression        struct csm_logit: L2, Newton
  *   prev.c    --previous                 csm_prev_there: a first run
+ *   fcast.c   the renewal forecast       struct csm_fcast: drawn renewals
  *
  * Ownership: a function that returns a pointer says in its comment who frees
  * it.  Fields handed out by the reader are borrowed and live until the next
@@ -963,6 +967,276 @@ void csm_cover_report(const struct csm_cover *cv, const char *why);
 /* Writes n with thousands separators ("99,990") into out (32 bytes). */
 void csm_fmt_count(size_t n, char *out);
 
+/* ---- signal.c: the signal engine of csm-risk and csm-expand ----------- */
+
+/*
+ * A config section of signals (risk:, expansion:): each signal a
+ * condition on a row worth points (from -100 to 100), with a reason;
+ * tiers, highest first (below all of them: none, tier ntier); patterns
+ * of signals that together add points, raise the tier, or both.  A row's
+ * score is the sum of the points of what fired, from 0 to 100; its tier
+ * the first whose min the score reaches, raised by the patterns that
+ * fired.  Names are borrowed from the config, which must outlive the
+ * signals; expressions and templates are owned.
+ *
+ * A reason is a list of cases: the sentence is the text of the first
+ * whose condition holds (a case without one always holds); a reason
+ * given as one template is one such case.  A sentence that comes out
+ * empty is left out.
+ */
+struct csm_reason {
+	const struct csm_node *when_node;
+	struct csm_expr *when;		/* NULL: always */
+	struct csm_tmpl *text;
+};
+
+struct csm_signal {
+	const char *name;
+	const struct csm_node *when_node;
+	struct csm_expr *when;
+	double points;
+	struct csm_reason *reason;
+	size_t nreason;		/* 0: the default reason (when no case
+				 * holds, too) */
+	char **col;		/* the columns `when` reads, for that */
+	long *colidx;		/* bound: their fields, or -1 */
+	size_t ncol;
+	int optional;		/* optional: true: off when a column is absent */
+	int off;		/* bound: optional, and a column is absent */
+};
+
+struct csm_pattern {
+	const char *name;
+	size_t *sig;		/* the indices of its signals */
+	size_t nsig;
+	size_t tier;		/* it raises the tier to at least this
+				 * (ntier: it raises nothing) */
+	double points;		/* added to the score */
+	struct csm_reason *reason;
+	size_t nreason;		/* 0: no sentence (nor when no case holds) */
+};
+
+struct csm_signals {
+	const char *section;	/* "risk", "expansion" */
+	struct csm_band *tier;
+	size_t ntier;		/* tier ntier is "none" */
+	struct csm_signal *sig;
+	size_t nsig;
+	struct csm_pattern *pat;
+	size_t npat;
+};
+
+/*
+ * What one row got.  names holds the names of the signals, then the
+ * patterns, that fired, ';'-separated; reasons their sentences,
+ * "; "-separated; part the (offset, length) of each: nnames names in
+ * names, then nreasons sentences in reasons.  scoretext is the score as
+ * the output column holds it (whole, or up to two decimals).  fired[i]
+ * says whether signal i, and fired[nsig + j] whether pattern j, fired.
+ * All is overwritten by the next assessment.
+ */
+struct csm_assessment {
+	double score;
+	size_t tier;
+	char scoretext[64];
+	struct csm_buf names;
+	struct csm_buf reasons;
+	size_t nnames, nreasons;
+	size_t *part;
+	unsigned char *fired;
+};
+
+/*
+ * Reads the section named section of the checked config into s (dies 78
+ * when the config has none); csm_signals_release frees what s owns.
+ */
+void csm_signals_load(struct csm_signals *s, const struct csm_cfg *cfg,
+    const char *section);
+void csm_signals_release(struct csm_signals *s);
+/*
+ * Registers every column the signals and patterns read (csm_colreg_add_*);
+ * an optional signal's as optional, its absence turning the signal off.
+ */
+void csm_signals_columns(const struct csm_signals *s, struct csm_colreg *reg);
+/*
+ * Binds every expression to the header (an unknown column dies 65).  An
+ * optional signal that reads a column the header lacks (other than the
+ * optional canonical ones, which read as missing) is off: it never fires
+ * (nor do the patterns that need it) and is not counted as missing.
+ */
+void csm_signals_bind(struct csm_signals *s, const struct csm_cols *cols);
+/*
+ * For what a section uses only where the data has it (an optional signal,
+ * the report's value): registers the columns e and t read (either may be
+ * NULL) as optional, their absence costing effect (the optional canonical
+ * ones read as missing); csm_signals_absent says whether one the header
+ * lacks is among them.
+ */
+void csm_signals_optional(struct csm_colreg *reg, const struct csm_expr *e,
+    const struct csm_tmpl *t, const char *who, const char *effect);
+int csm_signals_absent(const struct csm_expr *e, const struct csm_tmpl *t,
+    const struct csm_cols *cols);
+/* Initialises cv with one item per signal, for the coverage summary. */
+void csm_signals_cover(const struct csm_signals *s, struct csm_cover *cv);
+/* The name of tier i, "none" for i == ntier (a static or borrowed string). */
+const char *csm_signals_tier_name(const struct csm_signals *s, size_t i);
+/* The tier named exactly name, ntier for "none", or -1. */
+long csm_signals_tier_find(const struct csm_signals *s, const char *name);
+/* Appends "critical, high, ..., none" to b, for messages. */
+void csm_signals_tier_list(const struct csm_signals *s, struct csm_buf *b);
+/*
+ * A tier named on the command line by option opt, ignoring case; another
+ * name is a usage error listing the tiers (usage text printed, exit 64).
+ */
+size_t csm_signals_tier_arg(const struct csm_signals *s, const char *usage,
+    const char *opt, const char *arg);
+/* a's buffers, sized for s; csm_assessment_release frees them. */
+void csm_assessment_init(struct csm_assessment *a,
+    const struct csm_signals *s);
+void csm_assessment_release(struct csm_assessment *a);
+/*
+ * Assesses ev's current record into a; a condition that is missing counts
+ * in cv's item of its signal (cv may be NULL).  Data errors as in
+ * csm_expr_eval.
+ */
+void csm_signals_assess(const struct csm_signals *s, struct csm_eval *ev,
+    struct csm_cover *cv, struct csm_assessment *a);
+
+/* ---- tierrep.c: the tier report (csm-risk's weekly report, csm-expand's) */
+
+/*
+ * A report of the accounts at the listed tiers (tier <= listed), in
+ * Markdown or as a self-contained HTML email (inline styles, no scripts,
+ * no remote resources, 600 pixels wide): a headline with the money at
+ * those tiers, compact in the currency ("$2.2M of $23.3M ARR at risk");
+ * a table of the listed tiers, exact; with changes, what changed since the
+ * previous report (new, escalated, resolved); per owner (owner names as
+ * given, trimmed by the caller; none: "No owner") the listed accounts,
+ * worst first (tier, ARR, score, input order), with tier, score, ARR,
+ * value, renewal, change and reasons, and with top only the top ones and
+ * a line for the rest; then a line counting the lower tiers.
+ *
+ * Call csm_tierrep_count for every row, then csm_tierrep_add for each row
+ * at a listed tier; csm_tierrep_resolved for the accounts that left the
+ * list; csm_tierrep_write once at the end.  The report holds only what it
+ * prints: a copy of each listed account's texts and numbers in one
+ * allocation (with top, at most top per owner), counters per tier and
+ * per owner, and the changes.  It borrows s and the strings set below.
+ */
+enum csm_tierrep_fmt { CSM_TIERREP_MD = 0, CSM_TIERREP_HTML };
+/* What it is about, for its words and colours. */
+enum csm_tierrep_kind { CSM_TIERREP_RISK = 0, CSM_TIERREP_GROWTH };
+/* An account's change since the previous report, at the listed tiers. */
+enum csm_tierrep_change {
+	CSM_CHG_NONE = 0, CSM_CHG_NEW, CSM_CHG_ESCALATED, CSM_CHG_IMPROVED,
+	CSM_CHG_UNCHANGED
+};
+/* The columns the input has, for csm_tierrep.has. */
+enum {
+	CSM_TR_ID = 1, CSM_TR_NAME = 2, CSM_TR_OWNER = 4, CSM_TR_ARR = 8,
+	CSM_TR_RENEWAL = 16, CSM_TR_VALUE = 32
+};
+
+/* One account, as csm_tierrep_add reads it (borrowed for the call). */
+struct csm_tierrep_acct {
+	const char *id, *name, *owner, *renewal;	/* or NULL */
+	size_t idlen, namelen, ownerlen, renewallen;
+	int has_arr, has_value;
+	int64_t arr, value;	/* cents */
+	size_t tier;
+	double score;
+	const char *scoretext;
+	int change;		/* enum csm_tierrep_change */
+	size_t was;		/* the tier before, for escalated and improved */
+	const char *reasons;	/* nreasons sentences at (offset, length) */
+	const size_t *part;	/* pairs in part */
+	size_t nreasons;
+};
+
+struct csm_tierrep {
+	/* set after csm_tierrep_init, before the first row */
+	int fmt;		/* enum csm_tierrep_fmt */
+	int kind;		/* enum csm_tierrep_kind */
+	int has;		/* CSM_TR_* */
+	size_t listed;		/* the lowest tier listed (default: ntier) */
+	size_t top;		/* accounts listed per owner, 0: all */
+	const char *currency;	/* a code or a symbol (default "USD") */
+	long today;
+	const char *date_format;
+	int changes;		/* a changes section (--previous) */
+	int first_run;		/* ... with no previous report */
+	long c_id, c_name, c_owner, c_renewal;	/* csm_tierrep_bind */
+	const struct csm_node *value_node;	/* report.value */
+	struct csm_expr *value_expr;		/* owned, or NULL */
+	/* private */
+	const struct csm_signals *sig;
+	size_t rows;
+	size_t *count;		/* per tier, over every row */
+	int64_t *arr, *value;
+	int64_t arrall;
+	struct csm_map owners;	/* owner -> its accounts */
+	struct csm_tr_change *chg;	/* private to tierrep.c */
+	size_t nchg, capchg;
+	size_t seq;
+};
+
+void csm_tierrep_init(struct csm_tierrep *r, const struct csm_signals *s,
+    int fmt, int kind);
+void csm_tierrep_release(struct csm_tierrep *r);
+/*
+ * Counts a row at tier with its ARR and value in cents (NULL: none).
+ * Returns 0, or when a sum would not fit in cents (nothing counted) -1
+ * for the ARR's, -2 for the value's.
+ */
+int csm_tierrep_count(struct csm_tierrep *r, size_t tier,
+    const int64_t *arr, const int64_t *value);
+/* Adds a row counted already, when it is at a listed tier. */
+void csm_tierrep_add(struct csm_tierrep *r, const struct csm_tierrep_acct *a);
+/* An account listed in the previous report (at was) that is now at tier
+ * now below the listed ones, or gone (now > ntier). */
+void csm_tierrep_resolved(struct csm_tierrep *r, const char *id,
+    size_t idlen, const char *name, size_t namelen, size_t was, size_t now);
+/*
+ * Sets listed, currency and the value from the config: the tier the
+ * section's report: key names (checked by the config loader), else the
+ * tier named dflt, else every tier but none; the currency of the
+ * section's report:, else the config's top-level currency, else USD; the
+ * section's report.value, an expression giving an account's value in
+ * the currency (csm-expand: the ARR it could add).  Call after init.
+ */
+void csm_tierrep_config(struct csm_tierrep *r, const struct csm_cfg *cfg,
+    const char *section, const char *key, const char *dflt);
+/* Writes the report. */
+void csm_tierrep_write(struct csm_tierrep *r, struct csm_out *o);
+/*
+ * The report's columns of the input (account_id, account_name, owner,
+ * arr, renewal_date, and what report.value reads, all optional, with what
+ * their absence costs), for the registry; csm_tierrep_bind finds them in
+ * the header and sets has.  A value that reads a column the header lacks
+ * is left out: the report shows none.
+ */
+void csm_tierrep_columns(const struct csm_tierrep *r, struct csm_colreg *reg);
+void csm_tierrep_bind(struct csm_tierrep *r, const struct csm_cols *cols);
+/*
+ * Counts ev's current record, assessed as a, with its ARR in cents (NULL:
+ * none) and its value (report.value: missing is none, below 0 counts as
+ * 0, past 10^15 is a data error), and adds it when it is at a listed
+ * tier, with its change and previous tier.  A sum past what cents hold is
+ * a data error at the record's line.
+ */
+void csm_tierrep_row(struct csm_tierrep *r, struct csm_eval *ev,
+    const struct csm_assessment *a, const int64_t *arr, int change,
+    size_t was);
+/*
+ * Appends cents as money in the currency cur: exact with thousands
+ * separators ("$1,234,567.80") or, compact, rounded to three figures or
+ * so ("$950", "$15.2K", "$857K", "$1.2M", "$3.4B").  USD, EUR, GBP, JPY,
+ * INR, CAD and AUD get their symbols; another code of three capitals goes
+ * before the amount with a space ("CHF 1.2M"), anything else as given.
+ */
+void csm_tierrep_money(int64_t cents, const char *cur, int compact,
+    struct csm_buf *b);
+
 /* ---- text.c: templates and escaping for reports ----------------------- */
 
 /*
@@ -1005,6 +1279,12 @@ void csm_fmt_real(double x, int maxdigits, char *out);
  * finite is "n/a".
  */
 void csm_fmt_grouped(double x, int digits, struct csm_buf *b);
+/*
+ * Appends what goes before an amount in currency: its symbol for a code
+ * that has one ("$" for USD, "\u20ac" for EUR, any case), the code and a
+ * space for another ("CHF "), a symbol as given; NULL or "" is USD.
+ */
+void csm_money_prefix(const char *currency, struct csm_buf *b);
 /*
  * Appends x as money for people, as csm_fmt_grouped writes it, after the
  * currency's sign and its minus: -$1,200, €85, CHF 1,200.  currency is an
@@ -1338,11 +1618,24 @@ void csm_svg_spark(struct csm_out *o, const struct csm_spark *sp);
  * "%"), one coloured line per series with a dot per value, and a legend
  * with the series' names along the top.  With no value at all it says "no
  * data".  width and height 0 mean 640 x 280.  All is borrowed.
+ *
+ * xlabel and ylabel title the axes (under the x labels; along the y axis,
+ * turned).  bars draws a group of bars per x label instead, one per
+ * series, from 0 (the y axis then holds 0), each with its value inside
+ * its end when there is room (inside its base when it has a whisker),
+ * every x label shown and cut to its slot with "...".  span, when not
+ * NULL, gives each series (nline of them) an interval per value, lo[i]
+ * to hi[i], drawn as a whisker through the dot or the bar's top; the y
+ * axis holds the intervals.
  */
 struct csm_line {
 	const char *name;
 	const double *v;
 	const unsigned char *has;
+};
+
+struct csm_span {
+	const double *lo, *hi;		/* n values each, or NULL: none */
 };
 
 struct csm_chart {
@@ -1353,6 +1646,9 @@ struct csm_chart {
 	const struct csm_line *line;
 	size_t nline;
 	int width, height;
+	const char *xlabel, *ylabel;	/* axis titles, or NULL */
+	int bars;			/* bars from 0 instead of lines */
+	const struct csm_span *span;	/* nline intervals, or NULL */
 };
 
 void csm_svg_chart(struct csm_out *o, const struct csm_chart *c);
@@ -1422,6 +1718,64 @@ void csm_rows_texts(struct csm_rows *r, char *const *f, const size_t *n,
 void csm_rows_end(struct csm_rows *r);
 void csm_rows_finish(struct csm_rows *r);
 void csm_rows_release(struct csm_rows *r);
+
+/* ---- sigrows.c: the rows of csm-risk and csm-expand -------------------- */
+
+/*
+ * The rows of a signal filter: every input column (text), then
+ * <prefix>_score (a number), _tier, _signals and _reasons (lists in
+ * JSON), then the tool's extra columns (text), each placed by csm_outhdr
+ * (an input column of exactly that name is replaced).  Written in the
+ * format fmt (enum csm_rows_fmt) as they come, in constant memory, or
+ * with sort held and written worst first by csm_sigrows_finish: tier,
+ * then ARR (missing last), then score, all descending, then input order.
+ * A held row costs its bytes and some 80 more: its keys, a byte per field
+ * for its length (5 past 254), and for JSON 4 bytes per place of a name
+ * or reason.  The rows borrow the table's header names (as csm_outhdr
+ * does), so the table outlives them, and own the rest.
+ */
+struct csm_sigheld;
+
+struct csm_sigrows {
+	struct csm_outhdr oh;	/* the output header */
+	size_t nout;
+	size_t at_score, at_tier, at_sig, at_rea;
+	size_t *at_extra;
+	size_t nextra;
+	int fmt;		/* enum csm_rows_fmt, for csm_sigrows_head */
+	int parts;		/* held rows keep their parts (JSON) */
+	int sort;
+	int started;		/* rows is set up */
+	struct csm_rows rows;
+	char **f;		/* the row being written */
+	size_t *flen;
+	size_t *part;
+	size_t npart;
+	struct csm_sigheld *held;
+	size_t nheld, capheld;
+	size_t seq;
+};
+
+/*
+ * Places the columns after cols' (extra: NULL or a NULL-terminated list
+ * of names); s sizes the work space.  Two input columns named exactly as
+ * one appended are a data error (65).
+ */
+void csm_sigrows_init(struct csm_sigrows *r, const struct csm_cols *cols,
+    const struct csm_signals *s, const char *prefix,
+    const char *const *extra, int fmt, int sort);
+/* Writes the header (CSV, TSV) or opens the array (JSON) on o. */
+void csm_sigrows_head(struct csm_sigrows *r, struct csm_out *o);
+/*
+ * The current record of t with assessment a (tier named by s) and the
+ * extra columns' texts: written, or held with its ARR for --sort.
+ */
+void csm_sigrows_add(struct csm_sigrows *r, const struct csm_tbl *t,
+    const struct csm_signals *s, const struct csm_assessment *a,
+    const char *const *extra, int has_arr, int64_t arr);
+/* Writes the held rows, worst first, and ends the output. */
+void csm_sigrows_finish(struct csm_sigrows *r);
+void csm_sigrows_release(struct csm_sigrows *r);
 
 /* ---- cli.c: options every tool shares --------------------------------- */
 
@@ -1517,6 +1871,14 @@ int csm_cli_word(const char *usage, const char *opt, const char *arg,
  */
 double csm_cli_number(const char *usage, const char *opt, const char *arg,
     double lo, double hi);
+/*
+ * The comma-separated column names of option opt's argument, as an array
+ * of *n strings (freed with csm_cli_list_free).  An empty name is a usage
+ * error: "opt: 'a,,b' names an empty column", exit 64.
+ */
+char **csm_cli_list(const char *usage, const char *opt, const char *arg,
+    size_t *n);
+void csm_cli_list_free(char **v, size_t n);
 /* csm_cli_word for -f/--format. */
 int csm_cli_format(const char *usage, const char *arg,
     const char *const *names);
@@ -1715,5 +2077,53 @@ double csm_logit_prob(double eta);
  * other trouble (a file that cannot be opened) is left to the reader: 1.
  */
 int csm_prev_there(const char *path);
+/* ---- fcast.c: the renewal forecast ----------------------------------- */
+
+/*
+ * A forecast of the renewals in a window, each independent of the others:
+ * a renewal of arr cents churns (loses arr) with probability p, else
+ * expands (gains gain cents) with probability q, else renews flat.  Groups
+ * 0 to ngroup - 1 are the caller's; group ngroup is the total, to which
+ * every renewal counts as well.  The expected loss and gain are summed
+ * exactly (long double); their distribution is drawn ndraws times, the
+ * cents of each draw summed exactly.  A renewal's uniform numbers come
+ * from its own stream (csm_fcast_stream of its account key and the seed):
+ * the result does not depend on the order renewals are added in, and the
+ * renewals of one key go together.  The forecast owns its arrays; the
+ * caller keeps every sum of arr and of gain within int64_t.
+ */
+struct csm_fcast {
+	size_t ngroup, ndraws;
+	uint64_t seed;
+	int64_t *loss, *gain;		/* (ngroup + 1) x ndraws */
+	long double *eloss, *egain;	/* ngroup + 1 expectations */
+};
+
+/* The ends of an interval of a group's ARR: kept (start - churn, GRR's
+ * numerator) and end (kept + expansion, NRR's numerator), in cents. */
+struct csm_fcast_iv {
+	int64_t kept_lo, kept_hi, end_lo, end_hi;
+};
+
+void csm_fcast_init(struct csm_fcast *f, size_t ngroup, size_t ndraws,
+    uint64_t seed);
+void csm_fcast_release(struct csm_fcast *f);
+/* Adds a renewal of group g; key[0..n) names its account (borrowed). */
+void csm_fcast_add(struct csm_fcast *f, size_t g, const char *key, size_t n,
+    int64_t arr, double p, double q, int64_t gain);
+/* Group g's expected loss and gain, rounded half away from zero to cents. */
+void csm_fcast_expect(const struct csm_fcast *f, size_t g, int64_t *loss,
+    int64_t *gain);
+/*
+ * Group g's central interval at level (0.9: 90%) for a group of start
+ * cents: the (1 - level) / 2 and (1 + level) / 2 quantiles of what is
+ * kept and what ends, each the ceil(a n)-th of the n draws sorted (so
+ * that at least level of the draws lie between the ends).
+ */
+void csm_fcast_interval(const struct csm_fcast *f, size_t g, int64_t start,
+    double level, struct csm_fcast_iv *iv);
+/* The start of key's stream under seed, and its next uniform in [0, 1). */
+uint64_t csm_fcast_stream(uint64_t seed, const char *key, size_t n);
+double csm_fcast_uniform(uint64_t *state);
 
 #endif /* CSM_H */

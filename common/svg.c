@@ -1,8 +1,8 @@
 /*
  * svg.c: charts for reports.  A sparkline as Unicode blocks for Markdown
  * (csm_spark_text) or as a small inline SVG for HTML (csm_svg_spark), and
- * a line chart with labelled axes, several series and a legend
- * (csm_svg_chart).
+ * a chart with labelled axes, several series and a legend, as lines or
+ * as groups of bars, with intervals as whiskers (csm_svg_chart).
  *
  * Each is safe by construction: a value that is not finite counts as
  * missing, the range of the values is measured in scaled units so that
@@ -194,7 +194,10 @@ csm_svg_spark(struct csm_out *o, const struct csm_spark *sp)
 /* ---- the line chart ----------------------------------------------------- */
 
 static const char *const palette[] = {"#2563eb", "#16a34a", "#dc2626",
-	"#d97706", "#7c3aed", "#0891b2"};
+	"#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#475569",
+	"#92400e"};
+
+#define NPALETTE (sizeof(palette) / sizeof(palette[0]))
 
 /* A step for about four intervals over span: 1, 2 or 5 times 10^k. */
 static double
@@ -235,19 +238,202 @@ tick_label(double v, double step, double maxabs, const char *unit,
 		csm_buf_adds(b, unit);
 }
 
+/* Where a chart draws: its plot area, and its y range in scaled units. */
+struct frame {
+	double left, right, top, bottom;
+	double lo, hi, s;
+};
+
+/*
+ * The x of value k of series i: on a line, evenly from edge to edge; as a
+ * bar, the middle of bar i in the k-th of n slots.
+ */
+static double
+value_x(const struct csm_chart *c, const struct frame *f, size_t k,
+    size_t i)
+{
+	double sw, gw;
+
+	if (!c->bars)
+		return spark_x(k, c->n, f->left, f->right);
+	sw = (f->right - f->left) / (double)c->n;
+	gw = sw * 0.72;
+	return f->left + sw * (double)k + (sw - gw) / 2 +
+	    gw / (double)c->nline * ((double)i + 0.5);
+}
+
+/* The y range of every series and interval: any says whether one is. */
+static int
+chart_range(const struct csm_chart *c, double *lo, double *hi)
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < c->nline; i++) {
+		any = range(c->line[i].v, c->line[i].has, c->n, lo, hi, any);
+		if (c->span == NULL)
+			continue;
+		if (c->span[i].lo != NULL)
+			any = range(c->span[i].lo, NULL, c->n, lo, hi, any);
+		if (c->span[i].hi != NULL)
+			any = range(c->span[i].hi, NULL, c->n, lo, hi, any);
+	}
+	if (any && c->bars) {
+		*lo = fmin(*lo, 0);
+		*hi = fmax(*hi, 0);
+	}
+	return any;
+}
+
+/*
+ * Writes at most maxcols columns of s, escaped, ending with U+2026 when
+ * it had to be cut.
+ */
+static void
+fit_text(struct csm_out *o, const char *s, size_t maxcols)
+{
+	size_t n = strlen(s), i = 0, k, cols = 0, w;
+	int bad;
+
+	if (csm_utf8_width(s, n) <= maxcols) {
+		csm_html_esc(o, s, n);
+		return;
+	}
+	while (i < n) {
+		k = csm_utf8_scan(s + i, n - i, &bad);
+		w = csm_utf8_width(s + i, k);
+		if (cols + w + 1 > maxcols)
+			break;
+		cols += w;
+		i += k;
+	}
+	csm_html_esc(o, s, i);
+	csm_out_puts(o, "\342\200\246");
+}
+
+/* Every bar's x label, in the middle of its slot, cut to fit it. */
+static void
+bar_labels(struct csm_out *o, const struct csm_chart *c, const struct frame *f)
+{
+	double sw = (f->right - f->left) / (double)c->n;
+	size_t k, maxcols = sw > 20 ? (size_t)((sw - 6) / 6.5) : 1;
+
+	for (k = 0; k < c->n; k++) {
+		csm_out_printf(o, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
+		    "fill=\"#64748b\" text-anchor=\"middle\">", f->left + sw *
+		    ((double)k + 0.5), f->bottom + 18);
+		if (c->x != NULL && c->x[k] != NULL)
+			fit_text(o, c->x[k], maxcols);
+		csm_out_puts(o, "</text>\n");
+	}
+}
+
+/*
+ * Series i as bars from 0, one in each slot where it has a value, each
+ * with its value written inside its end when there is room (one decimal
+ * below 1,000, none from there, then the unit).
+ */
+static void
+draw_bars(struct csm_out *o, const struct csm_chart *c,
+    const struct frame *f, size_t i, struct csm_buf *b)
+{
+	const struct csm_line *ln = &c->line[i];
+	double bw, x, y0, y1, v;
+	size_t k;
+
+	bw = (f->right - f->left) / (double)c->n * 0.72 / (double)c->nline;
+	bw = bw > 3 ? bw - 2 : bw;
+	y0 = chart_y(0, f->lo, f->hi, f->top, f->bottom);
+	for (k = 0; k < c->n; k++) {
+		if (!present(ln->v, ln->has, k))
+			continue;
+		v = ln->v[k];
+		x = value_x(c, f, k, i);
+		y1 = chart_y(v * f->s, f->lo, f->hi, f->top, f->bottom);
+		csm_out_printf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"%.1f\" fill=\"%s\"/>\n", x - bw / 2,
+		    y1 < y0 ? y1 : y0, bw, fabs(y1 - y0), palette[i %
+		    NPALETTE]);
+		if (bw < 34 || fabs(y1 - y0) < 18)
+			continue;
+		csm_buf_reset(b);
+		csm_fmt_grouped(v, fabs(v) < 1000 ? 1 : 0, b);
+		if (c->unit != NULL)
+			csm_buf_adds(b, c->unit);
+		/* at the bar's end, or at its base when a whisker is there */
+		if (c->span != NULL && c->span[i].lo != NULL &&
+		    c->span[i].hi != NULL)
+			y1 = y0 + (y1 < y0 ? -18 : 18);
+		csm_out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
+		    "fill=\"#fff\" text-anchor=\"middle\">", x, y1 < y0 ?
+		    y1 + 13 : y1 - 5);
+		csm_html_esc(o, b->s, b->len);
+		csm_out_puts(o, "</text>\n");
+	}
+}
+
+/* The intervals of series i: a vertical whisker with caps per value. */
+static void
+draw_span(struct csm_out *o, const struct csm_chart *c,
+    const struct frame *f, size_t i)
+{
+	const struct csm_span *sp = &c->span[i];
+	const char *col = c->bars ? "#1f2937" : palette[i % NPALETTE];
+	double x, ylo, yhi;
+	size_t k;
+
+	if (sp->lo == NULL || sp->hi == NULL)
+		return;
+	for (k = 0; k < c->n; k++) {
+		if (!present(sp->lo, NULL, k) || !present(sp->hi, NULL, k))
+			continue;
+		x = value_x(c, f, k, i);
+		ylo = chart_y(sp->lo[k] * f->s, f->lo, f->hi, f->top,
+		    f->bottom);
+		yhi = chart_y(sp->hi[k] * f->s, f->lo, f->hi, f->top,
+		    f->bottom);
+		csm_out_printf(o, "<path fill=\"none\" stroke=\"%s\" "
+		    "stroke-width=\"1.5\" d=\"M%.1f %.1f L%.1f %.1f M%.1f "
+		    "%.1f L%.1f %.1f M%.1f %.1f L%.1f %.1f\"/>\n", col, x, ylo,
+		    x, yhi, x - 4, ylo, x + 4, ylo, x - 4, yhi, x + 4, yhi);
+	}
+}
+
+/* The axes' titles: the x one centred under the labels, the y one turned. */
+static void
+axis_titles(struct csm_out *o, const struct csm_chart *c,
+    const struct frame *f)
+{
+	if (c->xlabel != NULL) {
+		csm_out_printf(o, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
+		    "fill=\"#475569\" text-anchor=\"middle\">",
+		    (f->left + f->right) / 2, f->bottom + 34);
+		csm_html_escz(o, c->xlabel);
+		csm_out_puts(o, "</text>\n");
+	}
+	if (c->ylabel != NULL) {
+		csm_out_printf(o, "<text transform=\"translate(14 %.1f) "
+		    "rotate(270)\" font-size=\"11\" fill=\"#475569\" "
+		    "text-anchor=\"middle\">", (f->top + f->bottom) / 2);
+		csm_html_escz(o, c->ylabel);
+		csm_out_puts(o, "</text>\n");
+	}
+}
+
 void
 csm_svg_chart(struct csm_out *o, const struct csm_chart *c)
 {
 	const double w = c->width > 0 ? c->width : 640,
 	    h = c->height > 0 ? c->height : 280;
-	const double left = 64, right = w - 28, top = 40, bottom = h - 36;
+	const double left = c->ylabel != NULL ? 82 : 64, right = w - 28,
+	    top = 40, bottom = h - (c->xlabel != NULL ? 52 : 36);
 	double lo = 0, hi = 0, s, step, t0 = 0, dn, t, y, x, lx;
 	struct csm_buf b;
+	struct frame f;
 	size_t i, k, every, nt;
 	int any = 0, pen;
 
-	for (i = 0; i < c->nline; i++)
-		any = range(c->line[i].v, c->line[i].has, c->n, &lo, &hi, any);
+	any = chart_range(c, &lo, &hi);
 	s = scale_of(lo, hi);
 	lo *= s;
 	hi *= s;
@@ -275,6 +461,13 @@ csm_svg_chart(struct csm_out *o, const struct csm_chart *c)
 	nt = (size_t)dn;
 	lo = t0;
 	hi = t0 + (double)nt * step;
+	f.left = left;
+	f.right = right;
+	f.top = top;
+	f.bottom = bottom;
+	f.lo = lo;
+	f.hi = hi;
+	f.s = s;
 
 	csm_buf_init(&b);
 	csm_out_printf(o, "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
@@ -302,9 +495,11 @@ csm_svg_chart(struct csm_out *o, const struct csm_chart *c)
 		csm_out_puts(o, "</text>\n");
 	}
 
-	/* the x axis: at most eight labels, evenly spaced */
+	/* the x axis: at most eight labels, evenly spaced; every bar's */
 	every = (c->n + 7) / 8;
-	for (k = 0; k < c->n; k += every) {
+	if (c->bars && c->n > 0)
+		bar_labels(o, c, &f);
+	for (k = 0; k < c->n && !c->bars; k += every) {
 		x = spark_x(k, c->n, left, right);
 		csm_out_printf(o, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
 		    "fill=\"#64748b\" text-anchor=\"middle\">", x, bottom + 18);
@@ -313,8 +508,10 @@ csm_svg_chart(struct csm_out *o, const struct csm_chart *c)
 		csm_out_puts(o, "</text>\n");
 	}
 
-	/* the series, each a path and a dot per value */
-	for (i = 0; i < c->nline; i++) {
+	/* the series, each a path and a dot per value, or bars */
+	for (i = 0; i < c->nline && c->bars && c->n > 0; i++)
+		draw_bars(o, c, &f, i, &b);
+	for (i = 0; i < c->nline && !c->bars; i++) {
 		const struct csm_line *ln = &c->line[i];
 		const char *col = palette[i % (sizeof(palette) /
 		    sizeof(palette[0]))];
@@ -342,6 +539,9 @@ csm_svg_chart(struct csm_out *o, const struct csm_chart *c)
 				    bottom), col);
 	}
 
+	for (i = 0; i < c->nline && c->n > 0 && c->span != NULL; i++)
+		draw_span(o, c, &f, i);
+
 	/* the legend, along the top */
 	lx = left;
 	for (i = 0; i < c->nline; i++) {
@@ -349,16 +549,22 @@ csm_svg_chart(struct csm_out *o, const struct csm_chart *c)
 		    c->line[i].name : "";
 		size_t len = strlen(name);
 
-		csm_out_printf(o, "<line x1=\"%.0f\" y1=\"16\" x2=\"%.0f\" "
-		    "y2=\"16\" stroke=\"%s\" stroke-width=\"3\"/>\n", lx,
-		    lx + 16, palette[i % (sizeof(palette) /
-		    sizeof(palette[0]))]);
+		if (c->bars)
+			csm_out_printf(o, "<rect x=\"%.0f\" y=\"10\" "
+			    "width=\"12\" height=\"12\" fill=\"%s\"/>\n", lx,
+			    palette[i % NPALETTE]);
+		else
+			csm_out_printf(o, "<line x1=\"%.0f\" y1=\"16\" "
+			    "x2=\"%.0f\" y2=\"16\" stroke=\"%s\" "
+			    "stroke-width=\"3\"/>\n", lx, lx + 16,
+			    palette[i % NPALETTE]);
 		csm_out_printf(o, "<text x=\"%.0f\" y=\"20\" font-size=\"12\" "
 		    "fill=\"#334155\">", lx + 22);
 		csm_html_esc(o, name, len);
 		csm_out_puts(o, "</text>\n");
 		lx += 22 + 7.0 * (double)csm_utf8_width(name, len) + 18;
 	}
+	axis_titles(o, c, &f);
 	if (!any)
 		csm_out_printf(o, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" "
 		    "fill=\"#94a3b8\" text-anchor=\"middle\">no data</text>\n",

@@ -280,9 +280,8 @@ ascii_letter(int c)
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
-/* Appends what goes before an amount in currency: "$", "CHF ". */
-static void
-money_prefix(const char *currency, struct csm_buf *b)
+void
+csm_money_prefix(const char *currency, struct csm_buf *b)
 {
 	size_t i, n;
 
@@ -316,6 +315,6 @@ csm_fmt_money(double x, int digits, const char *currency, struct csm_buf *b)
 	}
 	if (csm_round(x, digits) < 0)
 		csm_buf_addc(b, '-');
-	money_prefix(currency, b);
+	csm_money_prefix(currency, b);
 	csm_fmt_grouped(fabs(x), digits, b);
 }

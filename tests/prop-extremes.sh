@@ -1,17 +1,20 @@
 #!/bin/sh
 # prop-extremes.sh [SEED [ROUNDS]]: the property test of SPEC 8.1, "numbers
 # are finite and in range" (issue 9).  Each round makes, from a seeded
-# generator, an input for csm-score, csm-risk, csm-nrr and csm-qbr whose
-# numeric columns hold extreme values (+/-1e308, 1e-308, 1e400, money past
-# 10^15, negative amounts, nan, inf, -inf, Infinity) among ordinary ones,
-# runs every tool in each of its formats, and checks that
+# generator, an input for csm-score (and csm-expand), csm-risk, csm-nrr
+# and csm-qbr whose numeric columns hold extreme values (+/-1e308, 1e-308,
+# 1e400, money past 10^15, negative amounts, nan, inf, -inf, Infinity)
+# among ordinary ones, runs every tool in each of its formats, and checks
+# that
 #   - the exit status is 0 or 65 (a data error naming the cell), never a
 #     crash or another status;
 #   - no inf or nan (any case, as a word) is in what the tools compute:
-#     csm-score's and csm-risk's appended columns in CSV and TSV, the whole
-#     of the other outputs, and JSON outside its strings (input text that
-#     passes through may say "nan"; a number may not);
-#   - every health_score and risk_score is empty or within 0-100.
+#     csm-score's, csm-risk's and csm-expand's appended columns in CSV
+#     and TSV, the whole of the other outputs, and JSON outside its
+#     strings (input text that passes through may say "nan"; a number may
+#     not);
+#   - every health_score, risk_score and expansion_score is empty or
+#     within 0-100.
 # Half the rounds hold only finite values and amounts that are no error
 # (0 to 10^15), fewer of them, so that more of their runs get past the
 # first rows; the others hold anything.  The same seed gives the same inputs; it prints one
@@ -173,9 +176,16 @@ while [ "$r" -le "$rounds" ]; do
 		    csm-risk $asof -f "$f"
 	done
 	run "round $r csm-risk -f md" "$s.csv" 0 md csm-risk $asof -f md
+	run "round $r csm-risk -f html" "$s.csv" 0 html \
+	    csm-risk $asof -f html
 	run "round $r csm-risk -f json" "$s.csv" 0 json \
 	    csm-risk $asof -f json
 	run "round $r csm-risk --sort" "$s.csv" 13 csv csm-risk $asof --sort
+	s=$tmp/score
+	run "round $r csm-expand csv" "$s.csv" 8 csv csm-expand $asof
+	run "round $r csm-expand -f md" "$s.csv" 0 md csm-expand $asof -f md
+	run "round $r csm-expand -f html" "$s.csv" 0 html \
+	    csm-expand $asof -f html
 	s=$tmp/nrr
 	for f in csv tsv md json; do
 		run "round $r csm-nrr -g segment -f $f" "$s.csv" 0 "$f" \

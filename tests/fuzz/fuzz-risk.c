@@ -1,14 +1,15 @@
 /*
  * fuzz-risk.c: csm-risk's weekly report and JSON fed arbitrary rows.  The
- * first byte chooses options (--previous, --sort, --min-tier); the rest,
- * up to a NUL byte, is the body of a CSV file under a fixed header (the
- * default config's columns, owner and ARR), and what follows the NUL
- * names the previous report's accounts and tiers, two bytes an account.
- * csm-risk's own code (cmd/csm-risk.c, included, its main renamed) reads
- * and assesses every row, then writes the Markdown report, CSV, JSON and
- * JSON Lines.  Rows that are not data may end in a data error; once every row
- * is read nothing may fail.  Every output must be valid UTF-8, and the
- * JSON must parse (and each JSON Lines line).
+ * first byte chooses options (--previous, --min-tier, --top 2);
+ * the rest, up to a NUL byte, is the body of a CSV file under a fixed
+ * header (the default config's columns, owner, ARR and renewal date), and
+ * what follows the NUL names the previous report's accounts and tiers,
+ * two bytes an account.  csm-risk's own code (cmd/csm-risk.c, included,
+ * its main renamed) reads and assesses every row into the report and the
+ * rows held as for --sort, then writes the report in Markdown and HTML,
+ * and the rows as CSV, JSON and JSON Lines.  Rows that are not data may end in a data
+ * error; once every row is read nothing may fail.  Every output must be
+ * valid UTF-8, and the JSON must parse (and each JSON Lines line).
  */
 #define main csm_risk_main
 int csm_risk_main(int argc, char *argv[]);
@@ -41,7 +42,6 @@ static struct {
 	int eopen;
 	struct csm_out o;
 	int oopen;
-	int rowsopen;		/* c.rows holds its columns */
 	int mustlive;		/* every row is read: dying is a bug */
 } st;
 
@@ -69,7 +69,7 @@ render(int fmt)
 {
 	const char *path = fuzz_path("out");
 	char *text;
-	size_t i, n;
+	size_t n;
 	int fd;
 
 	st.c.format = fmt;
@@ -77,15 +77,14 @@ render(int fmt)
 		abort();
 	csm_out_init(&st.o, fd, path, ',');
 	st.oopen = 1;
-	if (fmt == F_MD)
-		write_md(&st.c, &st.o);
-	else {
-		write_head(&st.c, &st.o);
-		st.rowsopen = 1;
-		for (i = 0; i < st.c.nheld; i++)
-			write_row(&st.c, &st.c.held[i]);
-		st.rowsopen = 0;
-		csm_rows_finish(&st.c.rows);
+	if (fmt == F_MD || fmt == F_HTML) {
+		st.c.rep.fmt = fmt == F_MD ? CSM_TIERREP_MD : CSM_TIERREP_HTML;
+		csm_tierrep_write(&st.c.rep, &st.o);
+	} else {
+		st.c.rows.fmt = fmt == F_CSV ? CSM_ROWS_CSV : fmt == F_JSON ?
+		    CSM_ROWS_JSON : CSM_ROWS_JSONL;
+		csm_sigrows_head(&st.c.rows, &st.o);
+		csm_sigrows_finish(&st.c.rows);
 	}
 	st.oopen = 0;
 	csm_out_close(&st.o);
@@ -105,7 +104,7 @@ run(const uint8_t *data, size_t size)
 	const uint8_t *nul;
 	struct csm_buf b;
 	char *files[1];
-	size_t i, body;
+	size_t body;
 	int flags;
 
 	if (size == 0)
@@ -121,31 +120,38 @@ run(const uint8_t *data, size_t size)
 	fuzz_write(in, b.s, b.len);
 	csm_buf_release(&b);
 
-	/* what main does, the output aside */
-	st.c.format = F_MD;
-	st.c.sort = (flags & 2) != 0;
-	st.c.hold = 1;
-	csm_buf_init(&st.c.sigbuf);
-	csm_buf_init(&st.c.reabuf);
+	/*
+	 * What main does, the output aside: the report and rows held (as
+	 * JSON's, which keep the most) both, whatever the sort.
+	 */
+	st.c.format = F_JSON;
+	st.c.report = 1;
+	st.c.rows_out = 1;
+	st.c.sort = 1;
 	csm_buf_init(&st.c.tmp);
 	csm_map_init(&st.c.prev);
-	load_risk(&st.c.rk, &cfg);
-	csm_cover_init(&st.c.cover, st.c.rk.nsig);
-	for (i = 0; i < st.c.rk.nsig; i++)
-		csm_cover_name(&st.c.cover, i, "signal", st.c.rk.sig[i].name);
+	csm_signals_load(&st.c.rk, &cfg, "risk");
+	csm_signals_cover(&st.c.rk, &st.c.cover);
 	st.copen = 1;
 	st.c.cfg = &cfg;
-	st.c.today = csm_days_from_civil(2026, 11, 23);
 	st.c.min_tier = flags & 4 ? (size_t)(flags >> 4) % (st.c.rk.ntier + 1)
 	    : st.c.rk.ntier;
 	st.c.fail_on = st.c.rk.ntier + 1;
-	st.c.count = csm_xcalloc(st.c.rk.ntier + 1, sizeof(*st.c.count));
-	st.c.arrsum = csm_xcalloc(st.c.rk.ntier + 1, sizeof(*st.c.arrsum));
+	st.c.fail_new = st.c.rk.ntier + 1;
+	csm_tierrep_init(&st.c.rep, &st.c.rk, CSM_TIERREP_MD,
+	    CSM_TIERREP_RISK);
+	csm_tierrep_config(&st.c.rep, &cfg, "risk", "at_risk", "high");
+	if (flags & 4)
+		st.c.rep.listed = st.c.min_tier;
+	st.c.rep.top = flags & 8 ? 2 : 0;
+	st.c.rep.today = csm_days_from_civil(2026, 11, 23);
 	if ((flags & 1) && nul != NULL) {
 		st.c.has_prev = 1;
 		write_previous(prev, nul + 1, size - body - 1);
 		load_previous(&st.c, (char *)prev);
 	}
+	st.c.rep.changes = st.c.has_prev;
+	st.c.rep.first_run = st.c.first_run;
 
 	files[0] = (char *)in;
 	st.topen = 1;
@@ -154,29 +160,21 @@ run(const uint8_t *data, size_t size)
 	st.colsopen = 1;
 	st.c.t = &st.t;
 	st.c.cols = &st.cols;
-	for (i = 0; i < st.c.rk.nsig; i++) {
-		csm_cfg_bind(st.c.rk.sig[i].when, st.c.rk.sig[i].when_node,
-		    &st.cols);
-		if (st.c.rk.sig[i].reason != NULL)
-			csm_tmpl_bind(st.c.rk.sig[i].reason, &st.cols);
-	}
-	for (i = 0; i < st.c.rk.npat; i++)
-		if (st.c.rk.pat[i].reason != NULL)
-			csm_tmpl_bind(st.c.rk.pat[i].reason, &st.cols);
+	csm_signals_bind(&st.c.rk, &st.cols);
 	setup(&st.c);
 	csm_eval_init(&st.ev);
 	st.eopen = 1;
 	st.ev.rec = &st.t;
 	st.ev.cols = &st.cols;
-	st.ev.today = st.c.today;
+	st.ev.today = st.c.rep.today;
 	st.ev.date_format = cfg.date_format;
 	st.ev.badval = cfg.badval;
 	while (csm_tbl_next(&st.t))
 		risk_row(&st.c, &st.ev);
 	st.mustlive = 1;
-	if (st.c.nheld > 1)
-		qsort(st.c.held, st.c.nheld, sizeof(*st.c.held), worst_first);
+	report_resolved(&st.c);
 	render(F_MD);
+	render(F_HTML);
 	render(F_CSV);
 	render(F_JSON);
 	render(F_JSONL);
@@ -189,25 +187,16 @@ cleanup(void)
 
 	if (st.oopen)
 		csm_out_discard(&st.o);
-	if (st.rowsopen)
-		csm_rows_release(&c->rows);
 	if (st.eopen)
 		csm_eval_release(&st.ev);
-	free_held(c);
-	free(c->w.f);
-	free(c->w.flen);
-	free(c->w.part);
-	free(c->fired);
-	free(c->count);
-	free(c->arrsum);
-	csm_outhdr_release(&c->oh);
+	csm_sigrows_release(&c->rows);
+	csm_tierrep_release(&c->rep);
 	if (st.copen) {
 		csm_cover_release(&c->cover);
 		csm_map_release(&c->prev, free_prev);
-		csm_buf_release(&c->sigbuf);
-		csm_buf_release(&c->reabuf);
+		csm_assessment_release(&c->a);
 		csm_buf_release(&c->tmp);
-		free_risk(&c->rk);
+		csm_signals_release(&c->rk);
 	}
 	if (st.colsopen)
 		csm_cols_release(&st.cols);

@@ -1,9 +1,9 @@
 /*
  * t-svg.c: charts (svg.c): the Unicode sparkline's levels, worked out by
  * hand, the SVG sparkline's exact text for a small series, the line
- * chart's ticks, labels and legend, and, for series of extreme values
- * (+-1e308, the largest double, inf, nan), charts whose every number is
- * finite and inside the picture.
+ * chart's ticks, labels and legend, its bars, intervals and axis titles,
+ * and, for series of extreme values (+-1e308, the largest double, inf,
+ * nan), charts whose every number is finite and inside the picture.
  */
 #include <float.h>
 #include <math.h>
@@ -135,7 +135,8 @@ check_numbers(const char *s, double w, double h)
 {
 	static const char *const attrs[] = {" x=\"", " y=\"", " x1=\"",
 		" y1=\"", " x2=\"", " y2=\"", " cx=\"", " cy=\"", " r=\"",
-		" d=\"", " viewBox=\"", NULL};
+		" d=\"", " viewBox=\"", " width=\"", " height=\"",
+		" transform=\"", NULL};
 	const char *p, *q;
 	double d;
 	char *end;
@@ -170,6 +171,7 @@ test_extremes(void)
 	const size_t np = sizeof(pool) / sizeof(pool[0]);
 	struct csm_spark sp;
 	struct csm_line ln[2];
+	struct csm_span sp2[2];
 	struct csm_chart ch;
 	struct tcap c;
 	size_t i, k, n;
@@ -198,6 +200,21 @@ test_extremes(void)
 		ch.n = n;
 		ch.line = ln;
 		ch.nline = 2;
+		tcap_open(&c);
+		csm_svg_chart(&c.o, &ch);
+		s = tcap_read(&c, NULL);
+		check_numbers(s, 640, 280);
+		free(s);
+		/* the same as bars, with the values' own intervals (extreme
+		 * ends included) and titled axes */
+		ch.bars = 1;
+		ch.span = sp2;
+		sp2[0].lo = t;
+		sp2[0].hi = v;
+		sp2[1].lo = v;
+		sp2[1].hi = t;
+		ch.xlabel = "x";
+		ch.ylabel = "y";
 		tcap_open(&c);
 		csm_svg_chart(&c.o, &ch);
 		s = tcap_read(&c, NULL);
@@ -292,6 +309,141 @@ test_chart(void)
 	free(s);
 }
 
+static size_t
+count(const char *s, const char *sub)
+{
+	size_t n = 0;
+
+	while ((s = strstr(s, sub)) != NULL) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+static void
+test_bars(void)
+{
+	static const double nrr[] = {104, 98, 110}, grr[] = {90, 85, 92},
+	    glo[] = {88, 80, 91}, ghi[] = {92, 89, 95}, neg[] = {-20};
+	static const char *const x[] = {"Enterprise", "Mid-Market",
+	    "A segment with a long name"};
+	struct csm_line ln[2] = {{"NRR", nrr, NULL}, {"GRR", grr, NULL}};
+	struct csm_span sp[2] = {{NULL, NULL}, {glo, ghi}};
+	struct csm_chart ch;
+	char *s;
+
+	memset(&ch, 0, sizeof(ch));
+	ch.unit = "%";
+	ch.x = x;
+	ch.n = 3;
+	ch.line = ln;
+	ch.nline = 2;
+	ch.bars = 1;
+	ch.span = sp;
+	s = chart(&ch);
+	/*
+	 * Bars hold 0: 0 to 110, a quarter is 27.5, the step 50: ticks 0,
+	 * 50, 100, 150, y 244 down to 40 (204 for 150: 1.36 a point).
+	 * Slots of 548 / 3 = 182.667, bars in the middle 72% (131.52), two
+	 * of 65.76, drawn 63.76 wide.  NRR's first bar is centred at 64 +
+	 * (182.667 - 131.52) / 2 + 65.76 / 2 = 122.453 (x 90.573), its top
+	 * at 244 - 104 x 1.36 = 102.56, 141.44 high.
+	 */
+	T_OK(strstr(s, "<rect x=\"90.6\" y=\"102.6\" width=\"63.8\" "
+	    "height=\"141.4\" fill=\"#2563eb\"/>") != NULL);
+	T_OK(strstr(s, ">150%</text>") != NULL);
+	/*
+	 * GRR's second bar is centred at 64 + 182.667 + 25.573 + 65.76 x 1.5
+	 * = 370.88, its interval 80 (y 135.2) to 89 (y 122.96), caps 4 each
+	 * side; NRR has no interval
+	 */
+	T_OK(strstr(s, "d=\"M370.9 135.2 L370.9 123.0 M366.9 135.2 L374.9 "
+	    "135.2 M366.9 123.0 L374.9 123.0\"") != NULL);
+	T_EQ_INT(count(s, "stroke-width=\"1.5\""), 3);
+	/* every label in the middle of its slot: the third cut to
+	 * (182.667 - 6) / 6.5 = 27 columns, the last an ellipsis */
+	T_OK(strstr(s, "<text x=\"155.3\" y=\"262\" font-size=\"11\" "
+	    "fill=\"#64748b\" text-anchor=\"middle\">Enterprise</text>")
+	    != NULL);
+	T_OK(strstr(s, ">A segment with a long name</text>") != NULL);
+	/* its value inside its top, 13 down, in white */
+	T_OK(strstr(s, "<text x=\"122.5\" y=\"115.6\" font-size=\"10\" "
+	    "fill=\"#fff\" text-anchor=\"middle\">104.0%</text>") != NULL);
+	/* GRR's bars have whiskers at their ends: their values go to the
+	 * base, 5 above 0 (y 239); the first GRR bar is centred at 64 +
+	 * 25.573 + 65.76 x 1.5 = 188.213 */
+	T_OK(strstr(s, "<text x=\"188.2\" y=\"239.0\" font-size=\"10\" "
+	    "fill=\"#fff\" text-anchor=\"middle\">90.0%</text>") != NULL);
+	/* square swatches in the legend */
+	T_OK(strstr(s, "<rect x=\"64\" y=\"10\" width=\"12\" "
+	    "height=\"12\" fill=\"#2563eb\"/>") != NULL);
+	T_OK(strstr(s, "<path fill=\"none\" stroke=\"#2563eb\"") == NULL);
+	free(s);
+
+	/* a narrower chart cuts the long label: a plot 232 - 28 - 64 = 140
+	 * wide, slots of 46.667, (46.667 - 6) / 6.5 = 6 columns, 5 and the
+	 * ellipsis */
+	ch.width = 232;
+	s = chart(&ch);
+	T_OK(strstr(s, ">A seg\342\200\246</text>") != NULL);
+	T_OK(strstr(s, ">Enter\342\200\246</text>") != NULL);
+	free(s);
+
+	/*
+	 * A bar below 0 hangs from it, its value inside its lower end: -20
+	 * gives the step 5, ticks -20 (y 244) to 0 (y 40); one bar of 548 x
+	 * 0.72 - 2 = 392.56 centred at 338, its label 5 above its end
+	 */
+	memset(&ch, 0, sizeof(ch));
+	ch.x = x;
+	ch.n = 1;
+	ch.line = ln;
+	ch.nline = 1;
+	ch.bars = 1;
+	ln[0].v = neg;
+	s = chart(&ch);
+	T_OK(strstr(s, "<rect x=\"141.7\" y=\"40.0\" width=\"392.6\" "
+	    "height=\"204.0\" fill=\"#2563eb\"/>\n<text x=\"338.0\" "
+	    "y=\"239.0\" font-size=\"10\" fill=\"#fff\" "
+	    "text-anchor=\"middle\">-20.0</text>") != NULL);
+	free(s);
+}
+
+static void
+test_axis_titles(void)
+{
+	static const double v[] = {90, 105};
+	static const char *const x[] = {"2026-01", "2026-02"};
+	struct csm_line ln[1] = {{"NRR", v, NULL}};
+	struct csm_chart ch;
+	char *s;
+
+	memset(&ch, 0, sizeof(ch));
+	ch.x = x;
+	ch.n = 2;
+	ch.line = ln;
+	ch.nline = 1;
+	ch.xlabel = "period <end>";
+	ch.ylabel = "NRR (%)";
+	s = chart(&ch);
+	/*
+	 * The titles take room: the plot starts at 82 (not 64) and ends at
+	 * 228 (not 244); the y title turned along the middle, (40 + 228) /
+	 * 2 = 134; the x one 34 under the axis, in the middle of 82..612
+	 */
+	T_OK(strstr(s, "<line x1=\"82\" y1=\"228.0\" x2=\"612\"") != NULL);
+	T_OK(strstr(s, "<text x=\"347.0\" y=\"262\" font-size=\"11\" "
+	    "fill=\"#475569\" text-anchor=\"middle\">period &lt;end&gt;"
+	    "</text>") != NULL);
+	T_OK(strstr(s, "<text transform=\"translate(14 134.0) rotate(270)\" "
+	    "font-size=\"11\" fill=\"#475569\" text-anchor=\"middle\">"
+	    "NRR (%)</text>") != NULL);
+	/* the line's ends at the plot's edges */
+	T_OK(strstr(s, "d=\"M82.0 ") != NULL);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -299,5 +451,7 @@ main(void)
 	T_RUN(test_svg_spark);
 	T_RUN(test_extremes);
 	T_RUN(test_chart);
+	T_RUN(test_bars);
+	T_RUN(test_axis_titles);
 	T_END();
 }
