@@ -553,6 +553,7 @@ main(int argc, char *argv[])
 	ev.today = cli.today;
 	ev.date_format = cfg.date_format;
 	ev.badval = cfg.badval;
+	csm_tbl_readahead(&t);		/* parsing on a thread of its own */
 	while (csm_tbl_next(&t))
 		risk_row(&c, &ev);
 

@@ -1173,6 +1173,8 @@ main(int argc, char *argv[])
 	c.ev.today = cli.today;
 	c.ev.date_format = cfg.date_format;
 	c.ev.badval = cfg.badval;
+	/* parsing on a thread of its own, while this one scores and writes */
+	csm_tbl_readahead(&t);
 	while (csm_tbl_next(&t))
 		score_row(&c);
 	csm_rows_finish(&c.ly.rows);

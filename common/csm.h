@@ -8,7 +8,8 @@
  *   map.c     string-keyed hash map      struct csm_map
  *   val.c     reading values             numbers, money, booleans, dates, periods
  *   money.c   checked money              cents sums, rates, amounts in cells
- *   tbl.c     reading CSV/TSV            struct csm_tbl (libcsv underneath)
+ *   tbl.c     reading CSV/TSV            struct csm_tbl (libcsv underneath;
+ *                                        read ahead on a thread of its own)
  *   out.c     writing CSV/TSV/text       struct csm_out
  *   cols.c    columns by name            csm_cols_find, struct csm_colreg
  *   expr.c    the expression language    struct csm_expr
@@ -321,6 +322,15 @@ enum csm_ragged {
  *
  * Errors (cannot open: 66; not text, malformed CSV, ragged record, header
  * mismatch: 65; read error: 74) print "prog: file:line: message" and exit.
+ *
+ * csm_tbl_readahead starts a thread that reads and parses the records
+ * ahead of csm_tbl_next, in batches (a ring of a few, so memory stays
+ * bounded), so that a tool's work on a record overlaps the parsing of the
+ * next ones.  What csm_tbl_next hands out is the same, and so are the
+ * errors: each is reported by csm_tbl_next after every record before it,
+ * never by the thread.  Call it after csm_tbl_open, before the first
+ * csm_tbl_next that should read ahead; without threads it does nothing.
+ * csm_tbl_close tells the thread to stop and waits for it.
  */
 struct csm_tbl {
 	size_t ncols;
@@ -350,6 +360,7 @@ void csm_tbl_open(struct csm_tbl *t, char *const *files, size_t nfiles,
  */
 const char *csm_tbl_nottext(const char *s, size_t n);
 int csm_tbl_next(struct csm_tbl *t);
+void csm_tbl_readahead(struct csm_tbl *t);
 void csm_tbl_close(struct csm_tbl *t);
 
 /* ---- out.c: writing ---------------------------------------------------- */
@@ -382,8 +393,11 @@ struct csm_out {
 	size_t mark;		/* buf[0..mark) holds whole records */
 	int failed;		/* a write failed: write nothing more */
 	unsigned long nrec;	/* records ended: 0 while writing the header */
-	int plain;		/* CSV past the header: the fast path */
+	int plain;		/* past the header: the fast path */
 	struct csm_out *next;	/* private: the list of open writers */
+	int sdelim;		/* private: the delim that special is for, */
+	unsigned char special[256];	/* and the bytes that a field
+					 * cannot hold as they are */
 };
 
 void csm_out_init(struct csm_out *o, int fd, const char *name, int delim);

@@ -11,10 +11,16 @@
  * (csm_die calls csm_out_atdie), what every open writer wrote ends at a
  * record or line boundary, and it holds every record completed before the
  * error, whatever the buffer size.
+ *
+ * Past the header, most fields need neither quotes nor escapes: the fast
+ * path copies a field into the buffer and looks for the bytes that would
+ * need them in the same pass, eight at a time where it can, and leaves
+ * the rare field that holds one to the slow path, which starts over.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +63,7 @@ csm_out_init(struct csm_out *o, int fd, const char *name, int delim)
 	o->mark = 0;
 	o->nrec = 0;
 	o->plain = 0;
+	o->sdelim = -1;
 	o->failed = 0;
 	o->next = writers;
 	writers = o;
@@ -320,8 +327,131 @@ tsv_field(struct csm_out *o, const char *s, size_t n)
 	csm_out_write(o, s + start, n - start);
 }
 
-void
-csm_out_field(struct csm_out *o, const char *s, size_t n)
+/*
+ * The bytes a field past the header cannot hold as they are: in CSV the
+ * delimiter, a quote, CR and LF (quoted); in TSV a tab, LF, CR and
+ * backslash (escaped).
+ */
+static void
+make_special(struct csm_out *o)
+{
+	memset(o->special, 0, sizeof(o->special));
+	o->special['\n'] = o->special['\r'] = 1;
+	if (o->delim == '\t')
+		o->special['\t'] = o->special['\\'] = 1;
+	else
+		o->special['"'] = o->special[(unsigned char)o->delim] = 1;
+	o->sdelim = o->delim;
+}
+
+#define ONES 0x0101010101010101ULL
+
+/* Whether one of the eight bytes of w is c. */
+static inline uint64_t
+has_byte(uint64_t w, unsigned char c)
+{
+	uint64_t v = w ^ (ONES * c);
+
+	return (v - ONES) & ~v & (ONES << 7);
+}
+
+/*
+ * Whether one of the eight bytes of w is special (make_special): in both
+ * dialects CR, LF and the delimiter, and a quote in CSV or a backslash in
+ * TSV.
+ */
+static inline uint64_t
+has_special(uint64_t w, unsigned char delim)
+{
+	return has_byte(w, '\n') | has_byte(w, '\r') | has_byte(w, delim) |
+	    has_byte(w, delim == '\t' ? '\\' : '"');
+}
+
+/*
+ * Copies s[0..n) to d unless it holds a special byte; returns whether it
+ * does (having then written part of it, or nothing).  Up to 7 bytes go
+ * one at a time, looked up in the table; a longer field goes a word of 8
+ * at a time, its last word overlapping the one before, so that nothing
+ * is read or written outside the n bytes.
+ */
+static inline int
+copy_plain(char *d, const char *s, size_t n, unsigned char delim,
+    const unsigned char *special)
+{
+	unsigned char any = 0;
+	uint64_t w;
+	size_t k;
+
+	if (n < 8) {
+		for (k = 0; k < n; k++) {
+			unsigned char c = (unsigned char)s[k];
+
+			any |= special[c];
+			d[k] = (char)c;
+		}
+		return any;
+	}
+	for (k = 0; k + 8 < n; k += 8) {
+		memcpy(&w, s + k, 8);
+		if (has_special(w, delim))
+			return 1;
+		memcpy(d + k, &w, 8);
+	}
+	memcpy(&w, s + n - 8, 8);
+	if (has_special(w, delim))
+		return 1;
+	memcpy(d + n - 8, &w, 8);
+	return 0;
+}
+
+/*
+ * The fast path: appends fields f[0..count) (n[i] bytes each), each with
+ * the delimiter before it but a record's first, as long as they fit the
+ * buffer and hold no special byte (nor, a CSV record's first, starts
+ * with a BOM).  Returns how many it wrote, all of them or up to the
+ * field that needs the slow path.
+ */
+static size_t
+plain_fields(struct csm_out *o, char *const *f, const size_t *n,
+    size_t count)
+{
+	const unsigned char *special = o->special;
+	unsigned char delim = (unsigned char)o->delim;
+	char *d = o->buf + o->len, *end = o->buf + o->cap, *at;
+	size_t i, len, filled = 0;
+	int sep = o->nfield > 0;	/* (char stores may alias o: a copy) */
+
+	if (!o->plain || o->delim != o->sdelim)
+		return 0;
+	for (i = 0; i < count; i++) {
+		len = n[i];
+		if ((size_t)(end - d) <= len)
+			break;
+		at = d;
+		if (sep)
+			*d++ = (char)delim;
+		else if (len >= 3 && delim != '\t' &&
+		    memcmp(f[i], bom, 3) == 0)
+			break;
+		if (copy_plain(d, f[i], len, delim, special)) {
+			d = at;
+			break;
+		}
+		d += len;
+		sep = 1;
+		filled |= len;
+	}
+	if (i > 0) {
+		o->empty = (o->nfield == 0 || o->empty) && filled == 0;
+		o->nfield += (int)i;
+		o->len = (size_t)(d - o->buf);
+	}
+	return i;
+}
+
+/* The slow path: the header, and fields that need quotes or escapes. */
+static void
+any_field(struct csm_out *o, const char *s, size_t n)
 {
 	if (o->nfield++ > 0) {
 		o->empty &= n == 0;
@@ -330,24 +460,35 @@ csm_out_field(struct csm_out *o, const char *s, size_t n)
 		o->buf[o->len++] = (char)o->delim;
 	} else
 		o->empty = n == 0;
-	if (o->plain && !needs_quotes(s, n, o->delim, o->nfield == 1) &&
-	    o->cap - o->len >= n) {
-		memcpy(o->buf + o->len, s, n);
-		o->len += n;
-	} else if (o->delim == '\t')
+	if (o->delim == '\t')
 		tsv_field(o, s, n);
 	else
 		csv_field(o, s, n);
 }
 
 void
+csm_out_field(struct csm_out *o, const char *s, size_t n)
+{
+	char *f[1];
+
+	f[0] = (char *)s;
+	if (plain_fields(o, f, &n, 1) == 0)
+		any_field(o, s, n);
+}
+
+void
 csm_out_fields(struct csm_out *o, char *const *f, const size_t *n,
     size_t count)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < count; i++)
-		csm_out_field(o, f[i], n[i]);
+	while (i < count) {
+		i += plain_fields(o, f + i, n + i, count - i);
+		if (i < count) {
+			any_field(o, f[i], n[i]);
+			i++;
+		}
+	}
 }
 
 void
@@ -364,7 +505,9 @@ csm_out_endrec(struct csm_out *o)
 	o->buf[o->len++] = '\n';
 	o->nfield = 0;
 	o->nrec++;
-	o->plain = o->delim != '\t';
+	if (o->sdelim != o->delim)
+		make_special(o);
+	o->plain = 1;
 	o->mark = o->len;
 }
 

@@ -21,9 +21,24 @@
  * starts, unless a UTF-8 BOM came first; a NUL byte in the header line) is
  * a data error that says what it looks like; the delimiter is detected
  * from the header unless given.
+ *
+ * Records go into a batch: the field bytes of each, NUL after each, and
+ * where each field and record starts.  Read on the caller's thread, a
+ * batch holds the one record csm_tbl_next hands out.  Read ahead
+ * (csm_tbl_readahead), a thread fills batches of many records, and the
+ * caller takes them in order from a ring of NBATCH, so that parsing and
+ * what the caller does with the records run on two cores.  The thread
+ * never ends the program: an error it meets (a parse error, a read error,
+ * a later file that cannot be opened...) is kept with the batch it ends,
+ * and csm_tbl_next reports it after handing out every record before it,
+ * as reading on one thread would have.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,6 +51,33 @@
 #define READSZ (64 * 1024)
 #define SIGSZ 8			/* bytes that a file signature needs */
 #define HDRMAX (1024 * 1024)	/* bytes of a header looked at, at most */
+#define NBATCH 4		/* batches in the read-ahead ring */
+#define BATCHSZ (64 * 1024)	/* a batch read ahead is full past this many */
+#define BATCHREC 1024		/* bytes of fields, or this many records */
+#define MSGSZ 8192		/* an error message read ahead, at most */
+
+/* A record of a batch: its fields are off/flen[f0 .. f0+nf). */
+struct rec {
+	size_t f0;
+	size_t nf;
+	long line;		/* the line it starts on */
+	const char *file;
+};
+
+struct batch {
+	char *data;		/* field bytes, each followed by a NUL */
+	size_t len;
+	size_t cap;
+	size_t *off;		/* per field: where it starts in data */
+	size_t *flen;		/* and its length */
+	size_t nf;
+	size_t fcap;
+	struct rec *rec;
+	size_t nrec;
+	size_t rcap;
+	size_t next;		/* the record csm_tbl_next hands out next */
+	int end;		/* the input ends after these records */
+};
 
 struct csm_tbl_in {
 	char *const *files;
@@ -53,12 +95,10 @@ struct csm_tbl_in {
 	struct csv_parser p;
 	int pinit;
 
-	/* the record being built: field bytes, each followed by a NUL */
-	struct csm_buf data;
-	size_t *off;
-	size_t *len;
-	size_t nf;
-	size_t cap;
+	/* the record being read goes into batch b */
+	struct batch *b;
+	struct batch one;	/* b when reading on the caller's thread */
+	size_t f0;		/* the record's first field in b */
 	int done;		/* libcsv ended a record */
 	int between;		/* no record begun since the last one ended */
 	long recline;		/* line the record began on */
@@ -67,6 +107,27 @@ struct csm_tbl_in {
 	char empty[1];		/* "", for padded fields */
 	size_t nextlf;		/* where the next LF, CR are at or after rpos */
 	size_t nextcr;		/* (rlen when none); valid while <= rlen */
+	char **hdr;		/* the first file's header, which later */
+	size_t *hdrlen;		/* files' headers must repeat */
+	size_t ncols;
+
+	/* reading ahead: the thread owns everything above but empty */
+	int ahead;		/* the thread was started */
+	int joined;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t filled;	/* a batch was handed over, */
+	pthread_cond_t freed;	/* or handed back */
+	struct batch ring[NBATCH];
+	size_t head;		/* ring[head]: the oldest batch handed over */
+	size_t count;		/* batches handed over and not back yet */
+	int stop;		/* csm_tbl_close wants the thread gone */
+	struct batch *cur;	/* the caller's batch */
+	jmp_buf fail;		/* where an error takes the thread */
+	int errstatus;		/* the error that ended the input, or 0 */
+	const char *errfile;
+	long errline;
+	char errmsg[MSGSZ];
 };
 
 static int
@@ -76,42 +137,166 @@ nospace(unsigned char c)
 	return 0;
 }
 
+/*
+ * An error that ends the input: "file:line: message" (file NULL: no
+ * place; line 0: the file alone), a format ending in ':' followed by
+ * strerror(errno), as csm_die_at writes it.  Read on the caller's thread,
+ * it ends the program now; read ahead, it is kept for csm_tbl_next and
+ * the thread stops.
+ */
+CSM_NORETURN static void
+fail(struct csm_tbl_in *in, int status, const char *file, long line,
+    const char *fmt, ...) CSM_PRINTF(5, 6);
+
 static void
-grow_fields(struct csm_tbl_in *in)
+report(const struct csm_tbl_in *in)
 {
-	in->cap = in->cap ? in->cap * 2 : 16;
-	in->off = csm_xreallocarray(in->off, in->cap, sizeof(*in->off));
-	in->len = csm_xreallocarray(in->len, in->cap, sizeof(*in->len));
+	if (in->errfile == NULL)
+		csm_die(in->errstatus, "%s", in->errmsg);
+	csm_die_at(in->errstatus, in->errfile, in->errline, "%s", in->errmsg);
 }
 
-/* Appends a field of n bytes, already in data at off, to the record. */
+static void
+fail(struct csm_tbl_in *in, int status, const char *file, long line,
+    const char *fmt, ...)
+{
+	int saved = errno;
+	size_t n = strlen(fmt), k;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(in->errmsg, sizeof(in->errmsg), fmt, ap);
+	va_end(ap);
+	k = strlen(in->errmsg);
+	if (n > 0 && fmt[n - 1] == ':' && k + 2 < sizeof(in->errmsg)) {
+		in->errmsg[k++] = ' ';
+		if (strerror_r(saved, in->errmsg + k, sizeof(in->errmsg) - k))
+			snprintf(in->errmsg + k, sizeof(in->errmsg) - k,
+			    "error %d", saved);
+	}
+	in->errstatus = status;
+	in->errfile = file;
+	in->errline = line;
+	if (in->ahead)
+		longjmp(in->fail, 1);
+	report(in);
+	exit(status);
+}
+
+/* Allocation on the reading path: out of memory is an error of fail's. */
+static void *
+tbl_realloc(struct csm_tbl_in *in, void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		fail(in, EX_OSERR, NULL, 0, "out of memory");
+	n *= size;
+	if ((p = realloc(p, n > 0 ? n : 1)) == NULL)
+		fail(in, EX_OSERR, NULL, 0, "out of memory");
+	return p;
+}
+
+/* Makes room in b for a field, then for n more bytes of data. */
+static void
+grow_fields(struct csm_tbl_in *in, struct batch *b)
+{
+	b->fcap = b->fcap ? b->fcap * 2 : 16;
+	b->off = tbl_realloc(in, b->off, b->fcap, sizeof(*b->off));
+	b->flen = tbl_realloc(in, b->flen, b->fcap, sizeof(*b->flen));
+}
+
+static void
+grow_data(struct csm_tbl_in *in, struct batch *b, size_t n)
+{
+	size_t cap = b->cap ? b->cap : BATCHSZ;
+
+	while (cap - b->len < n) {
+		if (cap > SIZE_MAX / 2)
+			fail(in, EX_OSERR, NULL, 0, "out of memory");
+		cap *= 2;
+	}
+	b->data = tbl_realloc(in, b->data, cap, 1);
+	b->cap = cap;
+}
+
+/* Appends a field of n bytes, already in b's data at off, to the record. */
 static void
 add_field(struct csm_tbl_in *in, size_t off, size_t n)
 {
-	if (in->nf == in->cap)
-		grow_fields(in);
-	in->off[in->nf] = off;
-	in->len[in->nf] = n;
-	in->nf++;
+	struct batch *b = in->b;
+
+	if (b->nf == b->fcap)
+		grow_fields(in, b);
+	b->off[b->nf] = off;
+	b->flen[b->nf] = n;
+	b->nf++;
 }
 
-/* libcsv's field callback: copies the field into the record. */
-static void
-onfield(void *s, size_t n, void *arg)
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+static void onfield(void *p, size_t n, void *arg);
+
+/* onfield when the batch has no room: grows it, then goes on. */
+NOINLINE static void
+onfield_grow(void *p, size_t n, void *arg)
 {
 	struct csm_tbl_in *in = arg;
+	struct batch *b = in->b;
 
-	if (in->nf == in->cap)
-		grow_fields(in);
-	in->off[in->nf] = in->data.len;
-	in->len[in->nf] = n;
-	if (in->data.cap - in->data.len <= n)	/* no call on the hot path */
-		csm_buf_grow(&in->data, n + 1);
-	if (n > 0)
-		memcpy(in->data.s + in->data.len, s, n);
-	in->data.len += n;
-	in->data.s[in->data.len++] = '\0';
-	in->nf++;
+	if (b->nf == b->fcap)
+		grow_fields(in, b);
+	if (b->cap - b->len <= n)
+		grow_data(in, b, n + 1);
+	onfield(p, n, arg);
+}
+
+/*
+ * libcsv's field callback: copies the field into the batch, NUL after
+ * it.  Most fields are short, and calling memcpy costs more than copying
+ * them: up to 16 bytes go as two moves of 8, 4 or 1 that may overlap,
+ * never reading or writing outside the field.  A call, rare, is the last
+ * thing done, so that nothing needs saving around it.
+ */
+static void
+onfield(void *p, size_t n, void *arg)
+{
+	struct csm_tbl_in *in = arg;
+	struct batch *b = in->b;
+	const char *s = p;
+	size_t nf = b->nf, len = b->len;
+	char *d;
+	uint64_t w8, x8;
+	uint32_t w4, x4;
+
+	if (nf == b->fcap || b->cap - len <= n) {
+		onfield_grow(p, n, arg);
+		return;
+	}
+	d = b->data + len;
+	b->off[nf] = len;
+	b->flen[nf] = n;
+	b->nf = nf + 1;
+	b->len = len + n + 1;
+	d[n] = '\0';
+	if (n >= 8 && n <= 16) {
+		memcpy(&w8, s, 8);
+		memcpy(&x8, s + n - 8, 8);
+		memcpy(d, &w8, 8);
+		memcpy(d + n - 8, &x8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(&w4, s, 4);
+		memcpy(&x4, s + n - 4, 4);
+		memcpy(d, &w4, 4);
+		memcpy(d + n - 4, &x4, 4);
+	} else if (n > 0 && n < 4) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	} else if (n > 16)
+		memcpy(d, s, n);
 }
 
 static void
@@ -123,13 +308,49 @@ onrecord(int c, void *arg)
 	in->done = 1;
 }
 
+/* The record begun at field in->f0 of in->b, whose fields are all read. */
+static void
+end_record(struct csm_tbl_in *in)
+{
+	struct batch *b = in->b;
+	struct rec *r;
+
+	if (b->nrec == b->rcap) {
+		b->rcap = b->rcap ? b->rcap * 2 : 64;
+		b->rec = tbl_realloc(in, b->rec, b->rcap, sizeof(*b->rec));
+	}
+	r = &b->rec[b->nrec++];
+	r->f0 = in->f0;
+	r->nf = b->nf - in->f0;
+	r->line = in->recline;
+	r->file = in->name;
+}
+
+/* Makes b empty. */
+static void
+batch_reset(struct batch *b)
+{
+	b->len = b->nf = b->nrec = b->next = 0;
+	b->end = 0;
+}
+
+static void
+batch_release(struct batch *b)
+{
+	free(b->data);
+	free(b->off);
+	free(b->flen);
+	free(b->rec);
+	memset(b, 0, sizeof(*b));
+}
+
 static void
 parser_init(struct csm_tbl_in *in, int delim)
 {
 	if (in->pinit)
 		csv_free(&in->p);
 	if (csv_init(&in->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
-		csm_die(EX_OSERR, "out of memory");
+		fail(in, EX_OSERR, NULL, 0, "out of memory");
 	csv_set_delim(&in->p, (unsigned char)delim);
 	csv_set_space_func(&in->p, nospace);
 	in->pinit = 1;
@@ -156,13 +377,13 @@ fill(struct csm_tbl_in *in)
 	}
 	if (in->rlen == in->rcap) {
 		in->rcap *= 2;
-		in->rbuf = csm_xreallocarray(in->rbuf, in->rcap, 1);
+		in->rbuf = tbl_realloc(in, in->rbuf, in->rcap, 1);
 	}
 	do
 		r = read(in->fd, in->rbuf + in->rlen, in->rcap - in->rlen);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
-		csm_die(EX_IOERR, "read error on '%s':", in->name);
+		fail(in, EX_IOERR, NULL, 0, "read error on '%s':", in->name);
 	if (r == 0) {
 		in->eof = 1;
 		return 0;
@@ -185,10 +406,11 @@ open_file(struct csm_tbl_in *in)
 		in->name = path;
 		in->fd = open(path, O_RDONLY);
 		if (in->fd < 0)
-			csm_die(EX_NOINPUT, "cannot open '%s':", path);
-		if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode))
-			csm_die(EX_NOINPUT, "cannot read '%s': is a directory",
+			fail(in, EX_NOINPUT, NULL, 0, "cannot open '%s':",
 			    path);
+		if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode))
+			fail(in, EX_NOINPUT, NULL, 0, "cannot read '%s': is a "
+			    "directory", path);
 	}
 	in->eof = 0;
 	in->rpos = in->rlen = 0;
@@ -196,16 +418,14 @@ open_file(struct csm_tbl_in *in)
 	in->line = 1;
 	in->lastcr = 0;
 	in->between = 1;
-	in->nf = 0;
 	in->done = 0;
-	csm_buf_reset(&in->data);
 }
 
 static void
 close_file(struct csm_tbl_in *in)
 {
 	if (in->fd > 0 && close(in->fd) != 0)
-		csm_die(EX_IOERR, "close '%s':", in->name);
+		fail(in, EX_IOERR, NULL, 0, "close '%s':", in->name);
 	in->fd = -1;
 }
 
@@ -266,11 +486,11 @@ check_nul(struct csm_tbl_in *in, const char *s, size_t n)
 	for (i = 0; i < n && i < 64; i++)
 		nul[i % 2] += s[i] == '\0';
 	if (n >= 4 && (nul[0] == (i + 1) / 2 || nul[1] == i / 2))
-		csm_die_at(EX_DATAERR, in->name, in->line, "the header line "
+		fail(in, EX_DATAERR, in->name, in->line, "the header line "
 		    "holds NUL bytes: looks like UTF-16 text without a "
 		    "byte-order mark; save it as CSV UTF-8, or convert it with "
 		    "iconv -f UTF-16 -t UTF-8");
-	csm_die_at(EX_DATAERR, in->name, in->line, "the header line holds a "
+	fail(in, EX_DATAERR, in->name, in->line, "the header line holds a "
 	    "NUL byte: looks like a binary file, not CSV; save it as CSV "
 	    "UTF-8");
 }
@@ -391,7 +611,7 @@ start_file(struct csm_tbl_in *in)
 	/* A UTF-8 BOM says the file is text, whatever follows. */
 	if (!bom && (what = csm_tbl_nottext(in->rbuf + in->rpos,
 	    in->rlen - in->rpos)) != NULL)
-		csm_die_at(EX_DATAERR, in->name, 0, "%s", what);
+		fail(in, EX_DATAERR, in->name, 0, "%s", what);
 	memset(&sn, 0, sizeof(sn));
 	sn.start = 1;
 	sn.delim = delim;
@@ -424,22 +644,22 @@ start_file(struct csm_tbl_in *in)
 	return delim;
 }
 
-static void
+CSM_NORETURN static void
 parse_error(struct csm_tbl_in *in, int atend)
 {
 	int e = csv_error(&in->p);
 
 	if (e == CSV_EPARSE && atend)
-		csm_die_at(EX_DATAERR, in->name, in->recline,
+		fail(in, EX_DATAERR, in->name, in->recline,
 		    "unterminated quoted field");
 	if (e == CSV_EPARSE)
-		csm_die_at(EX_DATAERR, in->name, in->line,
+		fail(in, EX_DATAERR, in->name, in->line,
 		    "malformed quoted field (a quote must open the field, and "
 		    "a closing quote must be followed by a delimiter or the "
 		    "end of the line)");
 	if (e == CSV_ENOMEM || e == CSV_ETOOBIG)
-		csm_die(EX_OSERR, "out of memory");
-	csm_die_at(EX_SOFTWARE, in->name, in->line, "csv: %s",
+		fail(in, EX_OSERR, NULL, 0, "out of memory");
+	fail(in, EX_SOFTWARE, in->name, in->line, "csv: %s",
 	    csv_strerror(e));
 }
 
@@ -465,15 +685,14 @@ next_eol(struct csm_tbl_in *in)
 }
 
 /*
- * Feeds libcsv until a record ends or the file does.  Returns 1 with a
- * record in in->data, 0 at the end of the current file.
+ * Feeds libcsv until a record ends or the file does.  Returns 1 with the
+ * record's fields added to in->b from in->f0 on, 0 at the end of the
+ * current file.
  */
 static int
 read_csv(struct csm_tbl_in *in)
 {
-	in->nf = 0;
 	in->done = 0;
-	csm_buf_reset(&in->data);
 	for (;;) {
 		const char *seg;
 		size_t n;
@@ -550,11 +769,14 @@ tsv_decode(char *s, size_t n)
 	return o;
 }
 
-/* Splits the line in data into fields at its tabs, decoding escapes. */
+/*
+ * Splits the line in b's data from start on into fields at its tabs,
+ * decoding escapes.
+ */
 static void
-tsv_split(struct csm_tbl_in *in)
+tsv_split(struct csm_tbl_in *in, size_t start)
 {
-	char *s = in->data.s, *end = s + in->data.len, *tab;
+	char *s = in->b->data + start, *end = in->b->data + in->b->len, *tab;
 	size_t n;
 
 	for (;;) {
@@ -563,25 +785,36 @@ tsv_split(struct csm_tbl_in *in)
 		if (memchr(s, '\\', n) != NULL)
 			n = tsv_decode(s, n);
 		s[n] = '\0';
-		add_field(in, (size_t)(s - in->data.s), n);
+		add_field(in, (size_t)(s - in->b->data), n);
 		if (tab == NULL)
 			break;
 		s = tab + 1;
 	}
+	in->b->len++;	/* the NUL after the last field */
+}
+
+/* Appends p[0..n) to b's data, with room for a NUL after it. */
+static void
+add_data(struct csm_tbl_in *in, const char *p, size_t n)
+{
+	struct batch *b = in->b;
+
+	if (b->cap - b->len <= n)
+		grow_data(in, b, n + 1);
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
 }
 
 /*
- * Reads the next TSV line that is not blank into in->data and splits it.
+ * Reads the next TSV line that is not blank into in->b and splits it.
  * Returns 1 with a record, 0 at the end of the current file.
  */
 static int
 read_tsv(struct csm_tbl_in *in)
 {
-	size_t eol;
+	size_t eol, start = in->b->len;
 	int got = 0;
 
-	in->nf = 0;
-	csm_buf_reset(&in->data);
 	for (;;) {
 		if (in->rpos == in->rlen && !fill(in)) {
 			if (!got)
@@ -607,7 +840,7 @@ read_tsv(struct csm_tbl_in *in)
 			got = 1;
 			in->recline = in->line;
 		}
-		csm_buf_add(&in->data, in->rbuf + in->rpos, eol - in->rpos);
+		add_data(in, in->rbuf + in->rpos, eol - in->rpos);
 		if (eol == in->rlen) {
 			in->rpos = in->rlen;
 			continue;
@@ -617,21 +850,29 @@ read_tsv(struct csm_tbl_in *in)
 		in->line++;
 		break;
 	}
-	tsv_split(in);
+	if (in->b->cap == in->b->len)
+		grow_data(in, in->b, 1);
+	in->b->data[in->b->len] = '\0';
+	tsv_split(in, start);
 	return 1;
 }
 
+/* Reads a record of the current file into in->b: 0 at its end. */
 static int
 read_record(struct csm_tbl_in *in)
 {
-	return in->tsv ? read_tsv(in) : read_csv(in);
+	in->f0 = in->b->nf;
+	if (!(in->tsv ? read_tsv(in) : read_csv(in)))
+		return 0;
+	end_record(in);
+	return 1;
 }
 
+/* Points t's fields at record r of batch b. */
 static void
-point_fields(struct csm_tbl *t, size_t nf)
+point_fields(struct csm_tbl *t, const struct batch *b, const struct rec *r)
 {
-	struct csm_tbl_in *in = t->in;
-	size_t i;
+	size_t i, nf = r->nf;
 
 	if (nf > t->fcap) {
 		t->fcap = nf;
@@ -640,56 +881,222 @@ point_fields(struct csm_tbl *t, size_t nf)
 	}
 	t->nf = nf;
 	for (i = 0; i < nf; i++) {
-		t->f[i] = in->data.s + in->off[i];
-		t->flen[i] = in->len[i];
+		t->f[i] = b->data + b->off[r->f0 + i];
+		t->flen[i] = b->flen[r->f0 + i];
 	}
 }
 
 /*
- * Reads the header of the current file; dies when there is none, or when
- * it is not the first file's (field by field: the delimiters may differ).
+ * Reads the header of a later file and takes it out of in->b again (its
+ * bytes stay where they are until overwritten); fails
+ * when there is none, or when it is not the first file's (field by field:
+ * the delimiters may differ).
  */
 static void
-read_header(struct csm_tbl *t)
+next_header(struct csm_tbl_in *in)
 {
-	struct csm_tbl_in *in = t->in;
+	struct batch *b = in->b;
+	const struct rec *r;
 	size_t i;
-	int delim;
 
-	delim = start_file(in);
+	start_file(in);
 	if (!read_record(in))
-		csm_die_at(EX_DATAERR, in->name, 0,
+		fail(in, EX_DATAERR, in->name, 0,
 		    "no header line (the input is empty)");
-	if (t->hdr == NULL) {
-		t->delim = delim;
-		t->ncols = in->nf;
-		t->hdr = csm_xcalloc(in->nf, sizeof(*t->hdr));
-		t->hdrlen = csm_xcalloc(in->nf, sizeof(*t->hdrlen));
-		t->f = csm_xcalloc(in->nf, sizeof(*t->f));
-		t->flen = csm_xcalloc(in->nf, sizeof(*t->flen));
-		t->fcap = in->nf;
-		for (i = 0; i < in->nf; i++) {
-			t->hdr[i] = csm_xstrndup(in->data.s + in->off[i],
-			    in->len[i]);
-			t->hdrlen[i] = in->len[i];
-		}
-		return;
-	}
-	for (i = 0; i < in->nf && i < t->ncols; i++)
-		if (in->len[i] != t->hdrlen[i] ||
-		    memcmp(in->data.s + in->off[i], t->hdr[i], in->len[i]) != 0)
+	r = &b->rec[--b->nrec];
+	for (i = 0; i < r->nf && i < in->ncols; i++)
+		if (b->flen[r->f0 + i] != in->hdrlen[i] ||
+		    memcmp(b->data + b->off[r->f0 + i], in->hdr[i],
+		    in->hdrlen[i]) != 0)
 			break;
-	if (in->nf != t->ncols || i < t->ncols)
-		csm_die_at(EX_DATAERR, in->name, in->recline,
+	b->len = b->off[r->f0];
+	b->nf = r->f0;
+	if (r->nf != in->ncols || i < in->ncols)
+		fail(in, EX_DATAERR, in->name, in->recline,
 		    "header differs from the header of '%s'",
 		    strcmp(in->files[0], "-") == 0 ? "<stdin>" : in->files[0]);
 }
+
+/*
+ * Reads the next record of the table into in->b, going on to the next
+ * file at the end of one.  Returns 0 at the end of the last.
+ */
+static int
+next_record(struct csm_tbl_in *in)
+{
+	for (;;) {
+		if (read_record(in))
+			return 1;
+		if (in->curfile + 1 >= in->nfiles)
+			return 0;
+		close_file(in);
+		in->curfile++;
+		open_file(in);
+		next_header(in);
+	}
+}
+
+/* ---- reading ahead ---------------------------------------------------- */
+
+/*
+ * The thread's side of the ring: hands in->b over (in->b->end set: the
+ * last) and returns the next batch to fill, waiting while every batch is
+ * full, or NULL when the thread is to stop.  The batch being filled is
+ * always ring[(head + count) % NBATCH].
+ */
+static struct batch *
+hand_over(struct csm_tbl_in *in)
+{
+	struct batch *b = NULL;
+	int last = in->b->end;
+
+	pthread_mutex_lock(&in->mu);
+	in->count++;
+	pthread_cond_signal(&in->filled);
+	while (!last && !in->stop && in->count == NBATCH)
+		pthread_cond_wait(&in->freed, &in->mu);
+	if (!last && !in->stop)
+		b = &in->ring[(in->head + in->count) % NBATCH];
+	pthread_mutex_unlock(&in->mu);
+	if (b != NULL)
+		batch_reset(b);
+	return b;
+}
+
+/* The thread: fills batches until the input ends, or an error ends it. */
+static void *
+read_ahead(void *arg)
+{
+	struct csm_tbl_in *in = arg;
+
+	if (setjmp(in->fail) == 0)
+		while (next_record(in))
+			if ((in->b->len >= BATCHSZ || in->b->nrec >= BATCHREC) &&
+			    (in->b = hand_over(in)) == NULL)
+				break;
+	/* the end of the input, or an error in errmsg, which ends it */
+	if (in->b != NULL) {
+		in->b->end = 1;
+		hand_over(in);
+	}
+	return NULL;
+}
+
+/* The caller's side: the next batch handed over, waiting for it. */
+static struct batch *
+take_batch(struct csm_tbl_in *in)
+{
+	struct batch *b;
+
+	pthread_mutex_lock(&in->mu);
+	while (in->count == 0)
+		pthread_cond_wait(&in->filled, &in->mu);
+	b = &in->ring[in->head];
+	pthread_mutex_unlock(&in->mu);
+	return b;
+}
+
+/* Hands the caller's batch (ring[head]) back to the thread. */
+static void
+give_back(struct csm_tbl_in *in)
+{
+	pthread_mutex_lock(&in->mu);
+	in->head = (in->head + 1) % NBATCH;
+	in->count--;
+	pthread_cond_signal(&in->freed);
+	pthread_mutex_unlock(&in->mu);
+}
+
+/*
+ * Waits for the thread to end, telling it to stop first.  (A program that
+ * dies leaves it running, or ended and not joined: exit ends it.)
+ */
+static void
+join(struct csm_tbl_in *in)
+{
+	if (in->joined)
+		return;
+	pthread_mutex_lock(&in->mu);
+	in->stop = 1;
+	pthread_cond_signal(&in->freed);
+	pthread_mutex_unlock(&in->mu);
+	pthread_join(in->thread, NULL);
+	in->joined = 1;
+}
+
+/*
+ * The next record read ahead, and its batch in *bp; NULL at the end of
+ * the input.  An error that ended the input ends the program here, after
+ * every record before it.
+ */
+static const struct rec *
+next_ahead(struct csm_tbl_in *in, const struct batch **bp)
+{
+	struct batch *b = in->cur;
+
+	for (;;) {
+		if (b != NULL && b->next < b->nrec) {
+			*bp = b;
+			return &b->rec[b->next++];
+		}
+		if (b != NULL && b->end) {
+			join(in);
+			if (in->errstatus != 0)
+				report(in);
+			return NULL;
+		}
+		if (b != NULL)
+			give_back(in);
+		b = in->cur = take_batch(in);
+	}
+}
+
+void
+csm_tbl_readahead(struct csm_tbl *t)
+{
+	struct csm_tbl_in *in = t->in;
+	size_t i;
+
+	if (in->ahead)
+		return;
+	for (i = 0; i < NBATCH; i++)
+		memset(&in->ring[i], 0, sizeof(in->ring[i]));
+	in->head = in->count = 0;
+	in->stop = in->joined = 0;
+	in->cur = NULL;
+	if (pthread_mutex_init(&in->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&in->filled, NULL) != 0) {
+		pthread_mutex_destroy(&in->mu);
+		return;
+	}
+	if (pthread_cond_init(&in->freed, NULL) != 0) {
+		pthread_cond_destroy(&in->filled);
+		pthread_mutex_destroy(&in->mu);
+		return;
+	}
+	in->b = &in->ring[0];
+	in->ahead = 1;
+	if (pthread_create(&in->thread, NULL, read_ahead, in) != 0) {
+		/* no thread: read on the caller's, as before */
+		in->ahead = 0;
+		in->b = &in->one;
+		pthread_cond_destroy(&in->freed);
+		pthread_cond_destroy(&in->filled);
+		pthread_mutex_destroy(&in->mu);
+	}
+}
+
+/* ---- the table -------------------------------------------------------- */
 
 void
 csm_tbl_open(struct csm_tbl *t, char *const *files, size_t nfiles,
     const struct csm_tbl_opts *opts)
 {
 	struct csm_tbl_in *in = csm_xcalloc(1, sizeof(*in));
+	struct batch *b = &in->one;
+	size_t i;
+	int delim;
 
 	memset(t, 0, sizeof(*t));
 	t->in = in;
@@ -698,9 +1105,26 @@ csm_tbl_open(struct csm_tbl *t, char *const *files, size_t nfiles,
 	in->opts = *opts;
 	in->rcap = READSZ;
 	in->rbuf = csm_xmalloc(in->rcap);
-	csm_buf_init(&in->data);
+	in->b = b;
 	open_file(in);
-	read_header(t);
+	delim = start_file(in);
+	if (!read_record(in))
+		fail(in, EX_DATAERR, in->name, 0,
+		    "no header line (the input is empty)");
+	t->delim = delim;
+	t->ncols = b->nf;
+	t->hdr = csm_xcalloc(b->nf, sizeof(*t->hdr));
+	t->hdrlen = csm_xcalloc(b->nf, sizeof(*t->hdrlen));
+	t->f = csm_xcalloc(b->nf, sizeof(*t->f));
+	t->flen = csm_xcalloc(b->nf, sizeof(*t->flen));
+	t->fcap = b->nf;
+	for (i = 0; i < b->nf; i++) {
+		t->hdr[i] = csm_xstrndup(b->data + b->off[i], b->flen[i]);
+		t->hdrlen[i] = b->flen[i];
+	}
+	in->hdr = t->hdr;
+	in->hdrlen = t->hdrlen;
+	in->ncols = t->ncols;
 	t->file = in->name;
 	t->line = in->recline;
 }
@@ -709,42 +1133,44 @@ int
 csm_tbl_next(struct csm_tbl *t)
 {
 	struct csm_tbl_in *in = t->in;
+	const struct batch *b = &in->one;
+	const struct rec *r;
 
 	for (;;) {
-		if (!read_record(in)) {
-			if (in->curfile + 1 >= in->nfiles)
+		if (in->ahead) {
+			if ((r = next_ahead(in, &b)) == NULL)
 				return 0;
-			close_file(in);
-			in->curfile++;
-			open_file(in);
-			read_header(t);
-			continue;
+		} else {
+			batch_reset(&in->one);
+			if (!next_record(in))
+				return 0;
+			r = &in->one.rec[0];
 		}
-		t->file = in->name;
-		t->line = in->recline;
-		if (in->nf == t->ncols || in->opts.ragged == CSM_RAGGED_KEEP) {
-			point_fields(t, in->nf);
+		t->file = r->file;
+		t->line = r->line;
+		if (r->nf == t->ncols || in->opts.ragged == CSM_RAGGED_KEEP) {
+			point_fields(t, b, r);
 			return 1;
 		}
-		if (in->opts.ragged == CSM_RAGGED_PAD && in->nf < t->ncols) {
+		if (in->opts.ragged == CSM_RAGGED_PAD && r->nf < t->ncols) {
 			size_t i;
 
-			point_fields(t, in->nf);
+			point_fields(t, b, r);
 			t->nf = t->ncols;
-			for (i = in->nf; i < t->ncols; i++) {
+			for (i = r->nf; i < t->ncols; i++) {
 				t->f[i] = in->empty;
 				t->flen[i] = 0;
 			}
 			return 1;
 		}
 		if (in->opts.ragged == CSM_RAGGED_SKIP) {
-			csm_warn_at(in->name, in->recline,
+			csm_warn_at(r->file, r->line,
 			    "skipped record: expected %zu fields, got %zu",
-			    t->ncols, in->nf);
+			    t->ncols, r->nf);
 			continue;
 		}
-		csm_die_at(EX_DATAERR, in->name, in->recline,
-		    "expected %zu fields, got %zu", t->ncols, in->nf);
+		csm_die_at(EX_DATAERR, r->file, r->line,
+		    "expected %zu fields, got %zu", t->ncols, r->nf);
 	}
 }
 
@@ -756,12 +1182,19 @@ csm_tbl_close(struct csm_tbl *t)
 
 	if (in == NULL)
 		return;
+	if (in->ahead) {
+		join(in);
+		for (i = 0; i < NBATCH; i++)
+			batch_release(&in->ring[i]);
+		pthread_cond_destroy(&in->freed);
+		pthread_cond_destroy(&in->filled);
+		pthread_mutex_destroy(&in->mu);
+	}
+	in->ahead = 0;
 	close_file(in);
 	if (in->pinit)
 		csv_free(&in->p);
-	csm_buf_release(&in->data);
-	free(in->off);
-	free(in->len);
+	batch_release(&in->one);
 	free(in->rbuf);
 	free(in);
 	for (i = 0; i < t->ncols; i++)

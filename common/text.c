@@ -133,7 +133,8 @@ csm_fmt_value(const struct csm_val *v, const char *fmt, struct csm_buf *out)
 		csm_buf_add(out, tmp, n);
 	} else if (strcmp(fmt, "pct") == 0) {
 		csm_fmt_num(d * 100, 0, tmp);
-		csm_buf_printf(out, "%s%%", tmp);
+		csm_buf_adds(out, tmp);
+		csm_buf_addc(out, '%');
 	} else if (strcmp(fmt, "money") == 0) {
 		double r = csm_round(d, 0);
 
@@ -145,8 +146,9 @@ csm_fmt_value(const struct csm_val *v, const char *fmt, struct csm_buf *out)
 		csm_buf_adds(out, tmp);
 	} else if (strcmp(fmt, "days") == 0) {
 		csm_fmt_num(d, 0, tmp);
-		csm_buf_printf(out, "%s %s", tmp, strcmp(tmp, "1") == 0 ||
-		    strcmp(tmp, "-1") == 0 ? "day" : "days");
+		csm_buf_adds(out, tmp);
+		csm_buf_adds(out, strcmp(tmp, "1") == 0 ||
+		    strcmp(tmp, "-1") == 0 ? " day" : " days");
 	} else {
 		csm_fmt_num(d, 0, tmp);
 		csm_buf_adds(out, tmp);

@@ -4,6 +4,12 @@
  * forked child whose exit status, stdout and stderr are kept.  Expected
  * values (fields, line numbers, messages) are worked out by hand from the
  * inputs written here.
+ *
+ * Every test runs twice: reading on one thread, then reading ahead
+ * (csm_tbl_readahead after each open), which must read the same records
+ * and report the same errors after the same records.  Then tests of
+ * reading ahead alone: many batches, an error far into the input,
+ * stopping early.
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -21,6 +27,18 @@
 #include "t.h"
 
 /* ---- helpers ---------------------------------------------------------- */
+
+static int ahead;	/* read ahead after each open */
+
+/* csm_tbl_open, then csm_tbl_readahead when the tests read ahead. */
+static void
+topen(struct csm_tbl *t, char *const *files, size_t n,
+    const struct csm_tbl_opts *o)
+{
+	csm_tbl_open(t, files, n, o);
+	if (ahead)
+		csm_tbl_readahead(t);
+}
 
 /* Writes n bytes to a new temporary file; the caller unlinks and frees. */
 static char *
@@ -76,7 +94,7 @@ open1(struct csm_tbl *t, char *path, int delim, int ragged)
 	char *files[1];
 
 	files[0] = path;
-	csm_tbl_open(t, files, 1, &o);
+	topen(t, files, 1, &o);
 }
 
 /* Whether field i of the current record is s (NUL-terminated text). */
@@ -173,7 +191,7 @@ readall(void *arg)
 	struct rd *r = arg;
 	struct csm_tbl t;
 
-	csm_tbl_open(&t, r->n ? r->files : NULL, r->n, &r->o);
+	topen(&t, r->n ? r->files : NULL, r->n, &r->o);
 	while (csm_tbl_next(&t))
 		printf("%ld:%zu:%s\n", t.line, t.nf, t.f[0]);
 	csm_tbl_close(&t);
@@ -902,7 +920,7 @@ test_multi(void)
 
 	files[0] = p1;
 	files[1] = p2;
-	csm_tbl_open(&t, files, 2, &o);
+	topen(&t, files, 2, &o);
 	T_EQ_INT(t.ncols, 2);
 	T_EQ_INT(csm_tbl_next(&t), 1);
 	T_OK(fis(&t, 0, "1"));
@@ -1204,7 +1222,7 @@ rt_compare(char *path, int delim, int want, const struct csm_buf *cell,
 	files[0] = path;
 	to.delim = delim;
 	to.ragged = CSM_RAGGED_ERROR;
-	csm_tbl_open(&t, files, 1, &to);
+	topen(&t, files, 1, &to);
 	bad += t.delim != want || t.ncols != ncols;
 	for (j = 0; j < ncols && j < t.ncols; j++)
 		bad += t.hdrlen[j] != cell[j].len ||
@@ -1359,33 +1377,259 @@ test_constant_memory(void)
 	unlink(tmpl);
 }
 
+/* ---- reading ahead ------------------------------------------------------ */
+
+/*
+ * A table of many records, made to cross batches in every way: quoted
+ * fields with commas, quotes and line ends, CRLF and CR line ends, blank
+ * lines, records of other widths (ragged, kept), and every 5,000th record
+ * a field of 200,000 bytes, larger than a batch.
+ */
+static char *
+many_records(long nrec)
+{
+	char tmpl[] = "/tmp/t-tbl.XXXXXX";
+	long i;
+	FILE *fp;
+	int fd;
+
+	if ((fd = mkstemp(tmpl)) < 0 || (fp = fdopen(fd, "w")) == NULL)
+		csm_die(70, "mkstemp:");
+	fputs("id,name,note\n", fp);
+	for (i = 1; i <= nrec; i++) {
+		const char *eol = i % 3 == 0 ? "\r\n" : i % 11 == 0 ? "\r" :
+		    "\n";
+
+		if (i % 97 == 0)
+			fputs("\n", fp);
+		if (i % 5000 == 0) {
+			fprintf(fp, "%ld,big,", i);
+			for (fd = 0; fd < 200000; fd++)
+				fputc('a' + fd % 26, fp);
+		} else if (i % 7 == 0)
+			fprintf(fp, "%ld,\"name, %ld\",\"a \"\"note\"\"\non two "
+			    "lines\"", i, i);
+		else if (i % 13 == 0)
+			fprintf(fp, "%ld,short", i);
+		else
+			fprintf(fp, "%ld,name %ld,", i, i);
+		fputs(eol, fp);
+	}
+	if (fclose(fp) != 0)
+		csm_die(70, "write '%s':", tmpl);
+	return csm_xstrdup(tmpl);
+}
+
+static void
+test_ahead_same(void)
+{
+	/*
+	 * Read on one thread and read ahead, side by side, the records are
+	 * the same: fields, widths, lines and files, over two files.
+	 */
+	const long nrec = 40000;
+	char *p = many_records(nrec), *files[2];
+	struct csm_tbl_opts o = opts(0, CSM_RAGGED_KEEP);
+	struct csm_tbl one, two;
+	long n = 0, bad = 0;
+	size_t i;
+	int got;
+
+	files[0] = p;
+	files[1] = p;
+	csm_tbl_open(&one, files, 2, &o);
+	csm_tbl_open(&two, files, 2, &o);
+	csm_tbl_readahead(&two);
+	while ((got = csm_tbl_next(&one)) != 0) {
+		n++;
+		if (csm_tbl_next(&two) != 1) {
+			bad++;
+			break;
+		}
+		bad += one.nf != two.nf || one.line != two.line ||
+		    one.file != two.file;
+		for (i = 0; i < one.nf && i < two.nf; i++)
+			bad += one.flen[i] != two.flen[i] ||
+			    memcmp(one.f[i], two.f[i], one.flen[i] + 1) != 0;
+	}
+	T_EQ_INT(csm_tbl_next(&two), 0);
+	T_EQ_INT(csm_tbl_next(&two), 0);	/* and again at the end */
+	T_EQ_INT(n, 2 * nrec);
+	T_EQ_INT(bad, 0);
+	csm_tbl_close(&one);
+	csm_tbl_close(&two);
+	rmtmp(p);
+}
+
+static long ahead_count;
+
+/* What csm_exit does in the children below: say how far they read. */
+static void
+count_exit(int status)
+{
+	printf("%ld records\n", ahead_count);
+	fflush(stdout);
+	exit(status);
+}
+
+/* Reads the whole table ahead, counting the records. */
+static void
+count_child(void *arg)
+{
+	struct rd *r = arg;
+	struct csm_tbl t;
+
+	csm_exit = count_exit;
+	ahead_count = 0;
+	csm_tbl_open(&t, r->files, r->n, &r->o);
+	csm_tbl_readahead(&t);
+	while (csm_tbl_next(&t))
+		ahead_count++;
+	csm_tbl_close(&t);
+	count_exit(0);
+}
+
+static void
+test_ahead_errors(void)
+{
+	/*
+	 * An error far into the input, read ahead, comes after every record
+	 * before it, as on one thread.  Lines: the header is line 1, record
+	 * i line i + 1 (one line each, LF), so the 30,001st record, the bad
+	 * one, starts on line 30,002.
+	 */
+	const long good = 30000;
+	char tmpl[] = "/tmp/t-tbl.XXXXXX", dir[] = "/tmp";
+	struct child c;
+	struct rd r;
+	char msg[512], *p, *q;
+	long i;
+	FILE *fp;
+	int fd;
+
+	if ((fd = mkstemp(tmpl)) < 0 || (fp = fdopen(fd, "w")) == NULL)
+		csm_die(70, "mkstemp:");
+	fputs("id,name\n", fp);
+	for (i = 1; i <= good; i++)
+		fprintf(fp, "%ld,name %ld\n", i, i);
+	fputs("30001,bad \"quote\n30002,after\n", fp);
+	if (fclose(fp) != 0)
+		csm_die(70, "write '%s':", tmpl);
+	p = csm_xstrdup(tmpl);
+	r.files[0] = p;
+	r.n = 1;
+	r.o = opts(0, CSM_RAGGED_ERROR);
+	run_child(count_child, &r, &c);
+	snprintf(msg, sizeof(msg), "%s:30002: malformed quoted field (a quote "
+	    "must open the field, and a closing quote must be followed by a "
+	    "delimiter or the end of the line)", p);
+	T_DIED(&c, 65, msg);
+	T_EQ_STR(c.out, "30000 records\n");
+	rmtmp(p);
+
+	/* the same file, good to the end: then a second file that is a
+	 * directory (66), or has another header (65, on its line 1) */
+	p = many_records(good);
+	q = tmps("id,other,note\n1,2,3\n");
+	r.files[0] = p;
+	r.files[1] = dir;
+	r.n = 2;
+	r.o = opts(0, CSM_RAGGED_KEEP);
+	run_child(count_child, &r, &c);
+	T_DIED(&c, 66, "cannot read '/tmp': is a directory");
+	T_EQ_STR(c.out, "30000 records\n");
+	r.files[1] = q;
+	run_child(count_child, &r, &c);
+	snprintf(msg, sizeof(msg), "%s:1: header differs from the header of "
+	    "'%s'", q, p);
+	T_DIED(&c, 65, msg);
+	T_EQ_STR(c.out, "30000 records\n");
+
+	/*
+	 * A record of another width is the caller's error, in order too:
+	 * many_records' 13th record has two fields, and is on line 15 (the
+	 * header; 12 records of one line each but the 7th, of two; 3, 6, 9
+	 * and 12 end in CRLF, 11 in CR; no blank line before it).
+	 */
+	r.n = 1;
+	r.o = opts(0, CSM_RAGGED_ERROR);
+	run_child(count_child, &r, &c);
+	snprintf(msg, sizeof(msg), "%s:15: expected 3 fields, got 2", p);
+	T_DIED(&c, 65, msg);
+	T_EQ_STR(c.out, "12 records\n");
+	rmtmp(p);
+	rmtmp(q);
+}
+
+static void
+test_ahead_stop(void)
+{
+	/* Closing before the end stops the thread: after 0, 10 and 30,000
+	 * records of 40,000 (the thread then waiting for the ring, or not). */
+	static const long stop[] = { 0, 10, 30000 };
+	char *p = many_records(40000);
+	struct csm_tbl t;
+	size_t k;
+	long n;
+
+	for (k = 0; k < sizeof(stop) / sizeof(stop[0]); k++) {
+		open1(&t, p, 0, CSM_RAGGED_KEEP);
+		csm_tbl_readahead(&t);
+		for (n = 0; n < stop[k] && csm_tbl_next(&t); n++)
+			;
+		T_EQ_INT(n, stop[k]);
+		csm_tbl_close(&t);
+	}
+	rmtmp(p);
+}
+
+/* Runs a test, saying which way it read when it failed. */
+#define RUN(fn) do { \
+	T_RUN(fn); \
+	if (t_cur_failed) \
+		fprintf(stderr, "  (%s)\n", ahead ? "reading ahead" : \
+		    "reading on one thread"); \
+} while (0)
+
+static void
+run_all(void)
+{
+	RUN(test_header_fields);
+	RUN(test_bom);
+	RUN(test_crlf);
+	RUN(test_quoted);
+	RUN(test_nul_bytes);
+	RUN(test_big_field);
+	RUN(test_blank_lines);
+	RUN(test_detect);
+	RUN(test_sniff);
+	RUN(test_sniff_far);
+	RUN(test_tsv);
+	RUN(test_tsv_lines);
+	RUN(test_cr_lines);
+	RUN(test_not_text);
+	RUN(test_bom_is_text);
+	RUN(test_roundtrip);
+	RUN(test_spaces);
+	RUN(test_multi);
+	RUN(test_stdin);
+	RUN(test_ragged);
+	RUN(test_bad_quotes);
+	RUN(test_empty);
+	RUN(test_cannot_open);
+	RUN(test_constant_memory);
+}
+
 int
 main(void)
 {
 	csm_setprogname("t-tbl");
-	T_RUN(test_header_fields);
-	T_RUN(test_bom);
-	T_RUN(test_crlf);
-	T_RUN(test_quoted);
-	T_RUN(test_nul_bytes);
-	T_RUN(test_big_field);
-	T_RUN(test_blank_lines);
-	T_RUN(test_detect);
-	T_RUN(test_sniff);
-	T_RUN(test_sniff_far);
-	T_RUN(test_tsv);
-	T_RUN(test_tsv_lines);
-	T_RUN(test_cr_lines);
-	T_RUN(test_not_text);
-	T_RUN(test_bom_is_text);
-	T_RUN(test_roundtrip);
-	T_RUN(test_spaces);
-	T_RUN(test_multi);
-	T_RUN(test_stdin);
-	T_RUN(test_ragged);
-	T_RUN(test_bad_quotes);
-	T_RUN(test_empty);
-	T_RUN(test_cannot_open);
-	T_RUN(test_constant_memory);
+	ahead = 0;
+	run_all();
+	ahead = 1;
+	run_all();
+	T_RUN(test_ahead_same);
+	T_RUN(test_ahead_errors);
+	T_RUN(test_ahead_stop);
 	T_END();
 }

@@ -256,6 +256,16 @@ test_rounding(void)
 	T_EQ_STR(buf, "66.67");
 	csm_fmt_num(74.5, 0, buf);
 	T_EQ_STR(buf, "75");
+	csm_fmt_num(-0.004, 2, buf);	/* rounds to 0: no minus sign */
+	T_EQ_STR(buf, "0.00");
+	csm_fmt_num(-0.05, 2, buf);
+	T_EQ_STR(buf, "-0.05");
+	csm_fmt_num(25, 2, buf);
+	T_EQ_STR(buf, "25.00");
+	csm_fmt_num(0.5, 9, buf);
+	T_EQ_STR(buf, "0.500000000");
+	csm_fmt_num(1e300, 2, buf);	/* too long for 64 bytes: %.17g */
+	T_EQ_STR(buf, "1.0000000000000001e+300");
 	csm_fmt_cents(123456789, 1, buf);
 	T_EQ_STR(buf, "1,234,567.89");
 	csm_fmt_cents(-5, 0, buf);
@@ -266,6 +276,44 @@ test_rounding(void)
 	T_EQ_STR(buf, "999.99");
 	csm_fmt_cents(INT64_MIN + 1, 0, buf);
 	T_EQ_STR(buf, "-92233720368547758.07");
+}
+
+static void
+test_fmt_num_printf(void)
+{
+	/*
+	 * csm_fmt_num writes what printf's %.*f writes of the rounded value
+	 * (a rounded 0 without its sign): 400,000 values of every magnitude
+	 * from 1e-12 to 1e17, either sign, with 0 to 11 decimals, halves
+	 * (x.5, x.05, ...) and whole numbers among them.
+	 */
+	char got[64], want[64];
+	unsigned long seed = 20261129, bad = 0, i;
+	double x, r;
+	int nd;
+
+	for (i = 0; i < 400000; i++) {
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		nd = (int)((seed >> 40) % 12);
+		x = (double)((seed >> 11) % 1000000007) / 1000;
+		x *= pow(10, (double)((seed >> 20) % 30) - 14);
+		if (i % 7 == 0)
+			x = floor(x) + 0.5 / pow(10, nd);	/* a half */
+		if (i % 11 == 0)
+			x = floor(x);
+		if (seed >> 63)
+			x = -x;
+		csm_fmt_num(x, nd, got);
+		r = csm_round(x, nd);
+		if (r == 0)
+			r = 0;
+		if (snprintf(want, sizeof(want), "%.*f", nd, r) >= 64)
+			snprintf(want, sizeof(want), "%.17g", r);
+		if (strcmp(got, want) != 0 && bad++ < 5)
+			T_FAIL("csm_fmt_num(%.17g, %d) == \"%s\", printf \"%s\"",
+			    x, nd, got, want);
+	}
+	T_EQ_INT(bad, 0);
 }
 
 int
@@ -279,5 +327,6 @@ main(void)
 	T_RUN(test_dates);
 	T_RUN(test_periods);
 	T_RUN(test_rounding);
+	T_RUN(test_fmt_num_printf);
 	T_END();
 }
