@@ -19,7 +19,8 @@
 #   make valgrind     the command-line tests under valgrind
 #   make asan         only the sanitizer run of the tests
 #   make tsan         the tests under ThreadSanitizer, into build-tsan/
-#                     (csm-score and csm-risk parse on a thread of their own)
+#                     (csm-score and csm-risk parse on a thread of their own);
+#                     CASES="csm-score/explain ..." runs only those cases
 #   make bench        scripts/bench (never part of check)
 #   make fuzz         libFuzzer on every parser and the report renderers
 #                     (clang; see tests/fuzz/fuzz.mk);
@@ -109,7 +110,7 @@ tests: all $(TESTBINS)
 	sh tests/run-unit.sh $(BUILD) $(UNITS)
 	@if [ -z "$(SANITIZE)" ]; then \
 		$(MAKE) --no-print-directory fuzz-regress; fi
-	sh tests/run-cli.sh $(BUILD)
+	sh tests/run-cli.sh $(BUILD) $(CASES)
 	@if [ -z "$(SANITIZE)" ] && [ -z "$(NOASAN)" ]; then \
 		$(MAKE) --no-print-directory asan; fi
 
@@ -124,7 +125,8 @@ asan:
 tsan:
 	TSAN_OPTIONS="halt_on_error=1 exitcode=125 report_thread_leaks=0 $$TSAN_OPTIONS" \
 	$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 \
-	    SANITIZE="$(TSANFLAGS)" NOASAN=1 WERROR="$(WERROR)" tests
+	    SANITIZE="$(TSANFLAGS)" NOASAN=1 WERROR="$(WERROR)" \
+	    CASES="$(CASES)" tests
 
 valgrind: all $(TESTBINS)
 	CSM_VALGRIND=1 sh tests/run-cli.sh $(BUILD)

@@ -14,6 +14,11 @@
  * as awk -F'\t' would split it (one LF per record, no CR, a record's
  * fields less one tabs).
  *
+ * Pass 3: the input read as in pass 1, then read ahead on the reader's
+ * thread (csm_tbl_readahead): the same records, and where the first read
+ * died (a parse error, a ragged record in error mode), the second dies
+ * too, after the same records.
+ *
  * Input the reader refuses (csm_die) is fine, as long as csm_tbl_close
  * then frees everything.
  */
@@ -89,17 +94,25 @@ table_free(struct table *tb)
 	memset(tb, 0, sizeof(*tb));
 }
 
-/* Reads path (delimiter delim, 0 to detect) into tb: header, records. */
+/*
+ * Reads path (delimiter delim, 0 to detect) into tb: header, records;
+ * ragged records kept, or with ragged an error; ahead: on the reader's
+ * thread.
+ */
 static void
-readall(const char *path, int delim, struct table *tb)
+readwith(const char *path, int delim, struct table *tb, int ragged,
+    int ahead)
 {
 	struct csm_tbl_opts opts = {0, CSM_RAGGED_KEEP};
 	char *files[1];
 
 	opts.delim = delim;
+	opts.ragged = ragged;
 	files[0] = (char *)path;
 	st.topen = 1;
 	csm_tbl_open(&st.t, files, 1, &opts);
+	if (ahead)
+		csm_tbl_readahead(&st.t);
 	tb->delim = st.t.delim;
 	add(tb, st.t.hdr, st.t.hdrlen, st.t.ncols);
 	while (csm_tbl_next(&st.t)) {
@@ -109,6 +122,12 @@ readall(const char *path, int delim, struct table *tb)
 	}
 	st.topen = 0;
 	csm_tbl_close(&st.t);
+}
+
+static void
+readall(const char *path, int delim, struct table *tb)
+{
+	readwith(path, delim, tb, CSM_RAGGED_KEEP, 0);
 }
 
 /* Whether the first r->nf fields of f are r's. */
@@ -257,10 +276,42 @@ roundtrip(const char *in, int delim)
 	same(&st.a, &st.b);
 }
 
+static void same(const struct table *a, const struct table *b);
+
+/*
+ * Reads in on the caller's thread into st.a, then ahead into st.b, each
+ * until the end or an error (ragged records an error): the same records,
+ * and either both end or both die.
+ */
+static void
+ahead(const char *in)
+{
+	volatile int died[2], i;	/* live across the longjmp */
+
+	for (i = 0; i < 2; i++) {
+		died[i] = 0;
+		if (setjmp(fuzz_jmp) == 0)
+			readwith(in, 0, i == 0 ? &st.a : &st.b,
+			    CSM_RAGGED_ERROR, i);
+		else
+			died[i] = 1;
+		if (st.topen) {
+			st.topen = 0;
+			csm_tbl_close(&st.t);
+		}
+	}
+	if (died[0] != died[1])
+		abort();
+	st.b.delim = st.a.delim;	/* open is on this thread in both */
+	same(&st.a, &st.b);
+}
+
 static void
 run(const char *in, int pass)
 {
-	if (pass == 0) {
+	if (pass == 2)
+		ahead(in);
+	else if (pass == 0) {
 		roundtrip(in, 0);
 		ragged(in);
 	} else
@@ -281,7 +332,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int pass;
 
 	fuzz_write(in, data, size);
-	for (pass = 0; pass < 2; pass++) {
+	for (pass = 0; pass < 3; pass++) {
 		memset(&st, 0, sizeof(st));
 		if (setjmp(fuzz_jmp) == 0)
 			run(in, pass);
