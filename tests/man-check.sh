@@ -4,7 +4,8 @@
 #   - rendered, no quote is nested in another (mdoc's Ql and Pq on one
 #     line gave "‘$1,234.50, ‘(12)’’");
 #   - every long option a program's --help lists is in its page, and every
-#     program has a page.
+#     program has a page;
+#   - every page names the licence, as --version does.
 set -u
 build=${1:?usage: man-check.sh BUILD}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +22,12 @@ if command -v mandoc >/dev/null 2>&1; then
 else
 	echo "man-check: mandoc not installed, lint and rendering skipped"
 fi
+for p in "$top"/man/*.[15]; do
+	grep -q 'BSD 2-Clause' "$p" || {
+		echo "man-check: $(basename "$p"): no licence (BSD 2-Clause)"
+		fail=1
+	}
+done
 for b in "$build"/csm-*; do
 	name=$(basename "$b")
 	page=$top/man/$name.1
@@ -37,5 +44,5 @@ for b in "$build"/csm-*; do
 		}
 	done
 done
-[ $fail -eq 0 ] && echo "man pages: lint clean, quotes whole, every --help option documented"
+[ $fail -eq 0 ] && echo "man pages: lint clean, quotes whole, every --help option documented, licence named"
 exit $fail
