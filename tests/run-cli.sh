@@ -26,7 +26,7 @@ if [ "${CSM_VALGRIND:-}" = 1 ]; then
 		name=$(basename "$p")
 		cat > "$bindir/$name" <<EOS
 #!/bin/sh
-PATH=$build:\$PATH exec valgrind -q --error-exitcode=125 --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible $name "\$@"
+PATH=$build:\$PATH exec valgrind -q --suppressions=$top/tests/valgrind.supp --error-exitcode=125 --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible $name "\$@"
 EOS
 		chmod +x "$bindir/$name"
 	done
