@@ -514,10 +514,7 @@ csm_out_endrec(struct csm_out *o)
 void
 csm_out_close(struct csm_out *o)
 {
-	csm_out_flush(o);
-	unlist(o);
-	free(o->buf);
-	o->buf = NULL;
+	csm_out_release(o);
 	if (close(o->fd) != 0 && errno != EINTR)
 		csm_die(EX_IOERR, "write error on '%s':", o->name);
 }

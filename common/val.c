@@ -491,12 +491,12 @@ csm_period_first_month(const struct csm_period *p)
 	return p->index;
 }
 
+/* 10^n for n of 0-9, exact; pow() for them shows in profiles. */
+static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
 double
 csm_round(double x, int ndigits)
 {
-	/* pow(10, n) is exact for these, and a call to it shows in profiles */
-	static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-		1e8, 1e9};
 	double scale = ndigits >= 0 && ndigits <= 9 ? p10[ndigits] :
 	    pow(10, ndigits);
 	double v = fabs(x) * scale, f, eps;
@@ -518,9 +518,6 @@ void
 csm_fmt_num(double x, int ndigits, char *out)
 {
 	double r = csm_round(x, ndigits);
-
-	static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-		1e8, 1e9};
 
 	if (r == 0)
 		r = 0;
