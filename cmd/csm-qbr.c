@@ -640,7 +640,8 @@ sort_accounts(struct input *in)
 			csm_die_at(EX_DATAERR, a->row[j].file, a->row[j].line,
 			    "account '%s' has a second row for period %s "
 			    "(the first is at %s:%ld): a QBR input holds one "
-			    "row per account and period", a->id, per,
+			    "row per account and period", csm_q(a->id,
+			    strlen(a->id)), per,
 			    a->row[j - 1].file, a->row[j - 1].line);
 		}
 	}
@@ -2092,7 +2093,8 @@ main(int argc, char *argv[])
 			    CSM_OK)
 				csm_usage_error(usage_text, "--period: '%s' is "
 				    "not a period (YYYY-Qn or YYYY-MM; years "
-				    "1900 to 9999)", optarg);
+				    "1900 to 9999)", csm_q(optarg,
+				    strlen(optarg)));
 			period_arg = optarg;
 			break;
 		case OPT_AUDIENCE:
