@@ -640,7 +640,8 @@ sort_accounts(struct input *in)
 			csm_die_at(EX_DATAERR, a->row[j].file, a->row[j].line,
 			    "account '%s' has a second row for period %s "
 			    "(the first is at %s:%ld): a QBR input holds one "
-			    "row per account and period", a->id, per,
+			    "row per account and period", csm_q(a->id,
+			    strlen(a->id)), per,
 			    a->row[j - 1].file, a->row[j - 1].line);
 		}
 	}
@@ -1035,6 +1036,7 @@ struct ctx {
 	int audience;		/* enum audience */
 	int nacct;		/* accounts written so far to this output */
 	struct csm_json json;	/* F_JSON and F_JSONL */
+	struct csm_rows rows;	/* F_CSV and F_TSV */
 };
 
 static void
@@ -1081,30 +1083,33 @@ machine(int format, int has, double x, char *out)
 		csm_fmt_real(x, 6, out);
 }
 
+/* A metric's number as a cell, in the machine form (machine above). */
 static void
-field_num(struct csm_out *o, int format, int has, double x)
+row_num(struct csm_rows *rw, int format, int has, double x)
 {
 	char tmp[64];
 
 	machine(format, has, x, tmp);
-	csm_out_field(o, tmp, strlen(tmp));
+	csm_rows_num(rw, tmp, strlen(tmp), NULL);
 }
 
 static void
-csv_header(struct csm_out *o)
+csv_header(struct csm_rows *rw, struct csm_out *o, int fmt)
 {
 	static const char *const h[] = {"account_id", "period", "metric",
 		"label", "previous", "current", "change", "pct_change",
 		"target", "status"};
 	size_t i;
 
+	csm_rows_init(rw, o, fmt == F_TSV ? CSM_ROWS_TSV : CSM_ROWS_CSV);
 	for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
-		csm_out_field(o, h[i], strlen(h[i]));
-	csm_out_endrec(o);
+		csm_rows_col(rw, h[i], strlen(h[i]), NULL, 0);
+	csm_rows_head(rw);
 }
 
 static void
-csv_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
+csv_account(struct csm_rows *rw, const struct ctx *c,
+    const struct report *rep)
 {
 	char per[32];
 	size_t i;
@@ -1116,18 +1121,19 @@ csv_account(struct csm_out *o, const struct ctx *c, const struct report *rep)
 
 		if (!shown(m, c->audience))
 			continue;
-		csm_out_field(o, rep->a->id, strlen(rep->a->id));
-		csm_out_field(o, per, strlen(per));
-		csm_out_field(o, m->name, strlen(m->name));
-		csm_out_field(o, m->label, strlen(m->label));
-		field_num(o, m->format, r->hp, r->prev);
-		field_num(o, m->format, r->hc, r->cur);
-		field_num(o, m->format, r->hch, r->change);
-		field_num(o, M_PERCENT, r->hpct, r->pct);
-		field_num(o, m->format, r->ht, r->tgt);
-		csm_out_field(o, status_names[r->status],
+		csm_rows_begin(rw);
+		csm_rows_str(rw, rep->a->id, strlen(rep->a->id));
+		csm_rows_str(rw, per, strlen(per));
+		csm_rows_str(rw, m->name, strlen(m->name));
+		csm_rows_str(rw, m->label, strlen(m->label));
+		row_num(rw, m->format, r->hp, r->prev);
+		row_num(rw, m->format, r->hc, r->cur);
+		row_num(rw, m->format, r->hch, r->change);
+		row_num(rw, M_PERCENT, r->hpct, r->pct);
+		row_num(rw, m->format, r->ht, r->tgt);
+		csm_rows_str(rw, status_names[r->status],
 		    strlen(status_names[r->status]));
-		csm_out_endrec(o);
+		csm_rows_end(rw);
 	}
 }
 
@@ -1777,7 +1783,7 @@ doc_begin(struct csm_out *o, struct ctx *c, const char *title)
 	switch (c->fmt) {
 	case F_CSV:
 	case F_TSV:
-		csv_header(o);
+		csv_header(&c->rows, o, c->fmt);
 		break;
 	case F_JSON:
 		csm_json_init(&c->json, o, CSM_JSON_DOC, 3);
@@ -1798,7 +1804,7 @@ doc_account(struct csm_out *o, struct ctx *c, const struct report *rep)
 	switch (c->fmt) {
 	case F_CSV:
 	case F_TSV:
-		csv_account(o, c, rep);
+		csv_account(&c->rows, c, rep);
 		break;
 	case F_JSON:
 	case F_JSONL:
@@ -1817,6 +1823,10 @@ static void
 doc_end(struct csm_out *o, struct ctx *c)
 {
 	switch (c->fmt) {
+	case F_CSV:
+	case F_TSV:
+		csm_rows_finish(&c->rows);
+		break;
 	case F_JSON:
 		csm_json_arr_end(&c->json);
 		csm_json_finish(&c->json);
@@ -2083,7 +2093,8 @@ main(int argc, char *argv[])
 			    CSM_OK)
 				csm_usage_error(usage_text, "--period: '%s' is "
 				    "not a period (YYYY-Qn or YYYY-MM; years "
-				    "1900 to 9999)", optarg);
+				    "1900 to 9999)", csm_q(optarg,
+				    strlen(optarg)));
 			period_arg = optarg;
 			break;
 		case OPT_AUDIENCE:

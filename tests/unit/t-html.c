@@ -380,26 +380,15 @@ cell_outside(void)
 static void
 test_table_misuse(void)
 {
-	static const struct {
-		void (*fn)(void);
-		const char *err;
-	} cases[] = {
+	static const struct tcap_misuse cases[] = {
 		{short_row, "a row with fewer cells than columns"},
 		{long_row, "more cells than columns"},
 		{late_col, "a column added after the first row"},
 		{cell_outside, "a cell outside a row"}
 	};
-	struct tcap_child c;
-	char want[128];
-	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		tcap_run(cases[i].fn, &c);
-		T_EQ_INT(c.status, 70);
-		snprintf(want, sizeof(want), "t-html: internal error: HTML "
-		    "table: %s\n", cases[i].err);
-		T_EQ_STR(c.err, want);
-	}
+	tcap_misuse(cases, sizeof(cases) / sizeof(cases[0]),
+	    "t-html: internal error: HTML table");
 }
 
 int

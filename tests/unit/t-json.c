@@ -409,10 +409,7 @@ m_too_deep(void)
 static void
 test_misuse(void)
 {
-	static const struct {
-		void (*fn)(void);
-		const char *err;
-	} cases[] = {
+	static const struct tcap_misuse cases[] = {
 		{m_value_without_key, "a value in an object without its key"},
 		{m_key_at_top, "a key outside an object"},
 		{m_key_in_array, "a key in an array"},
@@ -426,17 +423,9 @@ test_misuse(void)
 		{m_bad_numtext, "number text that is not a JSON number"},
 		{m_too_deep, "nested too deep"},
 	};
-	struct tcap_child c;
-	char want[200];
-	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		tcap_run(cases[i].fn, &c);
-		snprintf(want, sizeof(want), "t-json: internal error: JSON "
-		    "writer: %s\n", cases[i].err);
-		T_EQ_INT(c.status, 70);
-		T_EQ_STR(c.err, want);
-	}
+	tcap_misuse(cases, sizeof(cases) / sizeof(cases[0]),
+	    "t-json: internal error: JSON writer");
 }
 
 int

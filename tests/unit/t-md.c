@@ -215,26 +215,15 @@ m_open_row(void)
 static void
 test_misuse(void)
 {
-	static const struct {
-		void (*fn)(void);
-		const char *err;
-	} cases[] = {
+	static const struct tcap_misuse cases[] = {
 		{m_too_many, "more cells than columns"},
 		{m_too_few, "a row with fewer cells than columns"},
 		{m_late_column, "a column added after the first row"},
 		{m_open_row, "a row left open"},
 	};
-	struct tcap_child c;
-	char want[200];
-	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		tcap_run(cases[i].fn, &c);
-		snprintf(want, sizeof(want), "t-md: internal error: Markdown "
-		    "table: %s\n", cases[i].err);
-		T_EQ_INT(c.status, 70);
-		T_EQ_STR(c.err, want);
-	}
+	tcap_misuse(cases, sizeof(cases) / sizeof(cases[0]),
+	    "t-md: internal error: Markdown table");
 }
 
 static void

@@ -212,10 +212,7 @@ m_late_meta(void)
 static void
 test_misuse(void)
 {
-	static const struct {
-		void (*fn)(void);
-		const char *err;
-	} cases[] = {
+	static const struct tcap_misuse cases[] = {
 		{m_no_head, "a row before the head"},
 		{m_too_many, "more cells than columns"},
 		{m_too_few, "a row with fewer cells than columns"},
@@ -223,17 +220,9 @@ test_misuse(void)
 		{m_late_meta, "a JSON-only field after the cells"},
 		{m_texts_width, "a row with another number of cells"},
 	};
-	struct tcap_child c;
-	char want[200];
-	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		tcap_run(cases[i].fn, &c);
-		snprintf(want, sizeof(want), "t-rows: internal error: table "
-		    "of rows: %s\n", cases[i].err);
-		T_EQ_INT(c.status, 70);
-		T_EQ_STR(c.err, want);
-	}
+	tcap_misuse(cases, sizeof(cases) / sizeof(cases[0]),
+	    "t-rows: internal error: table of rows");
 }
 
 int

@@ -3,7 +3,8 @@
  * json.c, md.c, html.c, svg.c and utf8.c.  tcap_open gives a writer on a
  * new temporary file, tcap_read closes it and returns its bytes; tcap_run
  * runs a function in a child process with stderr captured, for the
- * one-time warning and for calls that must exit.
+ * one-time warning and for calls that must exit; tcap_misuse checks a
+ * table of calls that must die as internal errors.
  */
 #ifndef TCAP_H
 #define TCAP_H
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "csm.h"
+#include "t.h"
 
 struct tcap {
 	struct csm_out o;
@@ -105,6 +107,31 @@ tcap_run(void (*fn)(void), struct tcap_child *c)
 	c->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	tcap_slurp(ofd, c->out, sizeof(c->out));
 	tcap_slurp(efd, c->err, sizeof(c->err));
+}
+
+/* A call that must die as an internal error, and what it must say. */
+struct tcap_misuse {
+	void (*fn)(void);
+	const char *err;
+};
+
+/*
+ * Runs each of the n cases in a child: each must exit 70 with the one
+ * line "<prefix>: <err>", prefix as "t-json: internal error: JSON writer".
+ */
+static inline void
+tcap_misuse(const struct tcap_misuse *cases, size_t n, const char *prefix)
+{
+	struct tcap_child c;
+	char want[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		tcap_run(cases[i].fn, &c);
+		snprintf(want, sizeof(want), "%s: %s\n", prefix, cases[i].err);
+		T_EQ_INT(c.status, 70);
+		T_EQ_STR(c.err, want);
+	}
 }
 
 #endif
