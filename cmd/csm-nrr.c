@@ -1348,6 +1348,38 @@ total_clash(const struct run *r, const size_t *order, size_t n)
 	return 0;
 }
 
+/*
+ * Sorts order[0..n), the ids of the groups with accounts, into byte
+ * order.  Returns 0, or without sorting the id of a group that
+ * total_clash() finds, for the caller to free what it holds and then call
+ * clash_die().
+ */
+static size_t
+sort_groups(const struct run *r, size_t *order, size_t n)
+{
+	size_t g;
+
+	if ((g = total_clash(r, order, n)) != 0)
+		return g;
+	sort_run = r;
+	qsort(order, n, sizeof(*order), cmp_group);
+	return 0;
+}
+
+/* Dies saying that group id g would be mistaken for the total row. */
+static CSM_NORETURN void
+clash_die(const struct run *r, size_t g)
+{
+	const char *clash;
+	size_t clen;
+
+	clash = group_val(r, g, 0, &clen);
+	csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
+	    "total row would also say: choose another label for the "
+	    "total with --total-label", csm_q(r->gname[0],
+	    strlen(r->gname[0])), csm_q(clash, clen));
+}
+
 /* The bridge of every group and of the total between two snapshots. */
 struct summary {
 	long from, to;
@@ -1368,8 +1400,7 @@ static void
 summary_compute(const struct run *r, struct summary *su)
 {
 	struct snap sn;
-	size_t i, ng = r->groups.n, clen;
-	const char *clash;
+	size_t i, ng = r->groups.n;
 	int64_t amt;
 	int mv;
 
@@ -1391,16 +1422,10 @@ summary_compute(const struct run *r, struct summary *su)
 		reconcile(&su->g[i], "a group");
 	}
 	reconcile(&su->all, "the total");
-	if ((i = total_clash(r, su->order, su->n)) != 0) {
+	if ((i = sort_groups(r, su->order, su->n)) != 0) {
 		summary_release(su);
-		clash = group_val(r, i, 0, &clen);
-		csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
-		    "total row would also say: choose another label for the "
-		    "total with --total-label", csm_q(r->gname[0],
-		    strlen(r->gname[0])), csm_q(clash, clen));
+		clash_die(r, i);
 	}
-	sort_run = r;
-	qsort(su->order, su->n, sizeof(*su->order), cmp_group);
 }
 
 static void
@@ -1527,8 +1552,7 @@ series_release(struct series *se)
 static void
 series_groups(const struct run *r, struct series *se)
 {
-	size_t g, k, clen;
-	const char *clash;
+	size_t g, k;
 
 	se->order = csm_xcalloc(se->ng, sizeof(*se->order));
 	for (g = 1; g < se->ng; g++)
@@ -1537,16 +1561,10 @@ series_groups(const struct run *r, struct series *se)
 				se->order[se->norder++] = g;
 				break;
 			}
-	if ((g = total_clash(r, se->order, se->norder)) != 0) {
+	if ((g = sort_groups(r, se->order, se->norder)) != 0) {
 		series_release(se);
-		clash = group_val(r, g, 0, &clen);
-		csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
-		    "total row would also say: choose another label for the "
-		    "total with --total-label", csm_q(r->gname[0],
-		    strlen(r->gname[0])), csm_q(clash, clen));
+		clash_die(r, g);
 	}
-	sort_run = r;
-	qsort(se->order, se->norder, sizeof(*se->order), cmp_group);
 }
 
 static void
@@ -1927,8 +1945,7 @@ fcast_group(const struct run *r, size_t g)
 static void
 forecast_compute(struct run *r, struct forecast *fc)
 {
-	size_t i, ng = r->groups.n + 1, nf = r->ng > 0 ? r->groups.n : 1, clen;
-	const char *clash;
+	size_t i, ng = r->groups.n + 1, nf = r->ng > 0 ? r->groups.n : 1;
 
 	memset(fc, 0, sizeof(*fc));
 	if (r->nfg < ng) {
@@ -1952,16 +1969,10 @@ forecast_compute(struct run *r, struct forecast *fc)
 	for (i = 1; i < ng; i++)
 		if (r->fg[i].accounts > 0)
 			fc->order[fc->n++] = i;
-	if ((i = total_clash(r, fc->order, fc->n)) != 0) {
+	if ((i = sort_groups(r, fc->order, fc->n)) != 0) {
 		forecast_release(fc);
-		clash = group_val(r, i, 0, &clen);
-		csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
-		    "total row would also say: choose another label for the "
-		    "total with --total-label", csm_q(r->gname[0],
-		    strlen(r->gname[0])), csm_q(clash, clen));
+		clash_die(r, i);
 	}
-	sort_run = r;
-	qsort(fc->order, fc->n, sizeof(*fc->order), cmp_group);
 }
 
 /* The numbers of one row of the forecast: group id g's, or (g 0) the
