@@ -2152,6 +2152,17 @@ html_cents(struct csm_out *o, int64_t c)
 	csm_out_puts(o, buf);
 }
 
+/* The percentage num/den for a card ("86.14%", or n/a); buf: 48 bytes. */
+static const char *
+card_pct(int64_t num, int64_t den, char *buf)
+{
+	pct_text(num, den, buf);
+	if (buf[0] == '\0')
+		return "n/a";
+	strcat(buf, "%");
+	return buf;
+}
+
 /* The -g values of group g joined by " / ", or the total's label (g 0). */
 static void
 group_label(const struct run *r, size_t g, struct csm_buf *b)
@@ -2220,57 +2231,36 @@ html_begin(struct csm_out *o, const struct run *r, const char *eyebrow,
 static void
 html_end(struct csm_out *o, const char *note)
 {
-	csm_out_puts(o, "<footer>");
-	csm_html_escz(o, note);
-	csm_out_puts(o, "</footer>\n</section>\n");
+	csm_html_section_end(o, note);
 	csm_html_end(o);
-}
-
-/* A KPI card; d may be NULL. */
-static void
-html_kpi_begin(struct csm_out *o, const char *k)
-{
-	csm_out_puts(o, "<div class=\"kpi\"><div class=\"k\">");
-	csm_html_escz(o, k);
-	csm_out_puts(o, "</div><div class=\"v\">");
-}
-
-static void
-html_kpi_end(struct csm_out *o, const char *d)
-{
-	csm_out_puts(o, "</div>");
-	if (d != NULL) {
-		csm_out_puts(o, "<div class=\"d\">");
-		csm_html_escz(o, d);
-		csm_out_puts(o, "</div>");
-	}
-	csm_out_puts(o, "</div>\n");
 }
 
 /* NRR, GRR, logo retention and ARR of a bridge, as the four cards. */
 static void
 html_kpis(struct csm_out *o, const struct tot *x, const char *when)
 {
-	char d[96], a[32];
+	struct csm_html_kpi k[4];
+	char nrr[48], grr[48], logo[48], end[32], start[32], dl[96], de[96];
 
-	csm_out_puts(o, "<div class=\"kpis\">\n");
-	html_kpi_begin(o, "NRR");
-	html_pct(o, x->nrr_num, x->start);
-	html_kpi_end(o, when);
-	html_kpi_begin(o, "GRR");
-	html_pct(o, x->grr_num, x->start);
-	html_kpi_end(o, when);
-	html_kpi_begin(o, "Logo retention");
-	html_pct(o, x->acc_retained, x->acc_start);
-	snprintf(d, sizeof(d), "%ld of %ld accounts kept", x->acc_retained,
+	memset(k, 0, sizeof(k));
+	k[0].label = "NRR";
+	k[0].value = card_pct(x->nrr_num, x->start, nrr);
+	k[0].detail = when;
+	k[1].label = "GRR";
+	k[1].value = card_pct(x->grr_num, x->start, grr);
+	k[1].detail = when;
+	k[2].label = "Logo retention";
+	k[2].value = card_pct(x->acc_retained, x->acc_start, logo);
+	snprintf(dl, sizeof(dl), "%ld of %ld accounts kept", x->acc_retained,
 	    x->acc_start);
-	html_kpi_end(o, d);
-	html_kpi_begin(o, "ARR end");
-	html_cents(o, x->end);
-	csm_fmt_cents(x->start, 1, a);
-	snprintf(d, sizeof(d), "from %s at the start", a);
-	html_kpi_end(o, d);
-	csm_out_puts(o, "</div>\n");
+	k[2].detail = dl;
+	k[3].label = "ARR end";
+	csm_fmt_cents(x->end, 1, end);
+	k[3].value = end;
+	csm_fmt_cents(x->start, 1, start);
+	snprintf(de, sizeof(de), "from %s at the start", start);
+	k[3].detail = de;
+	csm_html_kpis(o, k, 4);
 }
 
 static const char html_formulas[] = "NRR = (ARR start + expansion - "
@@ -2728,45 +2718,41 @@ html_range(struct csm_out *o, const char *lo, const char *hi)
 		    hi);
 }
 
-/* A percentage of a forecast, and the interval under it, for a card. */
-static void
-html_fc_kpi(struct csm_out *o, const char *k, int64_t num, int64_t lo,
-    int64_t hi, int64_t den)
-{
-	char a[48], b[48], d[120];
-
-	html_kpi_begin(o, k);
-	html_pct(o, num, den);
-	pct_text(lo, den, a);
-	pct_text(hi, den, b);
-	snprintf(d, sizeof(d), "90%% interval %s%s to %s%s", a[0] ? a : "n/a",
-	    a[0] ? "%" : "", b[0] ? b : "n/a", b[0] ? "%" : "");
-	html_kpi_end(o, d);
-}
-
 /* The total's four cards: expected GRR and NRR, ARR renewing, churn. */
 static void
 html_forecast_kpis(struct csm_out *o, const struct frow *x)
 {
-	char a[48], d[120];
+	struct csm_html_kpi k[4];
+	char grr[48], nrr[48], lo[48], hi[48], dg[120], dn[120];
+	char ren[32], churn[32], a[32], dr[120], dc[120];
 
-	csm_out_puts(o, "<div class=\"kpis\">\n");
-	html_fc_kpi(o, "Expected GRR", x->start - x->churn, x->iv.kept_lo,
-	    x->iv.kept_hi, x->start);
-	html_fc_kpi(o, "Expected NRR", x->end, x->iv.end_lo, x->iv.end_hi,
-	    x->start);
-	html_kpi_begin(o, "ARR renewing");
-	html_cents(o, x->renewing_arr);
+	memset(k, 0, sizeof(k));
+	k[0].label = "Expected GRR";
+	k[0].value = card_pct(x->start - x->churn, x->start, grr);
+	snprintf(dg, sizeof(dg), "90%% interval %s to %s",
+	    card_pct(x->iv.kept_lo, x->start, lo),
+	    card_pct(x->iv.kept_hi, x->start, hi));
+	k[0].detail = dg;
+	k[1].label = "Expected NRR";
+	k[1].value = card_pct(x->end, x->start, nrr);
+	snprintf(dn, sizeof(dn), "90%% interval %s to %s",
+	    card_pct(x->iv.end_lo, x->start, lo),
+	    card_pct(x->iv.end_hi, x->start, hi));
+	k[1].detail = dn;
+	k[2].label = "ARR renewing";
+	csm_fmt_cents(x->renewing_arr, 1, ren);
+	k[2].value = ren;
 	csm_fmt_cents(x->start, 1, a);
-	snprintf(d, sizeof(d), "%ld of %ld accounts, of %s", x->renewing,
+	snprintf(dr, sizeof(dr), "%ld of %ld accounts, of %s", x->renewing,
 	    x->accounts, a);
-	html_kpi_end(o, d);
-	html_kpi_begin(o, "Expected churn");
-	html_cents(o, x->churn);
+	k[2].detail = dr;
+	k[3].label = "Expected churn";
+	csm_fmt_cents(x->churn, 1, churn);
+	k[3].value = churn;
 	csm_fmt_cents(x->expansion, 1, a);
-	snprintf(d, sizeof(d), "and %s expansion", a);
-	html_kpi_end(o, d);
-	csm_out_puts(o, "</div>\n");
+	snprintf(dc, sizeof(dc), "and %s expansion", a);
+	k[3].detail = dc;
+	csm_html_kpis(o, k, 4);
 }
 
 /*
