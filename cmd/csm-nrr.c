@@ -891,6 +891,20 @@ pct_text(int64_t num, int64_t den, char *out)
 		    (unsigned)(frac % 100));
 }
 
+/*
+ * The percentage num/den as a reader sees it, "86.14%", or n/a when
+ * pct_text() gives none; buf holds at least 48 bytes.
+ */
+static const char *
+pct_shown(int64_t num, int64_t den, char *buf)
+{
+	pct_text(num, den, buf);
+	if (buf[0] == '\0')
+		return "n/a";
+	strcat(buf, "%");
+	return buf;
+}
+
 /* ---- --merge: partial --accounts outputs ------------------------------ */
 
 /*
@@ -1275,12 +1289,10 @@ md_bridge(struct csm_out *o, const struct tot *x)
 		csm_out_printf(o, "%c %-12s  %*s\n", sign[i], label[i], (int)w,
 		    buf[i]);
 	csm_out_puts(o, "```\n");
-	pct_text(x->nrr_num, x->start, pa);
-	pct_text(x->grr_num, x->start, pb);
-	pct_text(x->acc_retained, x->acc_start, pc);
-	csm_out_printf(o, "\nNRR %s%s, GRR %s%s, logo retention %s%s.\n",
-	    pa[0] ? pa : "n/a", pa[0] ? "%" : "", pb[0] ? pb : "n/a",
-	    pb[0] ? "%" : "", pc[0] ? pc : "n/a", pc[0] ? "%" : "");
+	csm_out_printf(o, "\nNRR %s, GRR %s, logo retention %s.\n",
+	    pct_shown(x->nrr_num, x->start, pa),
+	    pct_shown(x->grr_num, x->start, pb),
+	    pct_shown(x->acc_retained, x->acc_start, pc));
 }
 
 static void
@@ -2052,19 +2064,14 @@ md_forecast_note(struct csm_out *o, const struct run *r,
 
 	csm_fmt_count((size_t)x->renewing, n);
 	csm_fmt_count((size_t)x->accounts, m);
-	pct_text(x->start - x->churn, x->start, a);
-	pct_text(x->iv.kept_lo, x->start, b);
-	pct_text(x->iv.kept_hi, x->start, c);
-	csm_out_printf(o, "\nExpected GRR %s%s (90%% interval %s%s to %s%s)",
-	    a[0] ? a : "n/a", a[0] ? "%" : "", b[0] ? b : "n/a", b[0] ? "%" :
-	    "", c[0] ? c : "n/a", c[0] ? "%" : "");
-	pct_text(x->end, x->start, a);
-	pct_text(x->iv.end_lo, x->start, b);
-	pct_text(x->iv.end_hi, x->start, c);
-	csm_out_printf(o, ", NRR %s%s (%s%s to %s%s); %s of %s accounts "
-	    "renew in the window.\n", a[0] ? a : "n/a", a[0] ? "%" : "",
-	    b[0] ? b : "n/a", b[0] ? "%" : "", c[0] ? c : "n/a", c[0] ? "%" :
-	    "", n, m);
+	csm_out_printf(o, "\nExpected GRR %s (90%% interval %s to %s)",
+	    pct_shown(x->start - x->churn, x->start, a),
+	    pct_shown(x->iv.kept_lo, x->start, b),
+	    pct_shown(x->iv.kept_hi, x->start, c));
+	csm_out_printf(o, ", NRR %s (%s to %s); %s of %s accounts "
+	    "renew in the window.\n", pct_shown(x->end, x->start, a),
+	    pct_shown(x->iv.end_lo, x->start, b),
+	    pct_shown(x->iv.end_hi, x->start, c), n, m);
 	csm_fmt_count((size_t)r->draws, n);
 	csm_out_printf(o, "Renewals are independent, drawn %s times (seed "
 	    "%lu); an account that does not renew in the window keeps its "
@@ -2137,10 +2144,7 @@ html_pct(struct csm_out *o, int64_t num, int64_t den)
 {
 	char buf[48];
 
-	pct_text(num, den, buf);
-	csm_out_puts(o, buf[0] != '\0' ? buf : "n/a");
-	if (buf[0] != '\0')
-		csm_out_puts(o, "%");
+	csm_out_puts(o, pct_shown(num, den, buf));
 }
 
 static void
@@ -2150,17 +2154,6 @@ html_cents(struct csm_out *o, int64_t c)
 
 	csm_fmt_cents(c, 1, buf);
 	csm_out_puts(o, buf);
-}
-
-/* The percentage num/den for a card ("86.14%", or n/a); buf: 48 bytes. */
-static const char *
-card_pct(int64_t num, int64_t den, char *buf)
-{
-	pct_text(num, den, buf);
-	if (buf[0] == '\0')
-		return "n/a";
-	strcat(buf, "%");
-	return buf;
 }
 
 /* The -g values of group g joined by " / ", or the total's label (g 0). */
@@ -2244,13 +2237,13 @@ html_kpis(struct csm_out *o, const struct tot *x, const char *when)
 
 	memset(k, 0, sizeof(k));
 	k[0].label = "NRR";
-	k[0].value = card_pct(x->nrr_num, x->start, nrr);
+	k[0].value = pct_shown(x->nrr_num, x->start, nrr);
 	k[0].detail = when;
 	k[1].label = "GRR";
-	k[1].value = card_pct(x->grr_num, x->start, grr);
+	k[1].value = pct_shown(x->grr_num, x->start, grr);
 	k[1].detail = when;
 	k[2].label = "Logo retention";
-	k[2].value = card_pct(x->acc_retained, x->acc_start, logo);
+	k[2].value = pct_shown(x->acc_retained, x->acc_start, logo);
 	snprintf(dl, sizeof(dl), "%ld of %ld accounts kept", x->acc_retained,
 	    x->acc_start);
 	k[2].detail = dl;
@@ -2728,16 +2721,16 @@ html_forecast_kpis(struct csm_out *o, const struct frow *x)
 
 	memset(k, 0, sizeof(k));
 	k[0].label = "Expected GRR";
-	k[0].value = card_pct(x->start - x->churn, x->start, grr);
+	k[0].value = pct_shown(x->start - x->churn, x->start, grr);
 	snprintf(dg, sizeof(dg), "90%% interval %s to %s",
-	    card_pct(x->iv.kept_lo, x->start, lo),
-	    card_pct(x->iv.kept_hi, x->start, hi));
+	    pct_shown(x->iv.kept_lo, x->start, lo),
+	    pct_shown(x->iv.kept_hi, x->start, hi));
 	k[0].detail = dg;
 	k[1].label = "Expected NRR";
-	k[1].value = card_pct(x->end, x->start, nrr);
+	k[1].value = pct_shown(x->end, x->start, nrr);
 	snprintf(dn, sizeof(dn), "90%% interval %s to %s",
-	    card_pct(x->iv.end_lo, x->start, lo),
-	    card_pct(x->iv.end_hi, x->start, hi));
+	    pct_shown(x->iv.end_lo, x->start, lo),
+	    pct_shown(x->iv.end_hi, x->start, hi));
 	k[1].detail = dn;
 	k[2].label = "ARR renewing";
 	csm_fmt_cents(x->renewing_arr, 1, ren);
