@@ -125,6 +125,7 @@ static const char *const move_name[] = {"", "new", "reactivation",
 
 struct rate {
 	const char *code;	/* borrowed from the config */
+	size_t len;		/* strlen(code) */
 	struct csm_rate r;
 };
 
@@ -193,6 +194,7 @@ struct run {
 	struct rate *rate;
 	size_t nrate;
 	const char *base;
+	size_t baselen;		/* strlen(base) */
 	const char *date_format;	/* a period may be a date in it */
 	double xrate;		/* nrr.forecast.expansion_rate */
 	int has_xrate;
@@ -328,8 +330,10 @@ load_nrr(struct run *r, const struct csm_cfg *cfg)
 
 	if (sec == NULL)
 		return;
-	if ((nd = csm_node_get(sec, "base_currency")) != NULL)
+	if ((nd = csm_node_get(sec, "base_currency")) != NULL) {
 		r->base = nd->str;
+		r->baselen = strlen(r->base);
+	}
 	if ((fx = csm_node_get(sec, "forecast")) != NULL &&
 	    (nd = csm_node_get(fx, "expansion_rate")) != NULL) {
 		r->xrate = csm_cfg_num(nd);
@@ -341,6 +345,7 @@ load_nrr(struct run *r, const struct csm_cfg *cfg)
 	r->rate = csm_xcalloc(r->nrate + 1, sizeof(*r->rate));
 	for (i = 0; i < r->nrate; i++) {
 		r->rate[i].code = fx->kid[2 * i]->str;
+		r->rate[i].len = strlen(r->rate[i].code);
 		read_rate(&r->rate[i], fx->kid[2 * i + 1]);
 	}
 }
@@ -351,7 +356,7 @@ static const struct rate *
 row_rate(const struct run *r, const struct csm_tbl *t,
     const struct csm_cols *cols)
 {
-	static const struct rate one = {NULL, {1, 0}};
+	static const struct rate one = {NULL, 0, {1, 0}};
 	const char *s;
 	size_t n, i, pass;
 
@@ -364,11 +369,11 @@ row_rate(const struct run *r, const struct csm_tbl *t,
 		return NULL;
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < r->nrate; i++)
-			if (strlen(r->rate[i].code) == n && (pass == 0 ?
+			if (r->rate[i].len == n && (pass == 0 ?
 			    memcmp(r->rate[i].code, s, n) == 0 :
 			    strncasecmp(r->rate[i].code, s, n) == 0))
 				return &r->rate[i];
-	if (r->base != NULL && strlen(r->base) == n &&
+	if (r->base != NULL && r->baselen == n &&
 	    strncasecmp(r->base, s, n) == 0)
 		return &one;
 	csm_die_at(EX_DATAERR, t->file, t->line, "column '%s': currency "
