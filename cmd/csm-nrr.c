@@ -2965,7 +2965,8 @@ parse_period_opt(const struct run *r, const char *opt, const char *arg,
 {
 	if (read_period(r, arg, strlen(arg), p) != CSM_OK)
 		csm_usage_error(usage_text, "%s: '%s' is not a period "
-		    "(%s; years 1900 to 9999)", opt, arg, period_forms(r));
+		    "(%s; years 1900 to 9999)", opt, csm_q(arg, strlen(arg)),
+		    period_forms(r));
 }
 
 /* Reads --from and --to, which may be dates in the config's date_format. */
@@ -3074,7 +3075,8 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 			if (end == optarg || *end != '\0' || r->window < 1 ||
 			    r->window > 1200)
 				csm_usage_error(usage_text, "--window: '%s' is "
-				    "not a whole number from 1 to 1200", optarg);
+				    "not a whole number from 1 to 1200",
+				    csm_q(optarg, strlen(optarg)));
 			break;
 		case OPT_TOTAL_LABEL:
 			r->total_label = optarg;
@@ -3091,7 +3093,7 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 			    r->draws > 1000000)
 				csm_usage_error(usage_text, "--draws: '%s' is "
 				    "not a whole number from 100 to 1000000",
-				    optarg);
+				    csm_q(optarg, strlen(optarg)));
 			break;
 		case OPT_SEED:
 			errno = 0;
@@ -3099,7 +3101,8 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 			if (end == optarg || *end != '\0' || errno != 0 ||
 			    optarg[0] == '-')
 				csm_usage_error(usage_text, "--seed: '%s' is "
-				    "not a whole number, 0 or more", optarg);
+				    "not a whole number, 0 or more",
+				    csm_q(optarg, strlen(optarg)));
 			break;
 		default:
 			usage(stderr, EX_USAGE);
