@@ -1117,20 +1117,28 @@ tab_col(struct tab *tb, const char *key, const char *label, int num)
 	csm_rows_col(&tb->r, key, strlen(key), label, num);
 }
 
+/* Periods from and to of kind as text into a and b (32 bytes each). */
+static void
+period_pair(int kind, long from, long to, char *a, char *b)
+{
+	struct csm_period p;
+
+	p.kind = kind;
+	p.index = from;
+	csm_period_format(&p, a);
+	p.index = to;
+	csm_period_format(&p, b);
+}
+
 /* The snapshots of the rows to come, from and to, for JSON. */
 static void
 tab_window(struct tab *tb, const struct run *r, long from, long to)
 {
-	struct csm_period p;
-
 	tb->from[0] = tb->to[0] = '\0';
 	if (r->shape != SHAPE_LONG || r->nper == 0)
 		return;
-	p.kind = r->series ? r->series : r->kind;
-	p.index = from;
-	csm_period_format(&p, tb->from);
-	p.index = to;
-	csm_period_format(&p, tb->to);
+	period_pair(r->series ? r->series : r->kind, from, to, tb->from,
+	    tb->to);
 }
 
 static void
@@ -1246,16 +1254,11 @@ static void
 md_title(struct csm_out *o, const struct run *r, const char *what,
     long from, long to)
 {
-	struct csm_period p;
 	char a[32], b[32];
 
 	csm_out_printf(o, "# %s", what);
 	if (r->shape == SHAPE_LONG && r->nper > 0) {
-		p.kind = r->kind;
-		p.index = from;
-		csm_period_format(&p, a);
-		p.index = to;
-		csm_period_format(&p, b);
+		period_pair(r->kind, from, to, a, b);
 		csm_out_printf(o, ", %s to %s", a, b);
 	} else if (r->shape == SHAPE_WIDE)
 		csm_out_puts(o, ", arr_start to arr_end");
@@ -1311,14 +1314,9 @@ snap_range(const struct run *r, long *from, long *to)
 	*to = r->tox ? r->to.index : r->maxp;
 	*from = r->fromx ? r->from.index : *to - r->w;
 	if (r->nper > 0 && *from >= *to) {
-		struct csm_period p;
 		char a[32], b[32];
 
-		p.kind = r->kind;
-		p.index = *from;
-		csm_period_format(&p, a);
-		p.index = *to;
-		csm_period_format(&p, b);
+		period_pair(r->kind, *from, *to, a, b);
 		csm_die(EX_DATAERR, "--from '%s' is not before the latest "
 		    "period '%s'", a, b);
 	}
@@ -1641,17 +1639,12 @@ static void
 series_row(struct tab *tb, const struct run *r, const struct series *se,
     size_t g, size_t k)
 {
-	struct csm_period p, q;
 	char a[32], b[32];
 	size_t j, len;
 	const char *s;
 
-	p.kind = q.kind = r->series;
-	p.index = se->pi[k];
-	q.index = se->pi[k] - se->w;
-	csm_period_format(&p, a);
-	csm_period_format(&q, b);
-	tab_window(tb, r, q.index, p.index);
+	period_pair(r->series, se->pi[k], se->pi[k] - se->w, a, b);
+	tab_window(tb, r, se->pi[k] - se->w, se->pi[k]);
 	tab_begin(tb);
 	for (j = 0; j < r->ng; j++) {
 		if (g == 0) {
@@ -2312,18 +2305,13 @@ html_bridge_row(struct csm_out *o, const char *label, size_t len,
 static void
 window_text(const struct run *r, long from, long to, char *out, size_t n)
 {
-	struct csm_period p;
 	char a[32], b[32];
 
 	if (r->shape != SHAPE_LONG || r->nper == 0) {
 		snprintf(out, n, "arr_start to arr_end");
 		return;
 	}
-	p.kind = r->kind;
-	p.index = from;
-	csm_period_format(&p, a);
-	p.index = to;
-	csm_period_format(&p, b);
+	period_pair(r->kind, from, to, a, b);
 	snprintf(out, n, "%s to %s", a, b);
 }
 
