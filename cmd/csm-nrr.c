@@ -125,6 +125,7 @@ static const char *const move_name[] = {"", "new", "reactivation",
 
 struct rate {
 	const char *code;	/* borrowed from the config */
+	size_t len;		/* strlen(code) */
 	struct csm_rate r;
 };
 
@@ -193,6 +194,7 @@ struct run {
 	struct rate *rate;
 	size_t nrate;
 	const char *base;
+	size_t baselen;		/* strlen(base) */
 	const char *date_format;	/* a period may be a date in it */
 	double xrate;		/* nrr.forecast.expansion_rate */
 	int has_xrate;
@@ -328,8 +330,10 @@ load_nrr(struct run *r, const struct csm_cfg *cfg)
 
 	if (sec == NULL)
 		return;
-	if ((nd = csm_node_get(sec, "base_currency")) != NULL)
+	if ((nd = csm_node_get(sec, "base_currency")) != NULL) {
 		r->base = nd->str;
+		r->baselen = strlen(r->base);
+	}
 	if ((fx = csm_node_get(sec, "forecast")) != NULL &&
 	    (nd = csm_node_get(fx, "expansion_rate")) != NULL) {
 		r->xrate = csm_cfg_num(nd);
@@ -341,6 +345,7 @@ load_nrr(struct run *r, const struct csm_cfg *cfg)
 	r->rate = csm_xcalloc(r->nrate + 1, sizeof(*r->rate));
 	for (i = 0; i < r->nrate; i++) {
 		r->rate[i].code = fx->kid[2 * i]->str;
+		r->rate[i].len = strlen(r->rate[i].code);
 		read_rate(&r->rate[i], fx->kid[2 * i + 1]);
 	}
 }
@@ -351,7 +356,7 @@ static const struct rate *
 row_rate(const struct run *r, const struct csm_tbl *t,
     const struct csm_cols *cols)
 {
-	static const struct rate one = {NULL, {1, 0}};
+	static const struct rate one = {NULL, 0, {1, 0}};
 	const char *s;
 	size_t n, i, pass;
 
@@ -364,11 +369,11 @@ row_rate(const struct run *r, const struct csm_tbl *t,
 		return NULL;
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < r->nrate; i++)
-			if (strlen(r->rate[i].code) == n && (pass == 0 ?
+			if (r->rate[i].len == n && (pass == 0 ?
 			    memcmp(r->rate[i].code, s, n) == 0 :
 			    strncasecmp(r->rate[i].code, s, n) == 0))
 				return &r->rate[i];
-	if (r->base != NULL && strlen(r->base) == n &&
+	if (r->base != NULL && r->baselen == n &&
 	    strncasecmp(r->base, s, n) == 0)
 		return &one;
 	csm_die_at(EX_DATAERR, t->file, t->line, "column '%s': currency "
@@ -891,6 +896,20 @@ pct_text(int64_t num, int64_t den, char *out)
 		    (unsigned)(frac % 100));
 }
 
+/*
+ * The percentage num/den as a reader sees it, "86.14%", or n/a when
+ * pct_text() gives none; buf holds at least 48 bytes.
+ */
+static const char *
+pct_shown(int64_t num, int64_t den, char *buf)
+{
+	pct_text(num, den, buf);
+	if (buf[0] == '\0')
+		return "n/a";
+	strcat(buf, "%");
+	return buf;
+}
+
 /* ---- --merge: partial --accounts outputs ------------------------------ */
 
 /*
@@ -1098,20 +1117,28 @@ tab_col(struct tab *tb, const char *key, const char *label, int num)
 	csm_rows_col(&tb->r, key, strlen(key), label, num);
 }
 
+/* Periods from and to of kind as text into a and b (32 bytes each). */
+static void
+period_pair(int kind, long from, long to, char *a, char *b)
+{
+	struct csm_period p;
+
+	p.kind = kind;
+	p.index = from;
+	csm_period_format(&p, a);
+	p.index = to;
+	csm_period_format(&p, b);
+}
+
 /* The snapshots of the rows to come, from and to, for JSON. */
 static void
 tab_window(struct tab *tb, const struct run *r, long from, long to)
 {
-	struct csm_period p;
-
 	tb->from[0] = tb->to[0] = '\0';
 	if (r->shape != SHAPE_LONG || r->nper == 0)
 		return;
-	p.kind = r->series ? r->series : r->kind;
-	p.index = from;
-	csm_period_format(&p, tb->from);
-	p.index = to;
-	csm_period_format(&p, tb->to);
+	period_pair(r->series ? r->series : r->kind, from, to, tb->from,
+	    tb->to);
 }
 
 static void
@@ -1227,16 +1254,11 @@ static void
 md_title(struct csm_out *o, const struct run *r, const char *what,
     long from, long to)
 {
-	struct csm_period p;
 	char a[32], b[32];
 
 	csm_out_printf(o, "# %s", what);
 	if (r->shape == SHAPE_LONG && r->nper > 0) {
-		p.kind = r->kind;
-		p.index = from;
-		csm_period_format(&p, a);
-		p.index = to;
-		csm_period_format(&p, b);
+		period_pair(r->kind, from, to, a, b);
 		csm_out_printf(o, ", %s to %s", a, b);
 	} else if (r->shape == SHAPE_WIDE)
 		csm_out_puts(o, ", arr_start to arr_end");
@@ -1275,12 +1297,10 @@ md_bridge(struct csm_out *o, const struct tot *x)
 		csm_out_printf(o, "%c %-12s  %*s\n", sign[i], label[i], (int)w,
 		    buf[i]);
 	csm_out_puts(o, "```\n");
-	pct_text(x->nrr_num, x->start, pa);
-	pct_text(x->grr_num, x->start, pb);
-	pct_text(x->acc_retained, x->acc_start, pc);
-	csm_out_printf(o, "\nNRR %s%s, GRR %s%s, logo retention %s%s.\n",
-	    pa[0] ? pa : "n/a", pa[0] ? "%" : "", pb[0] ? pb : "n/a",
-	    pb[0] ? "%" : "", pc[0] ? pc : "n/a", pc[0] ? "%" : "");
+	csm_out_printf(o, "\nNRR %s, GRR %s, logo retention %s.\n",
+	    pct_shown(x->nrr_num, x->start, pa),
+	    pct_shown(x->grr_num, x->start, pb),
+	    pct_shown(x->acc_retained, x->acc_start, pc));
 }
 
 static void
@@ -1294,14 +1314,9 @@ snap_range(const struct run *r, long *from, long *to)
 	*to = r->tox ? r->to.index : r->maxp;
 	*from = r->fromx ? r->from.index : *to - r->w;
 	if (r->nper > 0 && *from >= *to) {
-		struct csm_period p;
 		char a[32], b[32];
 
-		p.kind = r->kind;
-		p.index = *from;
-		csm_period_format(&p, a);
-		p.index = *to;
-		csm_period_format(&p, b);
+		period_pair(r->kind, *from, *to, a, b);
 		csm_die(EX_DATAERR, "--from '%s' is not before the latest "
 		    "period '%s'", a, b);
 	}
@@ -1348,6 +1363,38 @@ total_clash(const struct run *r, const size_t *order, size_t n)
 	return 0;
 }
 
+/*
+ * Sorts order[0..n), the ids of the groups with accounts, into byte
+ * order.  Returns 0, or without sorting the id of a group that
+ * total_clash() finds, for the caller to free what it holds and then call
+ * clash_die().
+ */
+static size_t
+sort_groups(const struct run *r, size_t *order, size_t n)
+{
+	size_t g;
+
+	if ((g = total_clash(r, order, n)) != 0)
+		return g;
+	sort_run = r;
+	qsort(order, n, sizeof(*order), cmp_group);
+	return 0;
+}
+
+/* Dies saying that group id g would be mistaken for the total row. */
+static CSM_NORETURN void
+clash_die(const struct run *r, size_t g)
+{
+	const char *clash;
+	size_t clen;
+
+	clash = group_val(r, g, 0, &clen);
+	csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
+	    "total row would also say: choose another label for the "
+	    "total with --total-label", csm_q(r->gname[0],
+	    strlen(r->gname[0])), csm_q(clash, clen));
+}
+
 /* The bridge of every group and of the total between two snapshots. */
 struct summary {
 	long from, to;
@@ -1368,8 +1415,7 @@ static void
 summary_compute(const struct run *r, struct summary *su)
 {
 	struct snap sn;
-	size_t i, ng = r->groups.n, clen;
-	const char *clash;
+	size_t i, ng = r->groups.n;
 	int64_t amt;
 	int mv;
 
@@ -1391,16 +1437,10 @@ summary_compute(const struct run *r, struct summary *su)
 		reconcile(&su->g[i], "a group");
 	}
 	reconcile(&su->all, "the total");
-	if ((i = total_clash(r, su->order, su->n)) != 0) {
+	if ((i = sort_groups(r, su->order, su->n)) != 0) {
 		summary_release(su);
-		clash = group_val(r, i, 0, &clen);
-		csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
-		    "total row would also say: choose another label for the "
-		    "total with --total-label", csm_q(r->gname[0],
-		    strlen(r->gname[0])), csm_q(clash, clen));
+		clash_die(r, i);
 	}
-	sort_run = r;
-	qsort(su->order, su->n, sizeof(*su->order), cmp_group);
 }
 
 static void
@@ -1527,8 +1567,7 @@ series_release(struct series *se)
 static void
 series_groups(const struct run *r, struct series *se)
 {
-	size_t g, k, clen;
-	const char *clash;
+	size_t g, k;
 
 	se->order = csm_xcalloc(se->ng, sizeof(*se->order));
 	for (g = 1; g < se->ng; g++)
@@ -1537,16 +1576,10 @@ series_groups(const struct run *r, struct series *se)
 				se->order[se->norder++] = g;
 				break;
 			}
-	if ((g = total_clash(r, se->order, se->norder)) != 0) {
+	if ((g = sort_groups(r, se->order, se->norder)) != 0) {
 		series_release(se);
-		clash = group_val(r, g, 0, &clen);
-		csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
-		    "total row would also say: choose another label for the "
-		    "total with --total-label", csm_q(r->gname[0],
-		    strlen(r->gname[0])), csm_q(clash, clen));
+		clash_die(r, g);
 	}
-	sort_run = r;
-	qsort(se->order, se->norder, sizeof(*se->order), cmp_group);
 }
 
 static void
@@ -1606,17 +1639,12 @@ static void
 series_row(struct tab *tb, const struct run *r, const struct series *se,
     size_t g, size_t k)
 {
-	struct csm_period p, q;
 	char a[32], b[32];
 	size_t j, len;
 	const char *s;
 
-	p.kind = q.kind = r->series;
-	p.index = se->pi[k];
-	q.index = se->pi[k] - se->w;
-	csm_period_format(&p, a);
-	csm_period_format(&q, b);
-	tab_window(tb, r, q.index, p.index);
+	period_pair(r->series, se->pi[k], se->pi[k] - se->w, a, b);
+	tab_window(tb, r, se->pi[k] - se->w, se->pi[k]);
 	tab_begin(tb);
 	for (j = 0; j < r->ng; j++) {
 		if (g == 0) {
@@ -1927,8 +1955,7 @@ fcast_group(const struct run *r, size_t g)
 static void
 forecast_compute(struct run *r, struct forecast *fc)
 {
-	size_t i, ng = r->groups.n + 1, nf = r->ng > 0 ? r->groups.n : 1, clen;
-	const char *clash;
+	size_t i, ng = r->groups.n + 1, nf = r->ng > 0 ? r->groups.n : 1;
 
 	memset(fc, 0, sizeof(*fc));
 	if (r->nfg < ng) {
@@ -1952,16 +1979,10 @@ forecast_compute(struct run *r, struct forecast *fc)
 	for (i = 1; i < ng; i++)
 		if (r->fg[i].accounts > 0)
 			fc->order[fc->n++] = i;
-	if ((i = total_clash(r, fc->order, fc->n)) != 0) {
+	if ((i = sort_groups(r, fc->order, fc->n)) != 0) {
 		forecast_release(fc);
-		clash = group_val(r, i, 0, &clen);
-		csm_die(EX_DATAERR, "column '%s' has a group '%s', which the "
-		    "total row would also say: choose another label for the "
-		    "total with --total-label", csm_q(r->gname[0],
-		    strlen(r->gname[0])), csm_q(clash, clen));
+		clash_die(r, i);
 	}
-	sort_run = r;
-	qsort(fc->order, fc->n, sizeof(*fc->order), cmp_group);
 }
 
 /* The numbers of one row of the forecast: group id g's, or (g 0) the
@@ -2041,19 +2062,14 @@ md_forecast_note(struct csm_out *o, const struct run *r,
 
 	csm_fmt_count((size_t)x->renewing, n);
 	csm_fmt_count((size_t)x->accounts, m);
-	pct_text(x->start - x->churn, x->start, a);
-	pct_text(x->iv.kept_lo, x->start, b);
-	pct_text(x->iv.kept_hi, x->start, c);
-	csm_out_printf(o, "\nExpected GRR %s%s (90%% interval %s%s to %s%s)",
-	    a[0] ? a : "n/a", a[0] ? "%" : "", b[0] ? b : "n/a", b[0] ? "%" :
-	    "", c[0] ? c : "n/a", c[0] ? "%" : "");
-	pct_text(x->end, x->start, a);
-	pct_text(x->iv.end_lo, x->start, b);
-	pct_text(x->iv.end_hi, x->start, c);
-	csm_out_printf(o, ", NRR %s%s (%s%s to %s%s); %s of %s accounts "
-	    "renew in the window.\n", a[0] ? a : "n/a", a[0] ? "%" : "",
-	    b[0] ? b : "n/a", b[0] ? "%" : "", c[0] ? c : "n/a", c[0] ? "%" :
-	    "", n, m);
+	csm_out_printf(o, "\nExpected GRR %s (90%% interval %s to %s)",
+	    pct_shown(x->start - x->churn, x->start, a),
+	    pct_shown(x->iv.kept_lo, x->start, b),
+	    pct_shown(x->iv.kept_hi, x->start, c));
+	csm_out_printf(o, ", NRR %s (%s to %s); %s of %s accounts "
+	    "renew in the window.\n", pct_shown(x->end, x->start, a),
+	    pct_shown(x->iv.end_lo, x->start, b),
+	    pct_shown(x->iv.end_hi, x->start, c), n, m);
 	csm_fmt_count((size_t)r->draws, n);
 	csm_out_printf(o, "Renewals are independent, drawn %s times (seed "
 	    "%lu); an account that does not renew in the window keeps its "
@@ -2126,10 +2142,7 @@ html_pct(struct csm_out *o, int64_t num, int64_t den)
 {
 	char buf[48];
 
-	pct_text(num, den, buf);
-	csm_out_puts(o, buf[0] != '\0' ? buf : "n/a");
-	if (buf[0] != '\0')
-		csm_out_puts(o, "%");
+	csm_out_puts(o, pct_shown(num, den, buf));
 }
 
 static void
@@ -2209,57 +2222,36 @@ html_begin(struct csm_out *o, const struct run *r, const char *eyebrow,
 static void
 html_end(struct csm_out *o, const char *note)
 {
-	csm_out_puts(o, "<footer>");
-	csm_html_escz(o, note);
-	csm_out_puts(o, "</footer>\n</section>\n");
+	csm_html_section_end(o, note);
 	csm_html_end(o);
-}
-
-/* A KPI card; d may be NULL. */
-static void
-html_kpi_begin(struct csm_out *o, const char *k)
-{
-	csm_out_puts(o, "<div class=\"kpi\"><div class=\"k\">");
-	csm_html_escz(o, k);
-	csm_out_puts(o, "</div><div class=\"v\">");
-}
-
-static void
-html_kpi_end(struct csm_out *o, const char *d)
-{
-	csm_out_puts(o, "</div>");
-	if (d != NULL) {
-		csm_out_puts(o, "<div class=\"d\">");
-		csm_html_escz(o, d);
-		csm_out_puts(o, "</div>");
-	}
-	csm_out_puts(o, "</div>\n");
 }
 
 /* NRR, GRR, logo retention and ARR of a bridge, as the four cards. */
 static void
 html_kpis(struct csm_out *o, const struct tot *x, const char *when)
 {
-	char d[96], a[32];
+	struct csm_html_kpi k[4];
+	char nrr[48], grr[48], logo[48], end[32], start[32], dl[96], de[96];
 
-	csm_out_puts(o, "<div class=\"kpis\">\n");
-	html_kpi_begin(o, "NRR");
-	html_pct(o, x->nrr_num, x->start);
-	html_kpi_end(o, when);
-	html_kpi_begin(o, "GRR");
-	html_pct(o, x->grr_num, x->start);
-	html_kpi_end(o, when);
-	html_kpi_begin(o, "Logo retention");
-	html_pct(o, x->acc_retained, x->acc_start);
-	snprintf(d, sizeof(d), "%ld of %ld accounts kept", x->acc_retained,
+	memset(k, 0, sizeof(k));
+	k[0].label = "NRR";
+	k[0].value = pct_shown(x->nrr_num, x->start, nrr);
+	k[0].detail = when;
+	k[1].label = "GRR";
+	k[1].value = pct_shown(x->grr_num, x->start, grr);
+	k[1].detail = when;
+	k[2].label = "Logo retention";
+	k[2].value = pct_shown(x->acc_retained, x->acc_start, logo);
+	snprintf(dl, sizeof(dl), "%ld of %ld accounts kept", x->acc_retained,
 	    x->acc_start);
-	html_kpi_end(o, d);
-	html_kpi_begin(o, "ARR end");
-	html_cents(o, x->end);
-	csm_fmt_cents(x->start, 1, a);
-	snprintf(d, sizeof(d), "from %s at the start", a);
-	html_kpi_end(o, d);
-	csm_out_puts(o, "</div>\n");
+	k[2].detail = dl;
+	k[3].label = "ARR end";
+	csm_fmt_cents(x->end, 1, end);
+	k[3].value = end;
+	csm_fmt_cents(x->start, 1, start);
+	snprintf(de, sizeof(de), "from %s at the start", start);
+	k[3].detail = de;
+	csm_html_kpis(o, k, 4);
 }
 
 static const char html_formulas[] = "NRR = (ARR start + expansion - "
@@ -2313,18 +2305,13 @@ html_bridge_row(struct csm_out *o, const char *label, size_t len,
 static void
 window_text(const struct run *r, long from, long to, char *out, size_t n)
 {
-	struct csm_period p;
 	char a[32], b[32];
 
 	if (r->shape != SHAPE_LONG || r->nper == 0) {
 		snprintf(out, n, "arr_start to arr_end");
 		return;
 	}
-	p.kind = r->kind;
-	p.index = from;
-	csm_period_format(&p, a);
-	p.index = to;
-	csm_period_format(&p, b);
+	period_pair(r->kind, from, to, a, b);
 	snprintf(out, n, "%s to %s", a, b);
 }
 
@@ -2717,45 +2704,41 @@ html_range(struct csm_out *o, const char *lo, const char *hi)
 		    hi);
 }
 
-/* A percentage of a forecast, and the interval under it, for a card. */
-static void
-html_fc_kpi(struct csm_out *o, const char *k, int64_t num, int64_t lo,
-    int64_t hi, int64_t den)
-{
-	char a[48], b[48], d[120];
-
-	html_kpi_begin(o, k);
-	html_pct(o, num, den);
-	pct_text(lo, den, a);
-	pct_text(hi, den, b);
-	snprintf(d, sizeof(d), "90%% interval %s%s to %s%s", a[0] ? a : "n/a",
-	    a[0] ? "%" : "", b[0] ? b : "n/a", b[0] ? "%" : "");
-	html_kpi_end(o, d);
-}
-
 /* The total's four cards: expected GRR and NRR, ARR renewing, churn. */
 static void
 html_forecast_kpis(struct csm_out *o, const struct frow *x)
 {
-	char a[48], d[120];
+	struct csm_html_kpi k[4];
+	char grr[48], nrr[48], lo[48], hi[48], dg[120], dn[120];
+	char ren[32], churn[32], a[32], dr[120], dc[120];
 
-	csm_out_puts(o, "<div class=\"kpis\">\n");
-	html_fc_kpi(o, "Expected GRR", x->start - x->churn, x->iv.kept_lo,
-	    x->iv.kept_hi, x->start);
-	html_fc_kpi(o, "Expected NRR", x->end, x->iv.end_lo, x->iv.end_hi,
-	    x->start);
-	html_kpi_begin(o, "ARR renewing");
-	html_cents(o, x->renewing_arr);
+	memset(k, 0, sizeof(k));
+	k[0].label = "Expected GRR";
+	k[0].value = pct_shown(x->start - x->churn, x->start, grr);
+	snprintf(dg, sizeof(dg), "90%% interval %s to %s",
+	    pct_shown(x->iv.kept_lo, x->start, lo),
+	    pct_shown(x->iv.kept_hi, x->start, hi));
+	k[0].detail = dg;
+	k[1].label = "Expected NRR";
+	k[1].value = pct_shown(x->end, x->start, nrr);
+	snprintf(dn, sizeof(dn), "90%% interval %s to %s",
+	    pct_shown(x->iv.end_lo, x->start, lo),
+	    pct_shown(x->iv.end_hi, x->start, hi));
+	k[1].detail = dn;
+	k[2].label = "ARR renewing";
+	csm_fmt_cents(x->renewing_arr, 1, ren);
+	k[2].value = ren;
 	csm_fmt_cents(x->start, 1, a);
-	snprintf(d, sizeof(d), "%ld of %ld accounts, of %s", x->renewing,
+	snprintf(dr, sizeof(dr), "%ld of %ld accounts, of %s", x->renewing,
 	    x->accounts, a);
-	html_kpi_end(o, d);
-	html_kpi_begin(o, "Expected churn");
-	html_cents(o, x->churn);
+	k[2].detail = dr;
+	k[3].label = "Expected churn";
+	csm_fmt_cents(x->churn, 1, churn);
+	k[3].value = churn;
 	csm_fmt_cents(x->expansion, 1, a);
-	snprintf(d, sizeof(d), "and %s expansion", a);
-	html_kpi_end(o, d);
-	csm_out_puts(o, "</div>\n");
+	snprintf(dc, sizeof(dc), "and %s expansion", a);
+	k[3].detail = dc;
+	csm_html_kpis(o, k, 4);
 }
 
 /*
@@ -2970,7 +2953,8 @@ parse_period_opt(const struct run *r, const char *opt, const char *arg,
 {
 	if (read_period(r, arg, strlen(arg), p) != CSM_OK)
 		csm_usage_error(usage_text, "%s: '%s' is not a period "
-		    "(%s; years 1900 to 9999)", opt, arg, period_forms(r));
+		    "(%s; years 1900 to 9999)", opt, csm_q(arg, strlen(arg)),
+		    period_forms(r));
 }
 
 /* Reads --from and --to, which may be dates in the config's date_format. */
@@ -3079,7 +3063,8 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 			if (end == optarg || *end != '\0' || r->window < 1 ||
 			    r->window > 1200)
 				csm_usage_error(usage_text, "--window: '%s' is "
-				    "not a whole number from 1 to 1200", optarg);
+				    "not a whole number from 1 to 1200",
+				    csm_q(optarg, strlen(optarg)));
 			break;
 		case OPT_TOTAL_LABEL:
 			r->total_label = optarg;
@@ -3096,7 +3081,7 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 			    r->draws > 1000000)
 				csm_usage_error(usage_text, "--draws: '%s' is "
 				    "not a whole number from 100 to 1000000",
-				    optarg);
+				    csm_q(optarg, strlen(optarg)));
 			break;
 		case OPT_SEED:
 			errno = 0;
@@ -3104,7 +3089,8 @@ parse_args(struct run *r, struct csm_cli *cli, int *argcp, char ***argvp)
 			if (end == optarg || *end != '\0' || errno != 0 ||
 			    optarg[0] == '-')
 				csm_usage_error(usage_text, "--seed: '%s' is "
-				    "not a whole number, 0 or more", optarg);
+				    "not a whole number, 0 or more",
+				    csm_q(optarg, strlen(optarg)));
 			break;
 		default:
 			usage(stderr, EX_USAGE);
