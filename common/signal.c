@@ -534,23 +534,6 @@ add_reason(struct csm_assessment *a, const struct csm_reason *r, size_t n,
 	a->nreasons++;
 }
 
-/* The score as the output holds it: whole, or with up to two decimals. */
-static void
-fmt_score(double score, char *out)
-{
-	size_t n;
-
-	csm_fmt_num(score, 2, out);
-	n = strlen(out);
-	if (strchr(out, '.') != NULL) {
-		while (n > 0 && out[n - 1] == '0')
-			n--;
-		if (n > 0 && out[n - 1] == '.')
-			n--;
-		out[n] = '\0';
-	}
-}
-
 void
 csm_signals_assess(const struct csm_signals *s, struct csm_eval *ev,
     struct csm_cover *cv, struct csm_assessment *a)
@@ -603,5 +586,6 @@ csm_signals_assess(const struct csm_signals *s, struct csm_eval *ev,
 		if (a->fired[s->nsig + i])
 			add_reason(a, s->pat[i].reason, s->pat[i].nreason,
 			    NULL, ev);
-	fmt_score(a->score, a->scoretext);
+	/* whole, or with up to two decimals */
+	csm_fmt_real(a->score, 2, a->scoretext);
 }
