@@ -44,7 +44,7 @@ top_arg(const char *usage, const char *arg)
 	n = strtol(arg, &end, 10);
 	if (end == arg || *end != '\0' || errno != 0 || n < 1)
 		csm_usage_error(usage, "--top: '%s' is not a whole number "
-		    "of 1 or more", arg);
+		    "of 1 or more", csm_q(arg, strlen(arg)));
 	return (size_t)n;
 }
 
