@@ -226,7 +226,7 @@ csm_signals_tier_arg(const struct csm_signals *s, const char *usage,
 	csm_buf_init(&b);
 	csm_signals_tier_list(s, &b);
 	fprintf(stderr, "%s: %s: '%s' is not a tier (%s)\n", csm_progname(),
-	    opt, arg, b.s);
+	    opt, csm_q(arg, strlen(arg)), b.s);
 	csm_buf_release(&b);
 	fputs(usage, stderr);
 	csm_exit(EX_USAGE);
