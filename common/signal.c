@@ -472,7 +472,8 @@ default_reason(const struct csm_signal *g, const struct csm_tbl *t,
 	for (i = 0; i < g->ncol; i++) {
 		if (i > 0)
 			csm_buf_adds(b, ", ");
-		csm_buf_printf(b, "%s=", g->col[i]);
+		csm_buf_adds(b, g->col[i]);
+		csm_buf_addc(b, '=');
 		if (g->colidx[i] < 0) {
 			csm_buf_adds(b, "missing");
 			continue;
