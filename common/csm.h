@@ -28,7 +28,7 @@
  *   svg.c     charts                     csm_spark_text, csm_svg_chart
  *   rows.c    tables in any format       struct csm_rows
  *   cli.c     shared options             struct csm_cli
- *   sigrun.c  a signal filter's run     struct csm_sigrun: options to output
+ *   sigrun.c  a signal filter's run      struct csm_sigrun: options to output
  *   stat.c    ranking statistics         AUC with DeLong's interval, KS
  *   label.c   the binary outcome         struct csm_label: --label, --outcomes
  *   lift.c    the lift table             struct csm_lift, its formats
