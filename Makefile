@@ -56,7 +56,7 @@ UNITS    = t-err t-val t-money t-tbl t-out t-cols t-map t-text t-expr t-yaml \
            t-cfg t-score t-cover t-utf8 t-json t-md t-html t-svg t-rows \
            t-stat t-logit t-lift t-label t-prev t-fcast
 # the signal engine of csm-risk and csm-expand
-LIBOBJS += signal tierrep sigrows
+LIBOBJS += signal tierrep sigrows sigrun
 UNITS   += t-signal t-tierrep
 
 LIB      = $(BUILD)/libcsm.a

@@ -13,13 +13,11 @@
  * above, per owner, with the ARR each could add where the data allows
  * (expansion.report.value), holding only what it prints.  At the end, a
  * summary on stderr names the signals whose condition was missing and
- * how often (-q: not).
+ * how often (-q: not).  What the two tools share around the engine, the
+ * options -f, --min-tier, --sort and --top included, is common/sigrun.c.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "csm.h"
 
@@ -58,119 +56,10 @@ static const char help_text[] =
     "  csm-score accounts.csv | csm-expand -f md > growth.md\n"
     "  csm-score accounts.csv | csm-expand --min-tier high --sort\n";
 
-enum {
-	OPT_MIN_TIER = CSM_OPT_TOOL,
-	OPT_SORT,
-	OPT_TOP
-};
-
-enum format { F_DELIM, F_CSV, F_TSV, F_MD, F_HTML, F_JSON, F_JSONL };
-
-struct ctx {
-	struct csm_signals sig;
-	const struct csm_tbl *t;
-	const struct csm_cols *cols;
-	const struct csm_cfg *cfg;
-	int format;
-	int report;		/* -f md or html */
-	int sort;
-	size_t min_tier;
-	long c_arr;
-	struct csm_assessment a;
-	struct csm_sigrows rows;
-	struct csm_tierrep rep;
-	struct csm_cover cover;
-};
-
 static void
 usage(FILE *fp, int status)
 {
 	csm_usage(fp, status, usage_text, help_text);
-}
-
-/* Assesses the current record and writes, holds or reports it. */
-static void
-expand_row(struct ctx *c, struct csm_eval *ev)
-{
-	int has_arr = 0;
-	int64_t arr = 0;
-
-	c->cover.rows++;
-	csm_signals_assess(&c->sig, ev, &c->cover, &c->a);
-	/* ARR, for sorting and the report: never below 0 nor past 10^15 */
-	if (c->c_arr >= 0)
-		has_arr = csm_cell_cents(c->t, c->cols, (size_t)c->c_arr,
-		    c->cfg->badval, 1, &arr) == CSM_OK;
-	if (c->report)
-		csm_tierrep_row(&c->rep, ev, &c->a, has_arr ? &arr : NULL,
-		    CSM_CHG_NONE, c->sig.ntier);
-	else if (c->a.tier <= c->min_tier)
-		csm_sigrows_add(&c->rows, c->t, &c->sig, &c->a, NULL, has_arr,
-		    arr);
-}
-
-static void
-setup(struct ctx *c)
-{
-	static const int rows_fmt[] = {CSM_ROWS_CSV, CSM_ROWS_CSV,
-		CSM_ROWS_TSV, CSM_ROWS_MD, CSM_ROWS_MD, CSM_ROWS_JSON,
-		CSM_ROWS_JSONL};
-
-	csm_sigrows_init(&c->rows, c->cols, &c->sig, "expansion", NULL,
-	    rows_fmt[c->format], c->sort);
-	csm_assessment_init(&c->a, &c->sig);
-	c->c_arr = c->report || c->sort ? csm_cols_find(c->cols, "arr") : -1;
-	if (c->report)
-		csm_tierrep_bind(&c->rep, c->cols);
-}
-
-/* The columns this run uses, for the checks and --columns. */
-static void
-register_columns(const struct ctx *c, struct csm_colreg *reg)
-{
-	if (c->report)
-		csm_tierrep_columns(&c->rep, reg);
-	if (c->sort)
-		csm_colreg_add(reg, "arr", 0, "--sort",
-		    "--sort orders by tier and score only");
-	csm_signals_columns(&c->sig, reg);
-}
-
-/* Frees what the run's context holds (any part may be unset). */
-static void
-free_ctx(struct ctx *c)
-{
-	csm_sigrows_release(&c->rows);
-	csm_assessment_release(&c->a);
-	csm_cover_release(&c->cover);
-	csm_tierrep_release(&c->rep);
-	csm_signals_release(&c->sig);
-}
-
-static int
-format_arg(const char *arg)
-{
-	static const char *const names[] = {"csv", "tsv", "md", "html",
-		"json", "jsonl", NULL};
-	static const int fmts[] = {F_CSV, F_TSV, F_MD, F_HTML, F_JSON,
-		F_JSONL};
-
-	return fmts[csm_cli_format(usage_text, arg, names)];
-}
-
-/* --top N: a whole number from 1. */
-static size_t
-top_arg(const char *arg)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(arg, &end, 10);
-	if (end == arg || *end != '\0' || errno != 0 || n < 1)
-		csm_usage_error(usage_text, "--top: '%s' is not a whole number "
-		    "of 1 or more", arg);
-	return (size_t)n;
 }
 
 int
@@ -178,10 +67,7 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		CSM_CLI_LONGOPTS,
-		{"format", 1, NULL, 'f'},
-		{"min-tier", 1, NULL, OPT_MIN_TIER},
-		{"sort", 0, NULL, OPT_SORT},
-		{"top", 1, NULL, OPT_TOP},
+		CSM_SIGRUN_LONGOPTS,
 		{NULL, 0, NULL, 0}
 	};
 	struct csm_cli cli;
@@ -191,70 +77,35 @@ main(int argc, char *argv[])
 	struct csm_colreg reg;
 	struct csm_eval ev;
 	struct csm_out o;
-	struct ctx c;
-	const char *min_tier = NULL;
-	size_t top = 0;
+	struct csm_sigrun r;
 	int ch;
 
 	csm_cli_progname(argv);
 	csm_cli_init(&cli);
-	memset(&c, 0, sizeof(c));
-	c.format = F_DELIM;
-	while ((ch = getopt_long(argc, argv, CSM_CLI_SHORTOPTS "f:", longopts,
-	    NULL)) != -1) {
-		if (csm_cli_opt(&cli, ch, optarg))
-			continue;
-		switch (ch) {
-		case 'f':
-			c.format = format_arg(optarg);
-			break;
-		case OPT_MIN_TIER:
-			min_tier = optarg;
-			break;
-		case OPT_SORT:
-			c.sort = 1;
-			break;
-		case OPT_TOP:
-			top = top_arg(optarg);
-			break;
-		default:
+	csm_sigrun_init(&r);
+	while ((ch = getopt_long(argc, argv, CSM_CLI_SHORTOPTS
+	    CSM_SIGRUN_SHORTOPTS, longopts, NULL)) != -1) {
+		if (!csm_cli_opt(&cli, ch, optarg) &&
+		    !csm_sigrun_opt(&r, usage_text, ch, optarg))
 			usage(stderr, EX_USAGE);
-		}
 	}
 	argc -= optind;
 	argv += optind;
 	csm_cli_done(&cli, usage_text, help_text);
-	c.report = c.format == F_MD || c.format == F_HTML;
-	if (top > 0 && !c.report)
-		csm_usage_error(usage_text, "--top limits the report's lists: "
-		    "it goes with -f md or -f html");
+	csm_sigrun_done(&r, usage_text);
 
 	csm_cli_config(&cli, &cfg);
-	csm_signals_load(&c.sig, &cfg, "expansion");
-	csm_signals_cover(&c.sig, &c.cover);
-	c.cfg = &cfg;
-	c.min_tier = min_tier ? csm_signals_tier_arg(&c.sig, usage_text,
-	    "--min-tier", min_tier) : c.sig.ntier;
-	csm_tierrep_init(&c.rep, &c.sig, c.format == F_HTML ?
-	    CSM_TIERREP_HTML : CSM_TIERREP_MD, CSM_TIERREP_GROWTH);
-	csm_tierrep_config(&c.rep, &cfg, "expansion", "opportunity",
-	    "medium");
-	if (min_tier != NULL)
-		c.rep.listed = c.min_tier;
-	c.rep.top = top;
-	c.rep.today = cli.today;
-	c.rep.date_format = cfg.date_format;
+	csm_sigrun_load(&r, usage_text, &cli, &cfg, "expansion",
+	    CSM_TIERREP_GROWTH, "opportunity", "medium");
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
 	csm_cols_init(&cols, &t, cfg.columns);
-	c.t = &t;
-	c.cols = &cols;
 	csm_colreg_init(&reg, &cols);
-	register_columns(&c, &reg);
+	csm_sigrun_columns(&r, &reg);
 	if (cli.columns) {
 		csm_cli_columns(&reg, t.delim);
 		csm_colreg_release(&reg);
-		free_ctx(&c);
+		csm_sigrun_release(&r);
 		csm_cols_release(&cols);
 		csm_tbl_close(&t);
 		csm_cfg_release(&cfg);
@@ -262,14 +113,10 @@ main(int argc, char *argv[])
 	}
 	csm_colreg_check(&reg);
 	csm_out_init(&o, 1, "<stdout>", ',');
-	csm_signals_bind(&c.sig, &cols);
+	csm_signals_bind(&r.sig, &cols);
 	if (!cli.quiet)
 		csm_colreg_warn(&reg);
-	setup(&c);
-	o.delim = c.format == F_CSV ? ',' : c.format == F_TSV ? '\t' :
-	    t.delim;
-	if (!c.report)
-		csm_sigrows_head(&c.rows, &o);
+	csm_sigrun_start(&r, &t, &cols, "expansion", NULL, &o);
 
 	csm_eval_init(&ev);
 	ev.rec = &t;
@@ -278,21 +125,16 @@ main(int argc, char *argv[])
 	ev.date_format = cfg.date_format;
 	ev.badval = cfg.badval;
 	csm_tbl_readahead(&t);		/* parsing on a thread of its own */
-	while (csm_tbl_next(&t))
-		expand_row(&c, &ev);
+	while (csm_tbl_next(&t)) {
+		csm_sigrun_assess(&r, &ev);
+		csm_sigrun_put(&r, &ev, NULL, CSM_CHG_NONE, r.sig.ntier);
+	}
 
-	if (c.report)
-		csm_tierrep_write(&c.rep, &o);
-	else
-		csm_sigrows_finish(&c.rows);
-
-	/* before the output ends, so that a tool reading it reports after */
-	if (!cli.quiet)
-		csm_cover_report(&c.cover, NULL);
+	csm_sigrun_finish(&r, &o, cli.quiet);
 	csm_out_close(&o);
 	csm_eval_release(&ev);
 	csm_colreg_release(&reg);
-	free_ctx(&c);
+	csm_sigrun_release(&r);
 	csm_cols_release(&cols);
 	csm_tbl_close(&t);
 	csm_cfg_release(&cfg);

@@ -19,10 +19,11 @@
  * prints: the accounts at risk, counters per tier and owner, and what
  * changed.  At the end, a
  * summary on stderr names the signals whose condition was missing and how
- * often (-q: not).
+ * often (-q: not).  What csm-risk shares with csm-expand around the
+ * engine, the options -f, --min-tier, --sort and --top included, is
+ * common/sigrun.c; --previous and --fail-on are its own.
  */
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,15 +75,10 @@ static const char help_text[] =
     "  csm-risk --fail-on-new critical --previous last.csv this.csv >/dev/null\n";
 
 enum {
-	OPT_MIN_TIER = CSM_OPT_TOOL,
-	OPT_SORT,
-	OPT_PREVIOUS,
+	OPT_PREVIOUS = CSM_OPT_SIGRUN,
 	OPT_FAIL_ON,
-	OPT_FAIL_ON_NEW,
-	OPT_TOP
+	OPT_FAIL_ON_NEW
 };
-
-enum format { F_DELIM, F_CSV, F_TSV, F_MD, F_HTML, F_JSON, F_JSONL };
 
 enum change { C_NONE = -1, C_NEW, C_ESCALATED, C_IMPROVED, C_UNCHANGED };
 
@@ -97,30 +93,17 @@ struct prev {
 };
 
 struct ctx {
-	struct csm_signals rk;
-	const struct csm_tbl *t;
-	const struct csm_cols *cols;
-	const struct csm_cfg *cfg;
-	int format;
-	int report;		/* -f md or html */
-	int rows_out;		/* rows are written (all but the report) */
-	int sort;
-	size_t min_tier;
+	/* the signals, the rows or the weekly report, the coverage */
+	struct csm_sigrun r;
 	size_t fail_on;		/* ntier + 1: no --fail-on */
 	size_t fail_new;	/* ntier + 1: no --fail-on-new */
 	int failed;
-	long c_id, c_arr;
-	struct csm_assessment a;
+	long c_id;
 	struct csm_buf tmp;
 	/* --previous */
 	struct csm_map prev;
 	int has_prev;
 	int first_run;		/* the previous file is missing or empty */
-	/* the output: rows, or the weekly report */
-	struct csm_sigrows rows;
-	struct csm_tierrep rep;
-	/* coverage: the rows where each signal's condition was missing */
-	struct csm_cover cover;
 };
 
 static void
@@ -150,14 +133,14 @@ free_prev(void *p)
 static size_t
 prev_needed(const struct ctx *c)
 {
-	size_t k = c->rk.ntier - 1;
+	size_t k = c->r.sig.ntier - 1;
 
-	if (c->report) {
-		k = c->rep.listed;
-		if (c->fail_new < c->rk.ntier && c->fail_new > k)
+	if (c->r.report) {
+		k = c->r.rep.listed;
+		if (c->fail_new < c->r.sig.ntier && c->fail_new > k)
 			k = c->fail_new;
-		if (k > c->rk.ntier - 1)
-			k = c->rk.ntier - 1;
+		if (k > c->r.sig.ntier - 1)
+			k = c->r.sig.ntier - 1;
 	}
 	return k;
 }
@@ -187,7 +170,7 @@ load_previous(struct ctx *c, char *path)
 		return;
 	}
 	csm_tbl_open(&pt, &path, 1, &opts);
-	csm_cols_init(&pc, &pt, c->cfg->columns);
+	csm_cols_init(&pc, &pt, c->r.cfg->columns);
 	cid = csm_cols_need(&pc, "account_id", "--previous");
 	ctier = csm_cols_need(&pc, "risk_tier", "--previous");
 	cname = csm_cols_find(&pc, "account_name");
@@ -200,15 +183,15 @@ load_previous(struct ctx *c, char *path)
 		csm_trim(&id, &idn);
 		csm_trim(&tn, &tnn);
 		if (tnn == 0)
-			ti = (long)c->rk.ntier;
+			ti = (long)c->r.sig.ntier;
 		else {
 			csm_buf_reset(&c->tmp);
 			csm_buf_add(&c->tmp, tn, tnn);
-			ti = csm_signals_tier_find(&c->rk, c->tmp.s);
+			ti = csm_signals_tier_find(&c->r.sig, c->tmp.s);
 		}
 		if (ti < 0) {
 			csm_buf_reset(&c->tmp);
-			csm_signals_tier_list(&c->rk, &c->tmp);
+			csm_signals_tier_list(&c->r.sig, &c->tmp);
 			csm_die_at(EX_DATAERR, pt.file, pt.line, "column "
 			    "'risk_tier': \"%s\" is not a tier (%s)",
 			    csm_q(tn, tnn), c->tmp.s);
@@ -219,8 +202,8 @@ load_previous(struct ctx *c, char *path)
 		if (isnew) {
 			pv = csm_xcalloc(1, sizeof(*pv));
 			pv->tier = (size_t)ti;
-			pv->now = c->rk.ntier + 1;
-			if (c->report && (size_t)ti <= c->rep.listed &&
+			pv->now = c->r.sig.ntier + 1;
+			if (c->r.report && (size_t)ti <= c->r.rep.listed &&
 			    cname >= 0 && pt.flen[cname] > 0)
 				pv->name = csm_xstrndup(pt.f[cname],
 				    pt.flen[cname]);
@@ -229,8 +212,8 @@ load_previous(struct ctx *c, char *path)
 			pv = c->prev.ent[k].val;
 			if ((size_t)ti < pv->tier)
 				pv->tier = (size_t)ti;
-			if (c->report && pv->name == NULL && (size_t)ti <=
-			    c->rep.listed && cname >= 0 && pt.flen[cname] > 0)
+			if (c->r.report && pv->name == NULL && (size_t)ti <=
+			    c->r.rep.listed && cname >= 0 && pt.flen[cname] > 0)
 				pv->name = csm_xstrndup(pt.f[cname],
 				    pt.flen[cname]);
 		}
@@ -252,13 +235,13 @@ static int
 change_of(struct ctx *c, size_t tier, size_t *was)
 {
 	const char *id;
-	size_t idn, none = c->rk.ntier;
+	size_t idn, none = c->r.sig.ntier;
 	long k;
 
 	*was = none;
 	if (c->c_id >= 0) {
-		id = c->t->f[c->c_id];
-		idn = c->t->flen[c->c_id];
+		id = c->r.t->f[c->c_id];
+		idn = c->r.t->flen[c->c_id];
 		csm_trim(&id, &idn);
 		k = csm_map_find(&c->prev, id, idn);
 		if (k >= 0) {
@@ -288,10 +271,10 @@ report_resolved(struct ctx *c)
 	for (i = 0; i < c->prev.n; i++) {
 		const struct prev *pv = c->prev.ent[i].val;
 
-		if (pv->tier > c->rep.listed || pv->tier >= c->rk.ntier ||
-		    pv->now <= c->rep.listed)
+		if (pv->tier > c->r.rep.listed || pv->tier >= c->r.sig.ntier ||
+		    pv->now <= c->r.rep.listed)
 			continue;
-		csm_tierrep_resolved(&c->rep, c->prev.ent[i].key,
+		csm_tierrep_resolved(&c->r.rep, c->prev.ent[i].key,
 		    c->prev.ent[i].klen, pv->name, pv->name ?
 		    strlen(pv->name) : 0, pv->tier, pv->now);
 	}
@@ -303,9 +286,9 @@ report_resolved(struct ctx *c)
 static int
 report_change(const struct ctx *c, size_t tier, size_t was)
 {
-	if (!c->has_prev || tier >= c->rk.ntier)
+	if (!c->has_prev || tier >= c->r.sig.ntier)
 		return CSM_CHG_NONE;
-	if (was > c->rep.listed || was >= c->rk.ntier)
+	if (was > c->r.rep.listed || was >= c->r.sig.ntier)
 		return CSM_CHG_NEW;
 	if (tier < was)
 		return CSM_CHG_ESCALATED;
@@ -317,52 +300,24 @@ static void
 risk_row(struct ctx *c, struct csm_eval *ev)
 {
 	const char *extra[2] = {NULL, NULL};
-	size_t tier, was = c->rk.ntier;
-	int change = C_NONE, has_arr = 0;
-	int64_t arr = 0;
+	size_t tier, was = c->r.sig.ntier;
+	int change = C_NONE;
 
-	c->cover.rows++;
-	csm_signals_assess(&c->rk, ev, &c->cover, &c->a);
-	tier = c->a.tier;
+	csm_sigrun_assess(&c->r, ev);
+	tier = c->r.a.tier;
 	if (c->has_prev) {
 		change = change_of(c, tier, &was);
 		extra[0] = change_names[change];
 	}
-	if (c->fail_on <= c->rk.ntier && tier <= c->fail_on)
+	if (c->fail_on <= c->r.sig.ntier && tier <= c->fail_on)
 		c->failed = 1;
-	if (c->fail_new <= c->rk.ntier && tier <= c->fail_new &&
+	if (c->fail_new <= c->r.sig.ntier && tier <= c->fail_new &&
 	    (change == C_NEW || change == C_ESCALATED))
 		c->failed = 1;
-	/* ARR, for sorting and the report: never below 0 nor past 10^15 */
-	if (c->c_arr >= 0)
-		has_arr = csm_cell_cents(c->t, c->cols, (size_t)c->c_arr,
-		    c->cfg->badval, 1, &arr) == CSM_OK;
-	if (c->report)
-		csm_tierrep_row(&c->rep, ev, &c->a, has_arr ? &arr : NULL,
-		    report_change(c, tier, was), was);
-	if (c->rows_out && tier <= c->min_tier)
-		csm_sigrows_add(&c->rows, c->t, &c->rk, &c->a, extra, has_arr,
-		    arr);
+	csm_sigrun_put(&c->r, ev, extra, report_change(c, tier, was), was);
 }
 
 /* ---- main ------------------------------------------------------------- */
-
-static void
-setup(struct ctx *c)
-{
-	static const int rows_fmt[] = {CSM_ROWS_CSV, CSM_ROWS_CSV,
-		CSM_ROWS_TSV, CSM_ROWS_MD, CSM_ROWS_MD, CSM_ROWS_JSON,
-		CSM_ROWS_JSONL};
-	static const char *const change_col[] = {"risk_change", NULL};
-
-	csm_sigrows_init(&c->rows, c->cols, &c->rk, "risk", c->has_prev ?
-	    change_col : NULL, rows_fmt[c->format], c->sort);
-	csm_assessment_init(&c->a, &c->rk);
-	c->c_id = c->has_prev ? csm_cols_find(c->cols, "account_id") : -1;
-	c->c_arr = c->report || c->sort ? csm_cols_find(c->cols, "arr") : -1;
-	if (c->report)
-		csm_tierrep_bind(&c->rep, c->cols);
-}
 
 /*
  * The columns this run uses, for the checks and --columns: the signals'
@@ -373,51 +328,16 @@ register_columns(const struct ctx *c, struct csm_colreg *reg)
 {
 	if (c->has_prev)
 		csm_colreg_add(reg, "account_id", 1, "--previous", NULL);
-	if (c->report)
-		csm_tierrep_columns(&c->rep, reg);
-	if (c->sort)
-		csm_colreg_add(reg, "arr", 0, "--sort",
-		    "--sort orders by tier and score only");
-	csm_signals_columns(&c->rk, reg);
+	csm_sigrun_columns(&c->r, reg);
 }
 
 /* Frees what the run's context holds (any part may be unset). */
 static void
 free_ctx(struct ctx *c)
 {
-	csm_sigrows_release(&c->rows);
 	csm_map_release(&c->prev, free_prev);
-	csm_assessment_release(&c->a);
 	csm_buf_release(&c->tmp);
-	csm_cover_release(&c->cover);
-	csm_tierrep_release(&c->rep);
-	csm_signals_release(&c->rk);
-}
-
-static int
-format_arg(const char *arg)
-{
-	static const char *const names[] = {"csv", "tsv", "md", "html",
-		"json", "jsonl", NULL};
-	static const int fmts[] = {F_CSV, F_TSV, F_MD, F_HTML, F_JSON,
-		F_JSONL};
-
-	return fmts[csm_cli_format(usage_text, arg, names)];
-}
-
-/* --top N: a whole number from 1. */
-static size_t
-top_arg(const char *arg)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(arg, &end, 10);
-	if (end == arg || *end != '\0' || errno != 0 || n < 1)
-		csm_usage_error(usage_text, "--top: '%s' is not a whole number "
-		    "of 1 or more", arg);
-	return (size_t)n;
+	csm_sigrun_release(&c->r);
 }
 
 int
@@ -425,15 +345,13 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		CSM_CLI_LONGOPTS,
-		{"format", 1, NULL, 'f'},
-		{"min-tier", 1, NULL, OPT_MIN_TIER},
-		{"sort", 0, NULL, OPT_SORT},
+		CSM_SIGRUN_LONGOPTS,
 		{"previous", 1, NULL, OPT_PREVIOUS},
 		{"fail-on", 1, NULL, OPT_FAIL_ON},
 		{"fail-on-new", 1, NULL, OPT_FAIL_ON_NEW},
-		{"top", 1, NULL, OPT_TOP},
 		{NULL, 0, NULL, 0}
 	};
+	static const char *const change_col[] = {"risk_change", NULL};
 	struct csm_cli cli;
 	struct csm_cfg cfg;
 	struct csm_tbl t;
@@ -442,29 +360,20 @@ main(int argc, char *argv[])
 	struct csm_eval ev;
 	struct csm_out o;
 	struct ctx c;
-	const char *min_tier = NULL, *fail_on = NULL, *fail_new = NULL;
+	const char *fail_on = NULL, *fail_new = NULL;
 	char *previous = NULL;
-	size_t top = 0;
 	int ch;
 
 	csm_cli_progname(argv);
 	csm_cli_init(&cli);
 	memset(&c, 0, sizeof(c));
-	c.format = F_DELIM;
-	while ((ch = getopt_long(argc, argv, CSM_CLI_SHORTOPTS "f:", longopts,
-	    NULL)) != -1) {
-		if (csm_cli_opt(&cli, ch, optarg))
+	csm_sigrun_init(&c.r);
+	while ((ch = getopt_long(argc, argv, CSM_CLI_SHORTOPTS
+	    CSM_SIGRUN_SHORTOPTS, longopts, NULL)) != -1) {
+		if (csm_cli_opt(&cli, ch, optarg) ||
+		    csm_sigrun_opt(&c.r, usage_text, ch, optarg))
 			continue;
 		switch (ch) {
-		case 'f':
-			c.format = format_arg(optarg);
-			break;
-		case OPT_MIN_TIER:
-			min_tier = optarg;
-			break;
-		case OPT_SORT:
-			c.sort = 1;
-			break;
 		case OPT_PREVIOUS:
 			previous = optarg;
 			break;
@@ -473,9 +382,6 @@ main(int argc, char *argv[])
 			break;
 		case OPT_FAIL_ON_NEW:
 			fail_new = optarg;
-			break;
-		case OPT_TOP:
-			top = top_arg(optarg);
 			break;
 		default:
 			usage(stderr, EX_USAGE);
@@ -487,42 +393,25 @@ main(int argc, char *argv[])
 	if (fail_new != NULL && previous == NULL)
 		csm_usage_error(usage_text, "--fail-on-new needs --previous: "
 		    "new and escalated are since the previous output");
-	c.report = c.format == F_MD || c.format == F_HTML;
-	if (top > 0 && !c.report)
-		csm_usage_error(usage_text, "--top limits the report's lists: "
-		    "it goes with -f md or -f html");
+	csm_sigrun_done(&c.r, usage_text);
 
 	csm_cli_config(&cli, &cfg);
-	csm_signals_load(&c.rk, &cfg, "risk");
-	csm_signals_cover(&c.rk, &c.cover);
-	c.cfg = &cfg;
-	c.min_tier = min_tier ? csm_signals_tier_arg(&c.rk, usage_text,
-	    "--min-tier", min_tier) : c.rk.ntier;
-	c.fail_on = fail_on ? csm_signals_tier_arg(&c.rk, usage_text,
-	    "--fail-on", fail_on) : c.rk.ntier + 1;
-	c.fail_new = fail_new ? csm_signals_tier_arg(&c.rk, usage_text,
-	    "--fail-on-new", fail_new) : c.rk.ntier + 1;
-	c.rows_out = !c.report;
-	csm_tierrep_init(&c.rep, &c.rk, c.format == F_HTML ?
-	    CSM_TIERREP_HTML : CSM_TIERREP_MD, CSM_TIERREP_RISK);
-	csm_tierrep_config(&c.rep, &cfg, "risk", "at_risk", "high");
-	if (min_tier != NULL)
-		c.rep.listed = c.min_tier;
-	c.rep.top = top;
-	c.rep.today = cli.today;
-	c.rep.date_format = cfg.date_format;
+	csm_sigrun_load(&c.r, usage_text, &cli, &cfg, "risk",
+	    CSM_TIERREP_RISK, "at_risk", "high");
+	c.fail_on = fail_on ? csm_signals_tier_arg(&c.r.sig, usage_text,
+	    "--fail-on", fail_on) : c.r.sig.ntier + 1;
+	c.fail_new = fail_new ? csm_signals_tier_arg(&c.r.sig, usage_text,
+	    "--fail-on-new", fail_new) : c.r.sig.ntier + 1;
 	csm_buf_init(&c.tmp);
 	csm_map_init(&c.prev);
 	c.has_prev = previous != NULL;
 	if (previous != NULL && !cli.columns)
 		load_previous(&c, previous);
-	c.rep.changes = c.has_prev;
-	c.rep.first_run = c.first_run;
+	c.r.rep.changes = c.has_prev;
+	c.r.rep.first_run = c.first_run;
 
 	csm_tbl_open(&t, argv, (size_t)argc, &cli.tbl);
 	csm_cols_init(&cols, &t, cfg.columns);
-	c.t = &t;
-	c.cols = &cols;
 	csm_colreg_init(&reg, &cols);
 	register_columns(&c, &reg);
 	if (cli.columns) {
@@ -536,16 +425,14 @@ main(int argc, char *argv[])
 	}
 	csm_colreg_check(&reg);
 	csm_out_init(&o, 1, "<stdout>", ',');
-	csm_signals_bind(&c.rk, &cols);
+	csm_signals_bind(&c.r.sig, &cols);
 	if (c.has_prev)
 		csm_cols_need(&cols, "account_id", "--previous");
 	if (!cli.quiet)
 		csm_colreg_warn(&reg);
-	setup(&c);
-	o.delim = c.format == F_CSV ? ',' : c.format == F_TSV ? '\t' :
-	    t.delim;
-	if (c.rows_out)
-		csm_sigrows_head(&c.rows, &o);
+	c.c_id = c.has_prev ? csm_cols_find(&cols, "account_id") : -1;
+	csm_sigrun_start(&c.r, &t, &cols, "risk", c.has_prev ? change_col :
+	    NULL, &o);
 
 	csm_eval_init(&ev);
 	ev.rec = &t;
@@ -557,15 +444,9 @@ main(int argc, char *argv[])
 	while (csm_tbl_next(&t))
 		risk_row(&c, &ev);
 
-	if (c.report) {
+	if (c.r.report)
 		report_resolved(&c);
-		csm_tierrep_write(&c.rep, &o);
-	} else
-		csm_sigrows_finish(&c.rows);
-
-	/* before the output ends, so that a tool reading it reports after */
-	if (!cli.quiet)
-		csm_cover_report(&c.cover, NULL);
+	csm_sigrun_finish(&c.r, &o, cli.quiet);
 	csm_out_close(&o);
 	csm_eval_release(&ev);
 	csm_colreg_release(&reg);

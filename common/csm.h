@@ -28,6 +28,7 @@
  *   svg.c     charts                     csm_spark_text, csm_svg_chart
  *   rows.c    tables in any format       struct csm_rows
  *   cli.c     shared options             struct csm_cli
+ *   sigrun.c  a signal filter's run      struct csm_sigrun: options to output
  *   stat.c    ranking statistics         AUC with DeLong's interval, KS
  *   label.c   the binary outcome         struct csm_label: --label, --outcomes
  *   lift.c    the lift table             struct csm_lift, its formats
@@ -1887,6 +1888,80 @@ int csm_cli_format(const char *usage, const char *arg,
  * output with the input's delimiter; the caller then releases and exits 0.
  */
 void csm_cli_columns(struct csm_colreg *r, int delim);
+
+/* ---- sigrun.c: a run of csm-risk or csm-expand ------------------------ */
+
+/*
+ * What the two signal filters share around the engine.  In order:
+ * csm_sigrun_init; per option csm_sigrun_opt (1: it was one of -f,
+ * --min-tier, --sort, --top, given with CSM_SIGRUN_LONGOPTS); after
+ * getopt csm_sigrun_done (-f md and html are the report; --top without
+ * it is a usage error); after the config csm_sigrun_load (the section's
+ * signals, --min-tier, the report's config: its lowest listed tier is
+ * <section>.report.<listed>, default dflt, or --min-tier); the columns
+ * with csm_sigrun_columns; once the header is bound csm_sigrun_start
+ * (the rows with the tool's extra columns, o's delimiter, the header);
+ * per row csm_sigrun_assess (a, and the ARR for --sort and the report),
+ * then csm_sigrun_put (reported with change and was, or written or held
+ * at min_tier and above with extra's texts); csm_sigrun_finish (the
+ * report or the held rows, then the coverage summary unless quiet);
+ * csm_sigrun_release.  The run borrows cfg, the table and its columns.
+ */
+enum {
+	CSM_OPT_MIN_TIER = CSM_OPT_TOOL,
+	CSM_OPT_SORT,
+	CSM_OPT_TOP,
+	CSM_OPT_SIGRUN		/* the tool numbers its own from here */
+};
+
+#define CSM_SIGRUN_SHORTOPTS "f:"
+#define CSM_SIGRUN_LONGOPTS \
+	{"format", 1, NULL, 'f'}, \
+	{"min-tier", 1, NULL, CSM_OPT_MIN_TIER}, \
+	{"sort", 0, NULL, CSM_OPT_SORT}, \
+	{"top", 1, NULL, CSM_OPT_TOP}
+
+enum csm_sigrun_fmt {
+	CSM_SIGRUN_DELIM = 0, CSM_SIGRUN_CSV, CSM_SIGRUN_TSV, CSM_SIGRUN_MD,
+	CSM_SIGRUN_HTML, CSM_SIGRUN_JSON, CSM_SIGRUN_JSONL
+};
+
+struct csm_sigrun {
+	struct csm_signals sig;
+	int format;		/* enum csm_sigrun_fmt */
+	int report;		/* -f md or html */
+	int sort;
+	const char *min_tier_arg;	/* --min-tier, or NULL */
+	size_t min_tier;	/* the lowest tier written (ntier: all) */
+	size_t top;
+	const struct csm_cfg *cfg;
+	const struct csm_tbl *t;
+	const struct csm_cols *cols;
+	long c_arr;
+	struct csm_assessment a;	/* the current row's */
+	int has_arr;
+	int64_t arr;
+	struct csm_sigrows rows;
+	struct csm_tierrep rep;
+	struct csm_cover cover;	/* the rows where each condition was missing */
+};
+
+void csm_sigrun_init(struct csm_sigrun *r);
+int csm_sigrun_opt(struct csm_sigrun *r, const char *usage, int ch,
+    const char *arg);
+void csm_sigrun_done(struct csm_sigrun *r, const char *usage);
+void csm_sigrun_load(struct csm_sigrun *r, const char *usage,
+    const struct csm_cli *cli, const struct csm_cfg *cfg,
+    const char *section, int kind, const char *listed, const char *dflt);
+void csm_sigrun_columns(const struct csm_sigrun *r, struct csm_colreg *reg);
+void csm_sigrun_start(struct csm_sigrun *r, const struct csm_tbl *t,
+    const struct csm_cols *cols, const char *prefix,
+    const char *const *extra, struct csm_out *o);
+void csm_sigrun_assess(struct csm_sigrun *r, struct csm_eval *ev);
+void csm_sigrun_put(struct csm_sigrun *r, struct csm_eval *ev,
+    const char *const *extra, int change, size_t was);
+void csm_sigrun_finish(struct csm_sigrun *r, struct csm_out *o, int quiet);
+void csm_sigrun_release(struct csm_sigrun *r);
 
 /* ---- stat.c: how well a score ranks a binary outcome ------------------ */
 

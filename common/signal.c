@@ -226,7 +226,7 @@ csm_signals_tier_arg(const struct csm_signals *s, const char *usage,
 	csm_buf_init(&b);
 	csm_signals_tier_list(s, &b);
 	fprintf(stderr, "%s: %s: '%s' is not a tier (%s)\n", csm_progname(),
-	    opt, arg, b.s);
+	    opt, csm_q(arg, strlen(arg)), b.s);
 	csm_buf_release(&b);
 	fputs(usage, stderr);
 	csm_exit(EX_USAGE);
@@ -472,7 +472,8 @@ default_reason(const struct csm_signal *g, const struct csm_tbl *t,
 	for (i = 0; i < g->ncol; i++) {
 		if (i > 0)
 			csm_buf_adds(b, ", ");
-		csm_buf_printf(b, "%s=", g->col[i]);
+		csm_buf_adds(b, g->col[i]);
+		csm_buf_addc(b, '=');
 		if (g->colidx[i] < 0) {
 			csm_buf_adds(b, "missing");
 			continue;
@@ -534,23 +535,6 @@ add_reason(struct csm_assessment *a, const struct csm_reason *r, size_t n,
 	a->nreasons++;
 }
 
-/* The score as the output holds it: whole, or with up to two decimals. */
-static void
-fmt_score(double score, char *out)
-{
-	size_t n;
-
-	csm_fmt_num(score, 2, out);
-	n = strlen(out);
-	if (strchr(out, '.') != NULL) {
-		while (n > 0 && out[n - 1] == '0')
-			n--;
-		if (n > 0 && out[n - 1] == '.')
-			n--;
-		out[n] = '\0';
-	}
-}
-
 void
 csm_signals_assess(const struct csm_signals *s, struct csm_eval *ev,
     struct csm_cover *cv, struct csm_assessment *a)
@@ -603,5 +587,6 @@ csm_signals_assess(const struct csm_signals *s, struct csm_eval *ev,
 		if (a->fired[s->nsig + i])
 			add_reason(a, s->pat[i].reason, s->pat[i].nreason,
 			    NULL, ev);
-	fmt_score(a->score, a->scoretext);
+	/* whole, or with up to two decimals */
+	csm_fmt_real(a->score, 2, a->scoretext);
 }

@@ -356,6 +356,84 @@ test_section(void)
 	    "section\n");
 }
 
+static struct csm_sigrun *run_r;
+
+static void
+top_zero(void)
+{
+	csm_sigrun_opt(run_r, "usage: t\n", CSM_OPT_TOP, "0");
+}
+
+static void
+top_no_report(void)
+{
+	csm_sigrun_done(run_r, "usage: t\n");
+}
+
+/* The options both signal tools take (sigrun.c), and the run they set up. */
+static void
+test_sigrun(void)
+{
+	struct csm_sigrun r;
+	struct csm_cli cli;
+	struct csm_cfg cfg;
+	struct tcap_child ch;
+	int fd;
+
+	csm_sigrun_init(&r);
+	T_EQ_INT(r.format, CSM_SIGRUN_DELIM);
+	T_EQ_INT(csm_sigrun_opt(&r, "", 'c', "x"), 0);	/* not one of its */
+	T_EQ_INT(csm_sigrun_opt(&r, "", 'f', "HTML"), 1);
+	T_EQ_INT(csm_sigrun_opt(&r, "", CSM_OPT_SORT, NULL), 1);
+	T_EQ_INT(csm_sigrun_opt(&r, "", CSM_OPT_TOP, "3"), 1);
+	T_EQ_INT(csm_sigrun_opt(&r, "", CSM_OPT_MIN_TIER, "Low"), 1);
+	csm_sigrun_done(&r, "");
+	T_EQ_INT(r.format, CSM_SIGRUN_HTML);
+	T_EQ_INT(r.report, 1);
+	T_EQ_INT(r.sort, 1);
+	T_EQ_INT(r.top, 3);
+	/* crit 0, high 1, low 2: --min-tier low is 2, and the report lists
+	 * down to it in place of the default (high, 1) */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	T_OK(fd >= 0 && write(fd, config, strlen(config)) ==
+	    (ssize_t)strlen(config));
+	close(fd);
+	csm_cfg_load(&cfg, path);
+	csm_cli_init(&cli);
+	cli.today = 20000;
+	csm_sigrun_load(&r, "", &cli, &cfg, "risk", CSM_TIERREP_RISK,
+	    "at_risk", "high");
+	T_EQ_INT(r.sig.ntier, 3);
+	T_EQ_INT(r.min_tier, 2);
+	T_EQ_INT(r.rep.listed, 2);
+	T_EQ_INT(r.rep.top, 3);
+	T_EQ_INT(r.rep.today, 20000);
+	T_EQ_INT(r.rep.fmt, CSM_TIERREP_HTML);
+	csm_sigrun_release(&r);
+	/* without --min-tier: every row written, the report at high */
+	csm_sigrun_init(&r);
+	csm_sigrun_done(&r, "");
+	T_EQ_INT(r.report, 0);
+	csm_sigrun_load(&r, "", &cli, &cfg, "risk", CSM_TIERREP_RISK,
+	    "at_risk", "high");
+	T_EQ_INT(r.min_tier, 3);
+	T_EQ_INT(r.rep.listed, 1);
+	csm_sigrun_release(&r);
+	csm_cfg_release(&cfg);
+	/* --top 0, and --top without -f md or html: usage errors */
+	csm_sigrun_init(&r);
+	run_r = &r;
+	tcap_run(top_zero, &ch);
+	T_EQ_INT(ch.status, 64);
+	T_EQ_STR(ch.err, "t-signal: --top: '0' is not a whole number of 1 "
+	    "or more\nusage: t\n");
+	r.top = 2;
+	tcap_run(top_no_report, &ch);
+	T_EQ_INT(ch.status, 64);
+	T_EQ_STR(ch.err, "t-signal: --top limits the report's lists: it "
+	    "goes with -f md or -f html\nusage: t\n");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -384,6 +462,7 @@ main(int argc, char *argv[])
 	T_RUN(test_optional);
 	T_RUN(test_tiers);
 	T_RUN(test_section);
+	T_RUN(test_sigrun);
 	csm_eval_release(&ev);
 	csm_cols_release(&cols);
 	unlink(path);
