@@ -245,45 +245,19 @@ bands_arg(struct band_spec *b, const char *arg)
 
 /* ---- text for the config ---------------------------------------------- */
 
-/* The length of the UTF-8 sequence at s[0..n), or 0 when invalid. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t k, i;
-
-	if (s[0] < 0x80)
-		return s[0] == 0 ? 0 : 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		k = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		k = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		k = 4;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	for (i = 1; i < k; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((k == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||
-	    (k == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
-	    (k == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
-	    (k == 4 && s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return k;
-}
-
 /* Whether s[0..n) can go into YAML: valid UTF-8 without NUL bytes. */
 static int
 yaml_safe(const char *s, size_t n)
 {
-	size_t i = 0, k;
+	size_t i = 0;
+	int bad;
 
+	if (memchr(s, '\0', n) != NULL)
+		return 0;
 	while (i < n) {
-		if ((k = utf8_len((const unsigned char *)s + i, n - i)) == 0)
+		i += csm_utf8_scan(s + i, n - i, &bad);
+		if (bad)
 			return 0;
-		i += k;
 	}
 	return 1;
 }
@@ -2050,10 +2024,11 @@ static void
 comment_add(struct csm_buf *b, const char *s, size_t n)
 {
 	size_t i = 0, k;
+	int bad;
 
 	while (i < n) {
-		k = utf8_len((const unsigned char *)s + i, n - i);
-		if (k == 0 || (k == 1 && ((unsigned char)s[i] < 0x20 ||
+		k = csm_utf8_scan(s + i, n - i, &bad);
+		if (bad || (k == 1 && ((unsigned char)s[i] < 0x20 ||
 		    s[i] == 0x7f))) {
 			csm_buf_addc(b, '?');
 			i++;
