@@ -573,10 +573,10 @@ recomputed_auc(const struct ctx *c, size_t skip, double *auc)
 	struct csm_score any = *c->sc;		/* borrowed: not released */
 	const struct csm_score *sc = &any;
 	double *v = csm_xcalloc(c->n + 1, sizeof(*v));
-	unsigned char *y = csm_xcalloc(c->n + 1, 1), *yy;
+	unsigned char *y = csm_xcalloc(c->n + 1, 1);
 	unsigned char *present = csm_xcalloc(sc->ncomp + 1, 1);
-	double *sv, score;
-	size_t *perm, i, j, m = 0;
+	double score;
+	size_t i, j, m = 0;
 	struct csm_rank rk;
 
 	any.min_weight = 0;
@@ -590,21 +590,11 @@ recomputed_auc(const struct ctx *c, size_t skip, double *auc)
 		v[m] = -score;
 		y[m++] = c->y[i];
 	}
-	perm = csm_stat_order(v, m);
-	sv = csm_xcalloc(m + 1, sizeof(*sv));
-	yy = csm_xcalloc(m + 1, 1);
-	for (i = 0; i < m; i++) {
-		sv[i] = v[perm[i]];
-		yy[i] = y[perm[i]];
-	}
-	csm_stat_rank(sv, yy, m, &rk);
+	csm_stat_rank_unsorted(v, y, m, &rk);
 	*auc = rk.auc;
 	free(v);
 	free(y);
 	free(present);
-	free(perm);
-	free(sv);
-	free(yy);
 	return rk.has_auc;
 }
 

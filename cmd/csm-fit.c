@@ -1129,12 +1129,10 @@ cv_report(struct ctx *c, const double *oof)
 static void
 effects(struct ctx *c)
 {
-	double *risk = csm_xcalloc(c->n + 1, sizeof(*risk)), *sr, total = 0;
-	unsigned char *sy = csm_xcalloc(c->n + 1, 1);
-	size_t i, j, *perm;
+	double *risk = csm_xcalloc(c->n + 1, sizeof(*risk)), total = 0;
+	size_t i, j;
 	struct csm_rank rk;
 
-	sr = csm_xcalloc(c->n + 1, sizeof(*sr));
 	for (j = 0; j < c->nft; j++) {
 		struct feature *f = &c->ft[j];
 
@@ -1162,13 +1160,7 @@ effects(struct ctx *c)
 				if (col[e] != CSM_LOGIT_NONE)
 					risk[i] += c->m.beta[col[e]] * val[e];
 		}
-		perm = csm_stat_order(risk, c->n);
-		for (i = 0; i < c->n; i++) {
-			sr[i] = risk[perm[i]];
-			sy[i] = c->y[perm[i]];
-		}
-		free(perm);
-		csm_stat_rank(sr, sy, c->n, &rk);
+		csm_stat_rank_unsorted(risk, c->y, c->n, &rk);
 		f->has_auc = rk.has_auc;
 		f->auc = rk.auc;
 		if (rk.has_auc && rk.auc >= 0.99)
@@ -1190,8 +1182,6 @@ effects(struct ctx *c)
 		}
 	}
 	free(risk);
-	free(sr);
-	free(sy);
 }
 
 /* ---- the config -------------------------------------------------------- */
@@ -1415,23 +1405,13 @@ score_rows(const struct ctx *c, const size_t *ord, size_t nord,
 static void
 rank_of(const struct ctx *c, const double *v, int risky, struct csm_rank *rk)
 {
-	double *risk = csm_xcalloc(c->n + 1, sizeof(*risk)), *r;
-	unsigned char *y = csm_xcalloc(c->n + 1, 1);
-	size_t *perm, i;
+	double *risk = csm_xcalloc(c->n + 1, sizeof(*risk));
+	size_t i;
 
 	for (i = 0; i < c->n; i++)
 		risk[i] = risky ? v[i] : -v[i];
-	perm = csm_stat_order(risk, c->n);
-	r = csm_xcalloc(c->n + 1, sizeof(*r));
-	for (i = 0; i < c->n; i++) {
-		r[i] = risk[perm[i]];
-		y[i] = c->y[perm[i]];
-	}
-	csm_stat_rank(r, y, c->n, rk);
+	csm_stat_rank_unsorted(risk, c->y, c->n, rk);
 	free(risk);
-	free(perm);
-	free(r);
-	free(y);
 }
 
 /*

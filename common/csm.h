@@ -1911,6 +1911,13 @@ struct csm_rank {
 void csm_stat_rank(const double *risk, const unsigned char *y, size_t n,
     struct csm_rank *out);
 /*
+ * csm_stat_rank of n rows in any order: sorts copies of risk and y by
+ * risk (as csm_stat_order does) and ranks those.  risk and y, the
+ * caller's, are left as they are.
+ */
+void csm_stat_rank_unsorted(const double *risk, const unsigned char *y,
+    size_t n, struct csm_rank *out);
+/*
  * The permutation that sorts v ascending, equal values in their order
  * (stable): an array of n indices that the caller frees.
  */
