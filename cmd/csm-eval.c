@@ -55,7 +55,10 @@ static const char help_text[] =
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
     "      --as-of DATE      today's date for days_since/days_until (YYYY-MM-DD)\n"
-    CSM_CLI_HELP_SHARED
+    CSM_CLI_HELP_RAGGED
+    "  -q, --quiet           no warnings about rows left out (without an\n"
+    "                        outcome or a score) or absent optional columns\n"
+    CSM_CLI_HELP_REST
     "\n"
     "Files are read in order as one table ('-' or none: standard input).\n"
     "Exit status: 0 ok, 1 the AUC is below --min-auc, 64 usage, 65 data\n"

@@ -58,7 +58,11 @@ static const char help_text[] =
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
     "      --as-of DATE      today's date for days_since/days_until (YYYY-MM-DD)\n"
-    CSM_CLI_HELP_SHARED
+    CSM_CLI_HELP_RAGGED
+    "  -q, --quiet           no warnings the config's comments record (rows\n"
+    "                        and features left out, values not mapped) or\n"
+    "                        about absent optional columns\n"
+    CSM_CLI_HELP_REST
     "\n"
     "The config goes to standard output, the cross-validated lift table to\n"
     "standard error.  Files are read in order as one table ('-' or none:\n"

@@ -1806,12 +1806,20 @@ enum {
 	{"help", 0, NULL, 'h'}, \
 	{"version", 0, NULL, 'V'}
 
-/* The --help lines of the shared options every tool lists last. */
+/*
+ * The --help lines of the shared options every tool lists last.  A tool
+ * whose -q leaves out other things (it has no coverage summary) writes
+ * CSM_CLI_HELP_RAGGED, its own -q lines, then CSM_CLI_HELP_REST.
+ */
 #define CSM_CLI_HELP_SHARED \
-    "      --ragged MODE     a record of another width: error (default), pad\n" \
-    "                        (short ones padded with empty fields) or skip\n" \
+    CSM_CLI_HELP_RAGGED \
     "  -q, --quiet           no coverage summary and no warnings about absent\n" \
     "                        optional columns\n" \
+    CSM_CLI_HELP_REST
+#define CSM_CLI_HELP_RAGGED \
+    "      --ragged MODE     a record of another width: error (default), pad\n" \
+    "                        (short ones padded with empty fields) or skip\n"
+#define CSM_CLI_HELP_REST \
     "      --columns         print the columns the config and the tool use,\n" \
     "                        the header each matched, and exit\n" \
     "      --dump-config     print the effective config as YAML and exit\n" \
