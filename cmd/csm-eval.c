@@ -224,10 +224,7 @@ register_columns(struct csm_colreg *reg, const struct csm_label *lb,
 	size_t i;
 	int kind;
 
-	if (lb->expr != NULL)
-		csm_colreg_add_expr(reg, lb->expr, "--label");
-	else
-		csm_colreg_add(reg, "account_id", 1, "--outcomes", NULL);
+	csm_label_register(lb, reg);
 	csm_colreg_add(reg, name != NULL ? name : "health_score", 1,
 	    score != NULL ? "--score" : name != NULL ? "the score" :
 	    "the score (else risk_score)", NULL);

@@ -555,10 +555,7 @@ register_columns(const struct ctx *c, struct csm_colreg *reg,
 	struct csm_buf who;
 	size_t i;
 
-	if (lb->expr != NULL)
-		csm_colreg_add_expr(reg, lb->expr, "--label");
-	else
-		csm_colreg_add(reg, "account_id", 1, "--outcomes", NULL);
+	csm_label_register(lb, reg);
 	csm_buf_init(&who);
 	for (i = 0; c->has_base && i < c->base.ncomp; i++) {
 		csm_buf_reset(&who);

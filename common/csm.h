@@ -1967,6 +1967,11 @@ void csm_label_outcomes(struct csm_label *lb, char *path,
     const struct csm_node *colmap);
 /* Binds to the scored table's header; a column it lacks exits 65. */
 void csm_label_bind(struct csm_label *lb, const struct csm_cols *c);
+/*
+ * Registers with r the columns the label reads: the --label expression's
+ * (as csm_colreg_add_expr), or account_id, required, for --outcomes.
+ */
+void csm_label_register(const struct csm_label *lb, struct csm_colreg *r);
 /* Sets used[i] for every column i of c the label reads. */
 void csm_label_columns(const struct csm_label *lb, const struct csm_cols *c,
     unsigned char *used);
