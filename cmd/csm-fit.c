@@ -49,7 +49,7 @@ static const char help_text[] =
     "                        config's components; else every usable column)\n"
     "  -c, --config FILE     a base config: its score components are features\n"
     "  -k, --folds K         cross-validation folds, 2-50 (default 5)\n"
-    "      --l2 L            the ridge penalty, above 0 (default 1)\n"
+    "      --l2 L            the ridge penalty, 1e-9 to 1e9 (default 1)\n"
     "      --bands SPEC      rates:R1,R2 (churn probabilities) or\n"
     "                        quantiles:Q1,Q2 (of the score) where bands or\n"
     "                        tiers are cut (default quantiles:20%,50%;\n"
