@@ -55,7 +55,10 @@ static const char help_text[] =
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
     "      --as-of DATE      today's date for days_since/days_until (YYYY-MM-DD)\n"
-    CSM_CLI_HELP_SHARED
+    CSM_CLI_HELP_RAGGED
+    "  -q, --quiet           no warnings about rows left out (without an\n"
+    "                        outcome or a score) or absent optional columns\n"
+    CSM_CLI_HELP_REST
     "\n"
     "Files are read in order as one table ('-' or none: standard input).\n"
     "Exit status: 0 ok, 1 the AUC is below --min-auc, 64 usage, 65 data\n"
@@ -98,6 +101,10 @@ struct ctx {
 	int has_band;
 	struct csm_band *bands;	/* for a derived band, and the order */
 	size_t nbands;
+	const char *noband;	/* a derived band's rows in none: "none"
+				 * for risk tiers, else NULL (the group "") */
+	uint32_t *bandgid;	/* derived band (nbands: none) -> group id,
+				 * NOGROUP until a row has it */
 	struct groups *by;
 	size_t nby;
 	int quiet;		/* -q: no warnings about rows left out */
@@ -217,10 +224,7 @@ register_columns(struct csm_colreg *reg, const struct csm_label *lb,
 	size_t i;
 	int kind;
 
-	if (lb->expr != NULL)
-		csm_colreg_add_expr(reg, lb->expr, "--label");
-	else
-		csm_colreg_add(reg, "account_id", 1, "--outcomes", NULL);
+	csm_label_register(lb, reg);
 	csm_colreg_add(reg, name != NULL ? name : "health_score", 1,
 	    score != NULL ? "--score" : name != NULL ? "the score" :
 	    "the score (else risk_score)", NULL);
@@ -283,6 +287,15 @@ setup_score(struct ctx *c, const struct csm_cfg *cfg, const char *score,
 			c->bands = csm_cfg_bands(list, &c->nbands);
 		if (c->band.col < 0 && c->bands == NULL)
 			c->has_band = 0;
+		if (kind == S_RISK)
+			c->noband = "none";
+	}
+	if (c->has_band && c->band.col < 0) {
+		size_t i;
+
+		c->bandgid = csm_xcalloc(c->nbands + 1, sizeof(*c->bandgid));
+		for (i = 0; i <= c->nbands; i++)
+			c->bandgid[i] = NOGROUP;
 	}
 	c->pcol = kind == S_PROB ? -1 : csm_cols_find(c->cols,
 	    "churn_probability");
@@ -403,6 +416,24 @@ read_components(struct ctx *c, struct csm_eval *ev, double *sub)
 	}
 }
 
+/*
+ * The group of a derived band: the band score falls in, its group put
+ * the first time a row has it (so groups keep the order rows met them).
+ */
+static uint32_t
+derived_band(struct ctx *c, double score)
+{
+	size_t b = csm_band_find(c->bands, c->nbands, score);
+	const char *name;
+
+	if (c->bandgid[b] == NOGROUP) {
+		name = b < c->nbands ? c->bands[b].name :
+		    c->noband != NULL ? c->noband : "";
+		c->bandgid[b] = groups_put(&c->band, name, strlen(name));
+	}
+	return c->bandgid[b];
+}
+
 static void
 read_row(struct ctx *c, struct csm_label *lb, struct csm_eval *ev)
 {
@@ -440,14 +471,8 @@ read_row(struct ctx *c, struct csm_label *lb, struct csm_eval *ev)
 	if (c->has_band) {
 		if (c->band.col >= 0)
 			c->gband[n] = group_of(&c->band, t);
-		else {
-			size_t b = csm_band_find(c->bands, c->nbands, score);
-			const char *name = b < c->nbands ? c->bands[b].name :
-			    strcmp(c->band.name, "risk_tier") == 0 ? "none" :
-			    "";
-
-			c->gband[n] = groups_put(&c->band, name, strlen(name));
-		}
+		else
+			c->gband[n] = derived_band(c, score);
 	}
 	for (i = 0; i < c->nby; i++)
 		c->gby[n * c->nby + i] = group_of(&c->by[i], t);
@@ -507,7 +532,7 @@ add_bands(struct csm_lift *l, struct ctx *c, struct sorted *s,
 
 	for (i = 0; i <= c->nbands && c->bands != NULL; i++) {
 		const char *name = i < c->nbands ? c->bands[i].name :
-		    strcmp(g->name, "risk_tier") == 0 ? "none" : NULL;
+		    c->noband;
 
 		if (name == NULL ||
 		    (k = csm_map_find(&g->val, name, strlen(name))) < 0)
@@ -573,10 +598,10 @@ recomputed_auc(const struct ctx *c, size_t skip, double *auc)
 	struct csm_score any = *c->sc;		/* borrowed: not released */
 	const struct csm_score *sc = &any;
 	double *v = csm_xcalloc(c->n + 1, sizeof(*v));
-	unsigned char *y = csm_xcalloc(c->n + 1, 1), *yy;
+	unsigned char *y = csm_xcalloc(c->n + 1, 1);
 	unsigned char *present = csm_xcalloc(sc->ncomp + 1, 1);
-	double *sv, score;
-	size_t *perm, i, j, m = 0;
+	double score;
+	size_t i, j, m = 0;
 	struct csm_rank rk;
 
 	any.min_weight = 0;
@@ -590,21 +615,11 @@ recomputed_auc(const struct ctx *c, size_t skip, double *auc)
 		v[m] = -score;
 		y[m++] = c->y[i];
 	}
-	perm = csm_stat_order(v, m);
-	sv = csm_xcalloc(m + 1, sizeof(*sv));
-	yy = csm_xcalloc(m + 1, 1);
-	for (i = 0; i < m; i++) {
-		sv[i] = v[perm[i]];
-		yy[i] = y[perm[i]];
-	}
-	csm_stat_rank(sv, yy, m, &rk);
+	csm_stat_rank_unsorted(v, y, m, &rk);
 	*auc = rk.auc;
 	free(v);
 	free(y);
 	free(present);
-	free(perm);
-	free(sv);
-	free(yy);
 	return rk.has_auc;
 }
 
@@ -785,6 +800,7 @@ free_ctx(struct ctx *c)
 		free_groups(&c->by[i]);
 	free(c->by);
 	free(c->bands);
+	free(c->bandgid);
 	for (i = 0; c->sc != NULL && i < c->sc->ncomp; i++) {
 		csm_map_release(&c->unmatched[i], NULL);
 		free(c->umcount[i]);

@@ -49,7 +49,7 @@ static const char help_text[] =
     "                        config's components; else every usable column)\n"
     "  -c, --config FILE     a base config: its score components are features\n"
     "  -k, --folds K         cross-validation folds, 2-50 (default 5)\n"
-    "      --l2 L            the ridge penalty, above 0 (default 1)\n"
+    "      --l2 L            the ridge penalty, 1e-9 to 1e9 (default 1)\n"
     "      --bands SPEC      rates:R1,R2 (churn probabilities) or\n"
     "                        quantiles:Q1,Q2 (of the score) where bands or\n"
     "                        tiers are cut (default quantiles:20%,50%;\n"
@@ -58,7 +58,11 @@ static const char help_text[] =
     "  -d, --delimiter C     input delimiter (default: detected; 'tab' for TSV)\n"
     "  -t, --tsv             input is TSV\n"
     "      --as-of DATE      today's date for days_since/days_until (YYYY-MM-DD)\n"
-    CSM_CLI_HELP_SHARED
+    CSM_CLI_HELP_RAGGED
+    "  -q, --quiet           no warnings the config's comments record (rows\n"
+    "                        and features left out, values not mapped) or\n"
+    "                        about absent optional columns\n"
+    CSM_CLI_HELP_REST
     "\n"
     "The config goes to standard output, the cross-validated lift table to\n"
     "standard error.  Files are read in order as one table ('-' or none:\n"
@@ -245,45 +249,19 @@ bands_arg(struct band_spec *b, const char *arg)
 
 /* ---- text for the config ---------------------------------------------- */
 
-/* The length of the UTF-8 sequence at s[0..n), or 0 when invalid. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t k, i;
-
-	if (s[0] < 0x80)
-		return s[0] == 0 ? 0 : 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		k = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		k = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		k = 4;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	for (i = 1; i < k; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((k == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||
-	    (k == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
-	    (k == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
-	    (k == 4 && s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return k;
-}
-
 /* Whether s[0..n) can go into YAML: valid UTF-8 without NUL bytes. */
 static int
 yaml_safe(const char *s, size_t n)
 {
-	size_t i = 0, k;
+	size_t i = 0;
+	int bad;
 
+	if (memchr(s, '\0', n) != NULL)
+		return 0;
 	while (i < n) {
-		if ((k = utf8_len((const unsigned char *)s + i, n - i)) == 0)
+		i += csm_utf8_scan(s + i, n - i, &bad);
+		if (bad)
 			return 0;
-		i += k;
 	}
 	return 1;
 }
@@ -577,10 +555,7 @@ register_columns(const struct ctx *c, struct csm_colreg *reg,
 	struct csm_buf who;
 	size_t i;
 
-	if (lb->expr != NULL)
-		csm_colreg_add_expr(reg, lb->expr, "--label");
-	else
-		csm_colreg_add(reg, "account_id", 1, "--outcomes", NULL);
+	csm_label_register(lb, reg);
 	csm_buf_init(&who);
 	for (i = 0; c->has_base && i < c->base.ncomp; i++) {
 		csm_buf_reset(&who);
@@ -1155,12 +1130,10 @@ cv_report(struct ctx *c, const double *oof)
 static void
 effects(struct ctx *c)
 {
-	double *risk = csm_xcalloc(c->n + 1, sizeof(*risk)), *sr, total = 0;
-	unsigned char *sy = csm_xcalloc(c->n + 1, 1);
-	size_t i, j, *perm;
+	double *risk = csm_xcalloc(c->n + 1, sizeof(*risk)), total = 0;
+	size_t i, j;
 	struct csm_rank rk;
 
-	sr = csm_xcalloc(c->n + 1, sizeof(*sr));
 	for (j = 0; j < c->nft; j++) {
 		struct feature *f = &c->ft[j];
 
@@ -1188,13 +1161,7 @@ effects(struct ctx *c)
 				if (col[e] != CSM_LOGIT_NONE)
 					risk[i] += c->m.beta[col[e]] * val[e];
 		}
-		perm = csm_stat_order(risk, c->n);
-		for (i = 0; i < c->n; i++) {
-			sr[i] = risk[perm[i]];
-			sy[i] = c->y[perm[i]];
-		}
-		free(perm);
-		csm_stat_rank(sr, sy, c->n, &rk);
+		csm_stat_rank_unsorted(risk, c->y, c->n, &rk);
 		f->has_auc = rk.has_auc;
 		f->auc = rk.auc;
 		if (rk.has_auc && rk.auc >= 0.99)
@@ -1216,8 +1183,6 @@ effects(struct ctx *c)
 		}
 	}
 	free(risk);
-	free(sr);
-	free(sy);
 }
 
 /* ---- the config -------------------------------------------------------- */
@@ -1441,23 +1406,13 @@ score_rows(const struct ctx *c, const size_t *ord, size_t nord,
 static void
 rank_of(const struct ctx *c, const double *v, int risky, struct csm_rank *rk)
 {
-	double *risk = csm_xcalloc(c->n + 1, sizeof(*risk)), *r;
-	unsigned char *y = csm_xcalloc(c->n + 1, 1);
-	size_t *perm, i;
+	double *risk = csm_xcalloc(c->n + 1, sizeof(*risk));
+	size_t i;
 
 	for (i = 0; i < c->n; i++)
 		risk[i] = risky ? v[i] : -v[i];
-	perm = csm_stat_order(risk, c->n);
-	r = csm_xcalloc(c->n + 1, sizeof(*r));
-	for (i = 0; i < c->n; i++) {
-		r[i] = risk[perm[i]];
-		y[i] = c->y[perm[i]];
-	}
-	csm_stat_rank(r, y, c->n, rk);
+	csm_stat_rank_unsorted(risk, c->y, c->n, rk);
 	free(risk);
-	free(perm);
-	free(r);
-	free(y);
 }
 
 /*
@@ -2050,10 +2005,11 @@ static void
 comment_add(struct csm_buf *b, const char *s, size_t n)
 {
 	size_t i = 0, k;
+	int bad;
 
 	while (i < n) {
-		k = utf8_len((const unsigned char *)s + i, n - i);
-		if (k == 0 || (k == 1 && ((unsigned char)s[i] < 0x20 ||
+		k = csm_utf8_scan(s + i, n - i, &bad);
+		if (bad || (k == 1 && ((unsigned char)s[i] < 0x20 ||
 		    s[i] == 0x7f))) {
 			csm_buf_addc(b, '?');
 			i++;

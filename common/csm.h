@@ -1807,12 +1807,20 @@ enum {
 	{"help", 0, NULL, 'h'}, \
 	{"version", 0, NULL, 'V'}
 
-/* The --help lines of the shared options every tool lists last. */
+/*
+ * The --help lines of the shared options every tool lists last.  A tool
+ * whose -q leaves out other things (it has no coverage summary) writes
+ * CSM_CLI_HELP_RAGGED, its own -q lines, then CSM_CLI_HELP_REST.
+ */
 #define CSM_CLI_HELP_SHARED \
-    "      --ragged MODE     a record of another width: error (default), pad\n" \
-    "                        (short ones padded with empty fields) or skip\n" \
+    CSM_CLI_HELP_RAGGED \
     "  -q, --quiet           no coverage summary and no warnings about absent\n" \
     "                        optional columns\n" \
+    CSM_CLI_HELP_REST
+#define CSM_CLI_HELP_RAGGED \
+    "      --ragged MODE     a record of another width: error (default), pad\n" \
+    "                        (short ones padded with empty fields) or skip\n"
+#define CSM_CLI_HELP_REST \
     "      --columns         print the columns the config and the tool use,\n" \
     "                        the header each matched, and exit\n" \
     "      --dump-config     print the effective config as YAML and exit\n" \
@@ -1986,6 +1994,13 @@ struct csm_rank {
 void csm_stat_rank(const double *risk, const unsigned char *y, size_t n,
     struct csm_rank *out);
 /*
+ * csm_stat_rank of n rows in any order: sorts copies of risk and y by
+ * risk (as csm_stat_order does) and ranks those.  risk and y, the
+ * caller's, are left as they are.
+ */
+void csm_stat_rank_unsorted(const double *risk, const unsigned char *y,
+    size_t n, struct csm_rank *out);
+/*
  * The permutation that sorts v ascending, equal values in their order
  * (stable): an array of n indices that the caller frees.
  */
@@ -2027,6 +2042,11 @@ void csm_label_outcomes(struct csm_label *lb, char *path,
     const struct csm_node *colmap);
 /* Binds to the scored table's header; a column it lacks exits 65. */
 void csm_label_bind(struct csm_label *lb, const struct csm_cols *c);
+/*
+ * Registers with r the columns the label reads: the --label expression's
+ * (as csm_colreg_add_expr), or account_id, required, for --outcomes.
+ */
+void csm_label_register(const struct csm_label *lb, struct csm_colreg *r);
 /* Sets used[i] for every column i of c the label reads. */
 void csm_label_columns(const struct csm_label *lb, const struct csm_cols *c,
     unsigned char *used);

@@ -167,6 +167,15 @@ need_column(void *ctx, const char *name)
 }
 
 void
+csm_label_register(const struct csm_label *lb, struct csm_colreg *r)
+{
+	if (lb->expr != NULL)
+		csm_colreg_add_expr(r, lb->expr, "--label");
+	else
+		csm_colreg_add(r, "account_id", 1, "--outcomes", NULL);
+}
+
+void
 csm_label_bind(struct csm_label *lb, const struct csm_cols *c)
 {
 	struct csm_experr err;

@@ -141,6 +141,24 @@ csm_stat_rank(const double *risk, const unsigned char *y, size_t n,
 		out->hi = 1;
 }
 
+void
+csm_stat_rank_unsorted(const double *risk, const unsigned char *y, size_t n,
+    struct csm_rank *out)
+{
+	size_t *perm = csm_stat_order(risk, n), i;
+	double *sr = csm_xcalloc(n + 1, sizeof(*sr));
+	unsigned char *sy = csm_xcalloc(n + 1, 1);
+
+	for (i = 0; i < n; i++) {
+		sr[i] = risk[perm[i]];
+		sy[i] = y[perm[i]];
+	}
+	csm_stat_rank(sr, sy, n, out);
+	free(perm);
+	free(sr);
+	free(sy);
+}
+
 double
 csm_stat_quantile(const double *sorted, size_t n, double q)
 {

@@ -3,7 +3,7 @@
  * 0/1 numbers, a missing label left out and counted; outcomes joined on
  * account_id from csm-nrr --accounts output (churn 1, other movements 0,
  * new and reactivation no outcome) or from a churned column; the columns
- * the label reads.
+ * the label reads and registers.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -57,6 +57,18 @@ test_expr(void)
 	csm_label_bind(&lb, &cols);
 	csm_label_columns(&lb, &cols, used);
 	T_OK(!used[0] && used[1] && used[2]);
+	/* what --columns lists: the expression's two columns, for --label */
+	{
+		struct csm_colreg r;
+
+		csm_colreg_init(&r, &cols);
+		csm_label_register(&lb, &r);
+		T_EQ_INT(r.n, 2);
+		T_EQ_STR(r.use[0].name, "churned");
+		T_EQ_STR(r.use[1].name, "n");
+		T_EQ_STR(r.use[0].users.s, "--label");
+		csm_colreg_release(&r);
+	}
 	row("A1", "yes", "0");
 	T_EQ_INT(csm_label_get(&lb, &ev), 1);
 	row("A2", "no", "1");
@@ -112,6 +124,18 @@ test_movement(void)
 	csm_label_bind(&lb, &cols);
 	csm_label_columns(&lb, &cols, used);
 	T_OK(used[0] && !used[1] && !used[2]);
+	/* --outcomes reads account_id, required */
+	{
+		struct csm_colreg r;
+
+		csm_colreg_init(&r, &cols);
+		csm_label_register(&lb, &r);
+		T_EQ_INT(r.n, 1);
+		T_EQ_STR(r.use[0].name, "account_id");
+		T_OK(r.use[0].required);
+		T_EQ_STR(r.use[0].users.s, "--outcomes");
+		csm_colreg_release(&r);
+	}
 	row("A1", "", "");
 	T_EQ_INT(csm_label_get(&lb, &ev), 1);
 	row("A2", "", "");

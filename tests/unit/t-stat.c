@@ -133,6 +133,45 @@ test_order(void)
 }
 
 static void
+test_unsorted(void)
+{
+	/*
+	 * test_hand's rows in another order: sorted they are negatives at
+	 * 1, 2, 3 and positives at 3, 4, 5, so AUC 17/18, lo 17/18 -
+	 * Z/sqrt(162), hi 1 (clamped) and KS 2/3 as worked out there.  The
+	 * caller's arrays must come back as they went in.
+	 */
+	double r[] = {5, 3, 1, 4, 3, 2};
+	unsigned char y[] = {1, 0, 0, 1, 1, 0};
+	double r0[] = {5, 3, 1, 4, 3, 2};
+	unsigned char y0[] = {1, 0, 0, 1, 1, 0};
+	struct csm_rank rk;
+
+	csm_stat_rank_unsorted(r, y, 6, &rk);
+	T_EQ_INT(rk.n, 6);
+	T_EQ_INT(rk.npos, 3);
+	T_OK(rk.has_auc && rk.has_ci);
+	T_EQ_NUM(rk.auc, 17.0 / 18);
+	T_EQ_NUM(rk.lo, 17.0 / 18 - Z / sqrt(162.0));
+	T_EQ_NUM(rk.hi, 1);
+	T_EQ_NUM(rk.ks, 2.0 / 3);
+	T_OK(memcmp(r, r0, sizeof(r)) == 0);
+	T_OK(memcmp(y, y0, sizeof(y)) == 0);
+	/* Riskiest first: every positive below every negative, AUC 0. */
+	{
+		double d[] = {6, 5, 4, 3, 2, 1};
+		unsigned char yd[] = {0, 0, 0, 1, 1, 1};
+
+		csm_stat_rank_unsorted(d, yd, 6, &rk);
+		T_EQ_NUM(rk.auc, 0);
+		T_EQ_NUM(rk.ks, 1);
+	}
+	csm_stat_rank_unsorted(r, y, 0, &rk);
+	T_OK(!rk.has_auc);
+	T_EQ_INT(rk.n, 0);
+}
+
+static void
 test_quantile(void)
 {
 	double s[] = {1, 2, 3, 4};
@@ -240,6 +279,7 @@ main(void)
 	T_RUN(test_interval);
 	T_RUN(test_edges);
 	T_RUN(test_order);
+	T_RUN(test_unsorted);
 	T_RUN(test_quantile);
 	T_RUN(test_brute);
 	T_END();
