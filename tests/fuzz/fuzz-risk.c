@@ -30,10 +30,14 @@ static const char config[] = "bad_values: missing\n";
 
 static struct csm_cfg cfg;
 
+/* The column main appends with --previous. */
+static const char *const change_col[] = {"risk_change", NULL};
+
 /* What one run holds, static so that it survives a longjmp. */
 static struct {
 	struct ctx c;
-	int copen;		/* c's buffers, map and risk are set up */
+	int copen;		/* c's buffers, map and run are set up */
+	struct csm_cli cli;
 	struct csm_tbl t;
 	int topen;
 	struct csm_cols cols;
@@ -72,27 +76,27 @@ render(int fmt)
 	size_t n;
 	int fd;
 
-	st.c.format = fmt;
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0)
 		abort();
 	csm_out_init(&st.o, fd, path, ',');
 	st.oopen = 1;
-	if (fmt == F_MD || fmt == F_HTML) {
-		st.c.rep.fmt = fmt == F_MD ? CSM_TIERREP_MD : CSM_TIERREP_HTML;
-		csm_tierrep_write(&st.c.rep, &st.o);
+	if (fmt == CSM_SIGRUN_MD || fmt == CSM_SIGRUN_HTML) {
+		st.c.r.rep.fmt = fmt == CSM_SIGRUN_MD ? CSM_TIERREP_MD :
+		    CSM_TIERREP_HTML;
+		csm_tierrep_write(&st.c.r.rep, &st.o);
 	} else {
-		st.c.rows.fmt = fmt == F_CSV ? CSM_ROWS_CSV : fmt == F_JSON ?
-		    CSM_ROWS_JSON : CSM_ROWS_JSONL;
-		csm_sigrows_head(&st.c.rows, &st.o);
-		csm_sigrows_finish(&st.c.rows);
+		st.c.r.rows.fmt = fmt == CSM_SIGRUN_CSV ? CSM_ROWS_CSV :
+		    fmt == CSM_SIGRUN_JSON ? CSM_ROWS_JSON : CSM_ROWS_JSONL;
+		csm_sigrows_head(&st.c.r.rows, &st.o);
+		csm_sigrows_finish(&st.c.r.rows);
 	}
 	st.oopen = 0;
 	csm_out_close(&st.o);
 	text = fuzz_read(path, &n);
-	if (fmt != F_CSV)
+	if (fmt != CSM_SIGRUN_CSV)
 		fuzz_check_utf8(text, n);
-	if (fmt == F_JSON || fmt == F_JSONL)
-		fuzz_check_json(text, n, fmt == F_JSONL);
+	if (fmt == CSM_SIGRUN_JSON || fmt == CSM_SIGRUN_JSONL)
+		fuzz_check_json(text, n, fmt == CSM_SIGRUN_JSONL);
 	free(text);
 }
 
@@ -121,63 +125,73 @@ run(const uint8_t *data, size_t size)
 	csm_buf_release(&b);
 
 	/*
-	 * What main does, the output aside: the report and rows held (as
-	 * JSON's, which keep the most) both, whatever the sort.
+	 * What main does, the output aside: the report and the rows held
+	 * (as JSON's, which keep the most) both, whatever the sort.
 	 */
-	st.c.format = F_JSON;
-	st.c.report = 1;
-	st.c.rows_out = 1;
-	st.c.sort = 1;
+	csm_sigrun_init(&st.c.r);
+	st.c.r.format = CSM_SIGRUN_MD;
+	st.c.r.sort = 1;
+	st.c.r.top = flags & 8 ? 2 : 0;
+	csm_sigrun_done(&st.c.r, "fuzz");
 	csm_buf_init(&st.c.tmp);
 	csm_map_init(&st.c.prev);
-	csm_signals_load(&st.c.rk, &cfg, "risk");
-	csm_signals_cover(&st.c.rk, &st.c.cover);
 	st.copen = 1;
-	st.c.cfg = &cfg;
-	st.c.min_tier = flags & 4 ? (size_t)(flags >> 4) % (st.c.rk.ntier + 1)
-	    : st.c.rk.ntier;
-	st.c.fail_on = st.c.rk.ntier + 1;
-	st.c.fail_new = st.c.rk.ntier + 1;
-	csm_tierrep_init(&st.c.rep, &st.c.rk, CSM_TIERREP_MD,
-	    CSM_TIERREP_RISK);
-	csm_tierrep_config(&st.c.rep, &cfg, "risk", "at_risk", "high");
-	if (flags & 4)
-		st.c.rep.listed = st.c.min_tier;
-	st.c.rep.top = flags & 8 ? 2 : 0;
-	st.c.rep.today = csm_days_from_civil(2026, 11, 23);
+	st.cli.today = csm_days_from_civil(2026, 11, 23);
+	csm_sigrun_load(&st.c.r, "fuzz", &st.cli, &cfg, "risk",
+	    CSM_TIERREP_RISK, "at_risk", "high");
+	if (flags & 4) {
+		st.c.r.min_tier = (size_t)(flags >> 4) %
+		    (st.c.r.sig.ntier + 1);
+		st.c.r.rep.listed = st.c.r.min_tier;
+	}
+	st.c.fail_on = st.c.r.sig.ntier + 1;
+	st.c.fail_new = st.c.r.sig.ntier + 1;
 	if ((flags & 1) && nul != NULL) {
 		st.c.has_prev = 1;
 		write_previous(prev, nul + 1, size - body - 1);
 		load_previous(&st.c, (char *)prev);
 	}
-	st.c.rep.changes = st.c.has_prev;
-	st.c.rep.first_run = st.c.first_run;
+	st.c.r.rep.changes = st.c.has_prev;
+	st.c.r.rep.first_run = st.c.first_run;
 
 	files[0] = (char *)in;
 	st.topen = 1;
 	csm_tbl_open(&st.t, files, 1, &opts);
 	csm_cols_init(&st.cols, &st.t, cfg.columns);
 	st.colsopen = 1;
-	st.c.t = &st.t;
-	st.c.cols = &st.cols;
-	csm_signals_bind(&st.c.rk, &st.cols);
-	setup(&st.c);
+	csm_signals_bind(&st.c.r.sig, &st.cols);
+	st.c.c_id = st.c.has_prev ? csm_cols_find(&st.cols, "account_id") :
+	    -1;
+	/* o only gets the delimiter: the report writes no head */
+	csm_sigrun_start(&st.c.r, &st.t, &st.cols, "risk", st.c.has_prev ?
+	    change_col : NULL, &st.o);
 	csm_eval_init(&st.ev);
 	st.eopen = 1;
 	st.ev.rec = &st.t;
 	st.ev.cols = &st.cols;
-	st.ev.today = st.c.rep.today;
+	st.ev.today = st.c.r.rep.today;
 	st.ev.date_format = cfg.date_format;
 	st.ev.badval = cfg.badval;
-	while (csm_tbl_next(&st.t))
-		risk_row(&st.c, &st.ev);
+	while (csm_tbl_next(&st.t)) {
+		const char *extra[2] = {NULL, NULL};
+		size_t was;
+
+		risk_row(&st.c, &st.ev);	/* into the report */
+		/* and into the rows, as -f json would hold them */
+		if (st.c.has_prev)
+			extra[0] = change_names[change_of(&st.c,
+			    st.c.r.a.tier, &was)];
+		if (st.c.r.a.tier <= st.c.r.min_tier)
+			csm_sigrows_add(&st.c.r.rows, &st.t, &st.c.r.sig,
+			    &st.c.r.a, extra, st.c.r.has_arr, st.c.r.arr);
+	}
 	st.mustlive = 1;
 	report_resolved(&st.c);
-	render(F_MD);
-	render(F_HTML);
-	render(F_CSV);
-	render(F_JSON);
-	render(F_JSONL);
+	render(CSM_SIGRUN_MD);
+	render(CSM_SIGRUN_HTML);
+	render(CSM_SIGRUN_CSV);
+	render(CSM_SIGRUN_JSON);
+	render(CSM_SIGRUN_JSONL);
 }
 
 static void
@@ -189,14 +203,10 @@ cleanup(void)
 		csm_out_discard(&st.o);
 	if (st.eopen)
 		csm_eval_release(&st.ev);
-	csm_sigrows_release(&c->rows);
-	csm_tierrep_release(&c->rep);
 	if (st.copen) {
-		csm_cover_release(&c->cover);
 		csm_map_release(&c->prev, free_prev);
-		csm_assessment_release(&c->a);
 		csm_buf_release(&c->tmp);
-		csm_signals_release(&c->rk);
+		csm_sigrun_release(&c->r);
 	}
 	if (st.colsopen)
 		csm_cols_release(&st.cols);
